@@ -1,0 +1,100 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.core;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place that talks to DJL's engine: it selects PyTorch explicitly, sets thread counts, opens root
+ * managers on a {@link Device}, and wraps the few engine calls DJL's API does not expose.
+ *
+ * <p>Threads: {@code -Dai.djl.pytorch.num_threads=N} and {@code -Dai.djl.pytorch.num_interop_threads=N} apply
+ * when the engine loads; {@link #setThreads(int)} changes the intra-op count at any time.
+ */
+public final class Backend {
+
+    /** The DJL engine this library runs on. */
+    public static final String ENGINE = "PyTorch";
+
+    private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
+
+    private Backend() {}
+
+    /** @return the PyTorch engine, loading it (from the bundled natives on the CPU build) on first use */
+    public static Engine engine() {
+        try {
+            return Engine.getEngine(ENGINE);
+        } catch (RuntimeException e) {
+            throw new CalmException("cannot load DJL's PyTorch engine: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Opens a root manager on a device. Close it to free every tensor created under it.
+     *
+     * @param device where tensors live
+     * @return a new root manager
+     */
+    public static NDManager newManager(Device device) {
+        if (!device.isAvailable()) {
+            throw new CalmException("device " + device + " is not available: the PyTorch engine sees "
+                    + engine().getGpuCount() + " GPU(s)");
+        }
+        return NDManager.newBaseManager(device.djl(), ENGINE);
+    }
+
+    /**
+     * Sets the number of intra-op threads libtorch uses.
+     *
+     * @param threads at least 1
+     */
+    public static void setThreads(int threads) {
+        if (threads < 1) {
+            throw new CalmException("thread count must be at least 1, got " + threads);
+        }
+        engine();
+        JniUtils.setNumThreads(threads);
+        LOG.debug("libtorch intra-op threads set to {}", threads);
+    }
+
+    /** @return the number of intra-op threads libtorch uses */
+    public static int threads() {
+        engine();
+        return JniUtils.getNumThreads();
+    }
+
+    /**
+     * Seeds libtorch's global generators (CPU and CUDA). Library code calls this only through {@link Rng}.
+     *
+     * @param seed the seed
+     */
+    static void seedEngine(long seed) {
+        JniUtils.setSeed(seed);
+    }
+
+    /**
+     * Turns autograd recording on or off for the calling thread. Threads other than the one that loaded the
+     * engine start with recording on; inference threads should switch it off.
+     *
+     * @param enabled whether operations record a graph for backward
+     */
+    public static void setGradMode(boolean enabled) {
+        JniUtils.setGradMode(enabled);
+    }
+
+    /**
+     * Zeroes the gradient buffer of a parameter in place, NaN included (DJL's own zeroing keeps NaN).
+     *
+     * @param parameter an array with a gradient attached
+     */
+    public static void zeroGrad(NDArray parameter) {
+        JniUtils.zeroGrad((PtNDArray) parameter);
+    }
+}

@@ -1,0 +1,251 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.core.io;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calm.core.CalmException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes NDArrays to a safetensors file, atomically: the data goes to a temporary file in the target's directory,
+ * which is forced to disk and then renamed over the target, so a failure or crash mid-save never leaves a
+ * half-written file at the target path. FLOAT32 arrays are stored in a chosen float format (narrowed in Java with
+ * round-to-nearest-even), INT64 arrays as I64. The header is padded with spaces to a multiple of 8 bytes.
+ */
+public final class SafeTensorsWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SafeTensorsWriter.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final int CHUNK_BYTES = 1 << 20;
+
+    private SafeTensorsWriter() {
+    }
+
+    /** A tensor's place in the file being written. */
+    private record Entry(String name, NDArray array, DType dtype, long[] shape, long begin, long end) {
+    }
+
+    /**
+     * Writes tensors without metadata.
+     *
+     * @param file the target file; replaced if it exists
+     * @param tensors the arrays by name, written in the map's iteration order
+     * @param floatFormat how to store FLOAT32 arrays: {@link DType#F32}, {@link DType#BF16} or {@link DType#F16}
+     * @throws CalmException if a tensor cannot be stored or the file cannot be written; the target is then unchanged
+     */
+    public static void write(Path file, Map<String, NDArray> tensors, DType floatFormat) {
+        write(file, tensors, Map.of(), floatFormat);
+    }
+
+    /**
+     * Writes tensors and metadata.
+     *
+     * @param file the target file; replaced if it exists
+     * @param tensors the arrays by name, written in the map's iteration order; FLOAT32 or INT64 only
+     * @param metadata string entries stored under {@code __metadata__}; omitted from the header if empty
+     * @param floatFormat how to store FLOAT32 arrays: {@link DType#F32}, {@link DType#BF16} or {@link DType#F16}
+     * @throws CalmException if a tensor cannot be stored or the file cannot be written; the target is then unchanged
+     */
+    public static void write(Path file, Map<String, NDArray> tensors, Map<String, String> metadata,
+            DType floatFormat) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(tensors, "tensors");
+        Objects.requireNonNull(metadata, "metadata");
+        Objects.requireNonNull(floatFormat, "floatFormat");
+        if (!floatFormat.isFloatingPoint()) {
+            throw new CalmException(file + ": cannot store float tensors as " + floatFormat.safetensorsName()
+                    + " (use F32, BF16 or F16)");
+        }
+        List<Entry> entries = plan(file, tensors, floatFormat);
+        byte[] header = header(file, entries, metadata);
+        Path target = file.toAbsolutePath();
+        Path directory = target.getParent();
+        if (directory == null || !Files.isDirectory(directory)) {
+            throw new CalmException(file + ": cannot write: directory " + directory + " does not exist");
+        }
+        Path temp = directory.resolve("." + target.getFileName() + ".tmp-"
+                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        boolean moved = false;
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE)) {
+                ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
+                writeFully(channel, length);
+                writeFully(channel, ByteBuffer.wrap(header));
+                for (Entry entry : entries) {
+                    writeData(file, channel, entry);
+                }
+                channel.force(true);
+            }
+            try {
+                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            moved = true;
+            syncDirectory(directory);
+            LOG.debug("Wrote {}: {} tensors, {} header bytes", file, entries.size(), header.length);
+        } catch (IOException e) {
+            throw new CalmException(file + ": cannot write: " + e, e);
+        } finally {
+            if (!moved) {
+                deleteQuietly(temp);
+            }
+        }
+    }
+
+    private static List<Entry> plan(Path file, Map<String, NDArray> tensors, DType floatFormat) {
+        List<Entry> entries = new ArrayList<>(tensors.size());
+        long offset = 0;
+        for (Map.Entry<String, NDArray> tensor : tensors.entrySet()) {
+            String name = tensor.getKey();
+            NDArray array = tensor.getValue();
+            if (name == null || name.isEmpty() || name.equals(SafeTensorsHeader.METADATA_KEY)) {
+                throw new CalmException(file + ": invalid tensor name '" + name + "'");
+            }
+            if (array == null) {
+                throw new CalmException(file + ": tensor '" + name + "' is null");
+            }
+            if (array.isReleased()) {
+                throw new CalmException(file + ": tensor '" + name + "' has been closed");
+            }
+            DataType type = array.getDataType();
+            DType dtype;
+            if (type == DataType.FLOAT32) {
+                dtype = floatFormat;
+            } else if (type == DataType.INT64) {
+                dtype = DType.I64;
+            } else {
+                throw new CalmException(file + ": tensor '" + name + "' has data type " + type
+                        + "; only FLOAT32 and INT64 arrays can be saved");
+            }
+            long[] shape = array.getShape().getShape();
+            long end = offset + array.getShape().size() * dtype.byteSize();
+            entries.add(new Entry(name, array, dtype, shape, offset, end));
+            offset = end;
+        }
+        return entries;
+    }
+
+    private static byte[] header(Path file, List<Entry> entries, Map<String, String> metadata) {
+        ObjectNode root = MAPPER.createObjectNode();
+        if (!metadata.isEmpty()) {
+            ObjectNode meta = root.putObject(SafeTensorsHeader.METADATA_KEY);
+            metadata.forEach((key, value) -> {
+                if (key == null || value == null) {
+                    throw new CalmException(file + ": metadata entry " + key + "=" + value + " has a null");
+                }
+                meta.put(key, value);
+            });
+        }
+        for (Entry entry : entries) {
+            ObjectNode node = root.putObject(entry.name());
+            node.put("dtype", entry.dtype().safetensorsName());
+            ArrayNode shape = node.putArray("shape");
+            Arrays.stream(entry.shape()).forEach(shape::add);
+            node.putArray("data_offsets").add(entry.begin()).add(entry.end());
+        }
+        byte[] json;
+        try {
+            json = MAPPER.writeValueAsBytes(root);
+        } catch (JsonProcessingException e) {
+            throw new CalmException(file + ": cannot encode header: " + e.getOriginalMessage(), e);
+        }
+        int padded = (json.length + 7) / 8 * 8;
+        byte[] header = Arrays.copyOf(json, padded);
+        Arrays.fill(header, json.length, padded, (byte) ' ');
+        return header;
+    }
+
+    private static void writeData(Path file, FileChannel channel, Entry entry) throws IOException {
+        ByteBuffer source;
+        try {
+            source = entry.array().toByteBuffer().order(ByteOrder.nativeOrder());
+        } catch (RuntimeException e) {
+            throw new CalmException(file + ": cannot get the data of tensor '" + entry.name() + "': " + e, e);
+        }
+        long sourceBytes = (entry.end() - entry.begin()) / entry.dtype().byteSize()
+                * (entry.dtype() == DType.I64 ? Long.BYTES : Float.BYTES);
+        if (source.remaining() != sourceBytes) {
+            throw new CalmException(file + ": tensor '" + entry.name() + "' has " + source.remaining()
+                    + " bytes of data, expected " + sourceBytes + " for shape " + Arrays.toString(entry.shape()));
+        }
+        if (source.order() == ByteOrder.LITTLE_ENDIAN && (entry.dtype() == DType.F32 || entry.dtype() == DType.I64)) {
+            writeFully(channel, source);
+            return;
+        }
+        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        if (entry.dtype() == DType.I64) {
+            var longs = source.asLongBuffer();
+            while (longs.hasRemaining()) {
+                chunk.clear();
+                while (chunk.remaining() >= Long.BYTES && longs.hasRemaining()) {
+                    chunk.putLong(longs.get());
+                }
+                writeFully(channel, chunk.flip());
+            }
+            return;
+        }
+        FloatBuffer floats = source.asFloatBuffer();
+        int size = entry.dtype().byteSize();
+        while (floats.hasRemaining()) {
+            chunk.clear();
+            while (chunk.remaining() >= size && floats.hasRemaining()) {
+                float value = floats.get();
+                switch (entry.dtype()) {
+                    case F32 -> chunk.putFloat(value);
+                    case BF16 -> chunk.putShort(HalfFloats.floatToBf16(value));
+                    case F16 -> chunk.putShort(HalfFloats.floatToF16(value));
+                    default -> throw new IllegalStateException("not a float format: " + entry.dtype());
+                }
+            }
+            writeFully(channel, chunk.flip());
+        }
+    }
+
+    private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+        while (buffer.hasRemaining()) {
+            channel.write(buffer);
+        }
+    }
+
+    /** Makes the rename durable where the platform allows opening a directory; elsewhere does nothing. */
+    private static void syncDirectory(Path directory) {
+        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException e) {
+            LOG.debug("Cannot sync directory {}", directory, e);
+        }
+    }
+
+    private static void deleteQuietly(Path temp) {
+        try {
+            Files.deleteIfExists(temp);
+        } catch (IOException e) {
+            LOG.warn("Cannot delete temporary file {}", temp, e);
+        }
+    }
+}

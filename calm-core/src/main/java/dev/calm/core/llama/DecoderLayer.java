@@ -1,0 +1,42 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.core.llama;
+
+import ai.djl.ndarray.NDArray;
+import dev.calm.core.nn.Module;
+import dev.calm.core.nn.RMSNorm;
+import dev.calm.core.nn.SwiGLU;
+
+/** One pre-norm Llama block: h = x + attn(norm(x)); out = h + mlp(norm(h)). */
+public final class DecoderLayer extends Module {
+
+    private final int index;
+    private final RMSNorm inputLayernorm;
+    private final Attention selfAttn;
+    private final RMSNorm postAttentionLayernorm;
+    private final SwiGLU mlp;
+
+    /**
+     * @param c the backbone config
+     * @param index this layer's position in the stack (its slot in the KV cache)
+     */
+    public DecoderLayer(TransformerConfig c, int index) {
+        this.index = index;
+        this.inputLayernorm = child("input_layernorm", new RMSNorm(c.hiddenSize(), c.rmsNormEps()));
+        this.selfAttn = child("self_attn", new Attention(c));
+        this.postAttentionLayernorm = child("post_attention_layernorm", new RMSNorm(c.hiddenSize(), c.rmsNormEps()));
+        this.mlp = child("mlp", new SwiGLU(c.hiddenSize(), c.intermediateSize()));
+    }
+
+    /**
+     * @param x [B, T, d]
+     * @param rope cos/sin tables of the T positions
+     * @param cache the KV cache, or null
+     * @return [B, T, d]
+     */
+    public NDArray forward(NDArray x, RotaryEmbedding.Tables rope, KVCache cache) {
+        NDArray h = x.add(selfAttn.forward(inputLayernorm.forward(x), rope, cache, index));
+        return h.add(mlp.forward(postAttentionLayernorm.forward(h)));
+    }
+}

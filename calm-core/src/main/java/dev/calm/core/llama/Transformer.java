@@ -1,0 +1,113 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.core.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.calm.core.CalmException;
+import dev.calm.core.nn.Embedding;
+import dev.calm.core.nn.Module;
+import dev.calm.core.nn.RMSNorm;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The Llama-style backbone shared by CALM and the token-level baseline, Hugging Face's {@code LlamaModel}:
+ * token embedding, a stack of {@link DecoderLayer}s and a final RMSNorm. It returns hidden states; the heads
+ * that turn them into tokens or vectors live in the modules above.
+ *
+ * <p>Parameters: {@code embed_tokens.weight}, {@code layers.{i}.(input_layernorm|self_attn.(q|k|v|o)_proj|
+ * post_attention_layernorm|mlp.(gate|up|down)_proj).weight}, {@code norm.weight}.
+ */
+public class Transformer extends Module {
+
+    private final TransformerConfig config;
+    private final Embedding embedTokens; // [vocab, d]
+    private final List<DecoderLayer> layers = new ArrayList<>();
+    private final RMSNorm norm;
+    private final RotaryEmbedding rope;
+
+    /** @param config the shape of the backbone */
+    public Transformer(TransformerConfig config) {
+        this.config = config;
+        this.embedTokens = child("embed_tokens", new Embedding(config.vocabSize(), config.hiddenSize()));
+        for (int i = 0; i < config.numHiddenLayers(); i++) {
+            layers.add(child("layers." + i, new DecoderLayer(config, i)));
+        }
+        this.norm = child("norm", new RMSNorm(config.hiddenSize(), config.rmsNormEps()));
+        this.rope = new RotaryEmbedding(config.headDim(), config.maxPositionEmbeddings(), config.ropeTheta());
+    }
+
+    /** @return the config */
+    public TransformerConfig config() {
+        return config;
+    }
+
+    /** @return the token embedding, whose matrix a tied LM head reuses */
+    public Embedding embedTokens() {
+        return embedTokens;
+    }
+
+    /** @return the decoder layers, in order */
+    public List<DecoderLayer> layers() {
+        return Collections.unmodifiableList(layers);
+    }
+
+    /**
+     * @param ids token ids [B, T] (INT64 or INT32)
+     * @return embeddings [B, T, d]
+     */
+    public NDArray embed(NDArray ids) {
+        return embedTokens.forward(ids);
+    }
+
+    /**
+     * Runs token ids through the backbone.
+     *
+     * @param ids [B, T]
+     * @param cache the KV cache to read and extend, or null for a full-sequence pass from position 0
+     * @return final-normed hidden states [B, T, d]
+     */
+    public NDArray forwardTokens(NDArray ids, KVCache cache) {
+        return forward(embed(ids), cache);
+    }
+
+    /**
+     * Runs input embeddings through the backbone (CALM feeds compressed chunk embeddings here).
+     *
+     * @param inputsEmbeds [B, T, d]
+     * @param cache the KV cache to read and extend, or null for a full-sequence pass from position 0
+     * @return final-normed hidden states [B, T, d]
+     */
+    public NDArray forward(NDArray inputsEmbeds, KVCache cache) {
+        var shape = inputsEmbeds.getShape();
+        if (shape.dimension() != 3 || shape.get(2) != config.hiddenSize()) {
+            throw new CalmException("backbone input must be [batch, time, " + config.hiddenSize() + "], got " + shape);
+        }
+        int t = (int) shape.get(1);
+        int past = cache == null ? 0 : cache.length();
+        if (past + t > config.maxPositionEmbeddings()) {
+            throw new CalmException("sequence of " + (past + t) + " positions exceeds max_position_embeddings "
+                    + config.maxPositionEmbeddings());
+        }
+        RotaryEmbedding.Tables tables = rope.tables(inputsEmbeds.getManager(), past, t);
+        NDArray h = inputsEmbeds;
+        for (DecoderLayer layer : layers) {
+            h = layer.forward(h, tables, cache);
+        }
+        if (cache != null) {
+            cache.advance(t);
+        }
+        return norm.forward(h);
+    }
+
+    /**
+     * @param manager the manager the cache lives under
+     * @return an empty KV cache for this backbone
+     */
+    public KVCache newCache(NDManager manager) {
+        return new KVCache(manager, layers.size());
+    }
+}

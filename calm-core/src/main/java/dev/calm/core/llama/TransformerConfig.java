@@ -1,0 +1,98 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.core.llama;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.calm.core.config.Checks;
+
+/**
+ * Shape of the Llama-style backbone. JSON field names are those of Hugging Face's {@code LlamaConfig}
+ * ({@code hidden_size}, {@code num_hidden_layers}, ...).
+ *
+ * @param vocabSize number of token ids
+ * @param hiddenSize model width d
+ * @param intermediateSize SwiGLU inner width
+ * @param numHiddenLayers number of decoder layers
+ * @param numAttentionHeads query heads
+ * @param numKeyValueHeads key/value heads (grouped-query attention; equal to the query heads for MHA)
+ * @param maxPositionEmbeddings longest sequence (positions) the model accepts
+ * @param ropeTheta RoPE base
+ * @param rmsNormEps RMSNorm epsilon
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record TransformerConfig(
+        int vocabSize,
+        int hiddenSize,
+        int intermediateSize,
+        int numHiddenLayers,
+        int numAttentionHeads,
+        int numKeyValueHeads,
+        int maxPositionEmbeddings,
+        double ropeTheta,
+        double rmsNormEps) {
+
+    /** Validates every field; messages use the JSON names. */
+    public TransformerConfig {
+        Checks.positive("vocab_size", vocabSize);
+        Checks.positive("hidden_size", hiddenSize);
+        Checks.positive("intermediate_size", intermediateSize);
+        Checks.positive("num_hidden_layers", numHiddenLayers);
+        Checks.positive("num_attention_heads", numAttentionHeads);
+        Checks.positive("num_key_value_heads", numKeyValueHeads);
+        Checks.positive("max_position_embeddings", maxPositionEmbeddings);
+        Checks.positive("rope_theta", ropeTheta);
+        Checks.positive("rms_norm_eps", rmsNormEps);
+        Checks.check(hiddenSize % numAttentionHeads == 0, "hidden_size (" + hiddenSize
+                + ") must be divisible by num_attention_heads (" + numAttentionHeads + ")");
+        Checks.check(numAttentionHeads % numKeyValueHeads == 0, "num_attention_heads (" + numAttentionHeads
+                + ") must be divisible by num_key_value_heads (" + numKeyValueHeads + ")");
+        Checks.check(hiddenSize / numAttentionHeads % 2 == 0, "head size hidden_size / num_attention_heads ("
+                + hiddenSize / numAttentionHeads + ") must be even for rotary embeddings");
+    }
+
+    /**
+     * The backbone of the paper's CALM-M: d 1024, 16 layers, 16 heads, intermediate 2752.
+     *
+     * @param vocabSize number of token ids
+     * @return the config
+     */
+    public static TransformerConfig calmM(int vocabSize) {
+        return new TransformerConfig(vocabSize, 1024, 2752, 16, 16, 16, 2048, 10000, 1e-6);
+    }
+
+    /**
+     * A CPU-sized backbone: d 256, 4 layers, 4 heads, intermediate 640.
+     *
+     * @param vocabSize number of token ids
+     * @return the config
+     */
+    public static TransformerConfig small(int vocabSize) {
+        return new TransformerConfig(vocabSize, 256, 640, 4, 4, 4, 2048, 10000, 1e-6);
+    }
+
+    /**
+     * A test-sized backbone: d 64, 2 layers, 4 query heads over 2 key/value heads, intermediate 160.
+     *
+     * @param vocabSize number of token ids
+     * @return the config
+     */
+    public static TransformerConfig tiny(int vocabSize) {
+        return new TransformerConfig(vocabSize, 64, 160, 2, 4, 2, 512, 10000, 1e-6);
+    }
+
+    /** @return size of one attention head */
+    public int headDim() {
+        return hiddenSize / numAttentionHeads;
+    }
+
+    /**
+     * @param vocab the new vocabulary size
+     * @return this config with another vocabulary size
+     */
+    public TransformerConfig withVocabSize(int vocab) {
+        return new TransformerConfig(vocab, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
+                numKeyValueHeads, maxPositionEmbeddings, ropeTheta, rmsNormEps);
+    }
+}

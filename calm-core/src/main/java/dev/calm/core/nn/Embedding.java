@@ -1,0 +1,45 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+
+/** A lookup table of token vectors, [vocab, dim]. */
+public final class Embedding extends Module {
+
+    private final Parameter weight; // [vocab, dim]
+
+    /**
+     * @param vocab number of rows
+     * @param dim size of each vector
+     */
+    public Embedding(long vocab, long dim) {
+        this.weight = parameter("weight", new Shape(vocab, dim), Init.normal(Linear.INIT_STD), true);
+    }
+
+    /**
+     * @param ids integer token ids [...]
+     * @return their vectors [..., dim]
+     */
+    public NDArray forward(NDArray ids) {
+        return ai.djl.nn.core.Embedding.embedding(ids, weight.array(), SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    /**
+     * Logits through the same matrix (weight tying): h W^T.
+     *
+     * @param hidden [..., dim]
+     * @return [..., vocab]
+     */
+    public NDArray logits(NDArray hidden) {
+        return ai.djl.nn.core.Linear.linear(hidden, weight.array()).singletonOrThrow();
+    }
+
+    /** @return the table, [vocab, dim] */
+    public Parameter weight() {
+        return weight;
+    }
+}

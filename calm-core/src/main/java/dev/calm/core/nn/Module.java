@@ -1,0 +1,143 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.calm.core.CalmException;
+import dev.calm.core.Rng;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * A tree of named parameters, as in PyTorch: a module registers its parameters and child modules by name, and
+ * {@link #namedParameters()} flattens them to dotted names such as {@code layers.0.self_attn.q_proj.weight},
+ * the names checkpoints use. Forward passes are plain methods of the subclasses.
+ */
+public abstract class Module {
+
+    private final Map<String, Parameter> parameters = new LinkedHashMap<>();
+    private final Map<String, Module> children = new LinkedHashMap<>();
+
+    /**
+     * Registers a parameter.
+     *
+     * @param name its local name, e.g. "weight"
+     * @param shape its shape
+     * @param init its initialiser
+     * @param decay whether weight decay applies to it
+     * @return the parameter
+     */
+    protected final Parameter parameter(String name, Shape shape, Init init, boolean decay) {
+        Parameter p = new Parameter(shape, init, decay);
+        if (parameters.putIfAbsent(name, p) != null || children.containsKey(name)) {
+            throw new IllegalArgumentException("duplicate name '" + name + "' in " + getClass().getSimpleName());
+        }
+        return p;
+    }
+
+    /**
+     * Registers a child module.
+     *
+     * @param name its local name, e.g. "self_attn" or "layers.3"
+     * @param module the child
+     * @param <M> its type
+     * @return the child
+     */
+    protected final <M extends Module> M child(String name, M module) {
+        if (children.putIfAbsent(name, module) != null || parameters.containsKey(name)) {
+            throw new IllegalArgumentException("duplicate name '" + name + "' in " + getClass().getSimpleName());
+        }
+        return module;
+    }
+
+    /** @return every parameter of this module and its children, by dotted name, in registration order */
+    public final Map<String, Parameter> namedParameters() {
+        Map<String, Parameter> out = new LinkedHashMap<>();
+        collect("", out);
+        return Collections.unmodifiableMap(out);
+    }
+
+    private void collect(String prefix, Map<String, Parameter> out) {
+        parameters.forEach((name, p) -> out.put(prefix + name, p));
+        children.forEach((name, m) -> m.collect(prefix + name + ".", out));
+    }
+
+    /** @return the number of scalar parameters */
+    public final long numParameters() {
+        return namedParameters().values().stream().mapToLong(p -> p.shape().size()).sum();
+    }
+
+    /**
+     * Allocates every parameter in {@code manager} and draws its initial values, in registration order, so the
+     * same seed gives the same weights.
+     *
+     * @param manager the owner and device of the parameters; it must outlive the module's use
+     * @param rng the source of randomness
+     */
+    public final void initialize(NDManager manager, Rng rng) {
+        for (Parameter p : namedParameters().values()) {
+            p.initialize(manager, rng);
+        }
+    }
+
+    /**
+     * Loads every parameter from a state dict, such as the tensors of a safetensors checkpoint. It is strict:
+     * a missing name, an unexpected name or a wrong shape fails before anything is changed, and the message
+     * lists the names.
+     *
+     * @param tensors the values by dotted name
+     * @param manager the owner and device of the loaded parameters
+     */
+    public final void load(Map<String, NDArray> tensors, NDManager manager) {
+        Map<String, Parameter> named = namedParameters();
+        TreeSet<String> missing = new TreeSet<>(named.keySet());
+        missing.removeAll(tensors.keySet());
+        TreeSet<String> unexpected = new TreeSet<>(tensors.keySet());
+        unexpected.removeAll(named.keySet());
+        List<String> wrongShape = new ArrayList<>();
+        named.forEach((name, p) -> {
+            NDArray t = tensors.get(name);
+            if (t != null && !t.getShape().equals(p.shape())) {
+                wrongShape.add(name + " (expected " + p.shape() + ", got " + t.getShape() + ")");
+            }
+        });
+        List<String> problems = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            problems.add("missing " + missing);
+        }
+        if (!unexpected.isEmpty()) {
+            problems.add("unexpected " + unexpected);
+        }
+        if (!wrongShape.isEmpty()) {
+            problems.add("wrong shape " + wrongShape);
+        }
+        if (!problems.isEmpty()) {
+            throw new CalmException("state dict does not match " + getClass().getSimpleName() + ": "
+                    + String.join("; ", problems));
+        }
+        named.forEach((name, p) -> p.load(tensors.get(name), manager, name));
+    }
+
+    /** @return the current values by dotted name (the arrays themselves, not copies) */
+    public final Map<String, NDArray> stateDict() {
+        Map<String, NDArray> out = new LinkedHashMap<>();
+        namedParameters().forEach((name, p) -> out.put(name, p.array()));
+        return out;
+    }
+
+    /**
+     * Turns gradient tracking on or off for every parameter, e.g. to freeze the autoencoder.
+     *
+     * @param trainable whether the parameters receive gradients
+     */
+    public final void setTrainable(boolean trainable) {
+        namedParameters().values().forEach(p -> p.setTrainable(trainable));
+    }
+}

@@ -1,0 +1,34 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.core.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+
+/** Root-mean-square norm (Zhang and Sennrich 2019): y = w * x / sqrt(mean(x^2) + eps), over the last axis. */
+public final class RMSNorm extends Module {
+
+    private final Parameter weight; // [dim]
+    private final float eps;
+
+    /**
+     * @param dim size of the last axis
+     * @param eps added to the mean square (1e-6 in Llama and CALM)
+     */
+    public RMSNorm(long dim, double eps) {
+        this.weight = parameter("weight", new Shape(dim), Init.ONES, false);
+        this.eps = (float) eps;
+    }
+
+    /**
+     * Computed in the input's precision; callers keep it FP32 (DJL's casts are not differentiable).
+     *
+     * @param x [..., dim]
+     * @return [..., dim]
+     */
+    public NDArray forward(NDArray x) {
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt(); // [..., 1]
+        return x.div(rms).mul(weight.array());
+    }
+}
