@@ -102,6 +102,14 @@ class LayersTest {
     }
 
     @Test
+    void crossEntropyMatchesHandComputedValue() {
+        // logits [0, ln 3] -> softmax [1/4, 3/4]; targets 1 then 0: mean(-ln 3/4, -ln 1/4) = 0.8369882
+        NDArray logits = manager.create(new float[] {0, (float) Math.log(3), 0, (float) Math.log(3)}, new Shape(2, 2));
+        NDArray targets = manager.create(new long[] {1, 0});
+        assertEquals(0.5 * (-Math.log(0.75) - Math.log(0.25)), Losses.crossEntropy(logits, targets).getFloat(), 1e-6);
+    }
+
+    @Test
     void initialisationIsSeededAndFollowsTheInitialisers() {
         Linear a = new Linear(64, 32, true);
         Linear b = new Linear(64, 32, true);

@@ -1,0 +1,37 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.autoencoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.calm.core.CalmException;
+import dev.calm.core.config.Json;
+import org.junit.jupiter.api.Test;
+
+class AutoencoderConfigTest {
+
+    @Test
+    void paperDefaultsRoundTripWithTheReferenceNames() {
+        AutoencoderConfig c = AutoencoderConfig.paper(32000);
+        String json = Json.toJson(c);
+        assertTrue(json.contains("\"patch_size\" : 4") && json.contains("\"kl_clamp\" : 0.5")
+                && json.contains("\"ae_dropout\" : 0.15") && json.contains("\"num_encoder_layers\" : 2"), json);
+        assertEquals(c, Json.parse(json, AutoencoderConfig.class, "ae.json"));
+        assertEquals(1, c.encoderLayersBeforeSqueeze());
+        assertEquals(1, c.decoderLayersBeforeExpand());
+    }
+
+    @Test
+    void impossibleValuesNameTheField() {
+        String json = Json.toJson(AutoencoderConfig.cpu(4096));
+        CalmException e = assertThrows(CalmException.class, () ->
+                Json.parse(json.replace("\"ae_dropout\" : 0.15", "\"ae_dropout\" : 1.5"), AutoencoderConfig.class, "ae.json"));
+        assertTrue(e.getMessage().contains("ae_dropout must be in [0.0, 0.99], got 1.5"), e.getMessage());
+        e = assertThrows(CalmException.class, () ->
+                Json.parse(json.replace("\"latent_size\" : 128", "\"latent_size\" : 0"), AutoencoderConfig.class, "ae.json"));
+        assertTrue(e.getMessage().contains("latent_size must be > 0"), e.getMessage());
+    }
+}

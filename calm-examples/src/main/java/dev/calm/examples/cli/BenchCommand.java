@@ -1,0 +1,154 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.examples.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.calm.core.Backend;
+import dev.calm.core.Device;
+import dev.calm.core.Rng;
+import dev.calm.core.StepScope;
+import dev.calm.core.llama.KVCache;
+import dev.calm.core.llama.Transformer;
+import dev.calm.core.llama.TransformerConfig;
+import dev.calm.core.nn.Losses;
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code calm bench}: throughput of the Llama backbone with a tied softmax head, measured side by side in one
+ * run: training steps (forward + backward of next-token cross-entropy) and KV-cached decoding at batch 1.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure backbone training and decoding throughput in tokens per second.")
+final class BenchCommand implements Callable<Integer> {
+
+    /** Backbone sizes to measure. */
+    enum Preset { tiny, small, calm_m }
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--preset", defaultValue = "small", description = "tiny, small or calm_m (default: ${DEFAULT-VALUE})")
+    private Preset preset;
+
+    @Option(names = "--vocab", defaultValue = "4096", description = "vocabulary size (default: ${DEFAULT-VALUE})")
+    private int vocab;
+
+    @Option(names = "--batch", defaultValue = "16", description = "training batch size (default: ${DEFAULT-VALUE})")
+    private int batch;
+
+    @Option(names = "--seq", defaultValue = "256", description = "training sequence length (default: ${DEFAULT-VALUE})")
+    private int seq;
+
+    @Option(names = "--steps", defaultValue = "10", description = "timed training steps (default: ${DEFAULT-VALUE})")
+    private int steps;
+
+    @Option(names = "--decode-tokens", defaultValue = "128", description = "timed decoded tokens (default: ${DEFAULT-VALUE})")
+    private int decodeTokens;
+
+    @Option(names = "--threads", description = "libtorch intra-op threads (default: libtorch's choice)")
+    private Integer threads;
+
+    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE})")
+    private String device;
+
+    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
+    private long seed;
+
+    @Override
+    public Integer call() {
+        if (batch < 1 || seq < 2 || steps < 1 || decodeTokens < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--batch and --steps and --decode-tokens must be >= 1 and --seq >= 2");
+        }
+        if (threads != null) {
+            Backend.setThreads(threads);
+        }
+        TransformerConfig config = switch (preset) {
+            case tiny -> TransformerConfig.tiny(vocab);
+            case small -> TransformerConfig.small(vocab);
+            case calm_m -> TransformerConfig.calmM(vocab);
+        };
+        Device dev = Device.parse(device);
+        PrintWriter out = spec.commandLine().getOut();
+        try (NDManager root = Backend.newManager(dev)) {
+            Rng rng = new Rng(seed);
+            Transformer model = new Transformer(config);
+            model.initialize(root, rng.fork("init"));
+            out.printf(Locale.ROOT, "backbone %s: %,d parameters (d %d, %d layers, %d heads), vocab %d, %s, %d threads%n",
+                    preset, model.numParameters(), config.hiddenSize(), config.numHiddenLayers(),
+                    config.numAttentionHeads(), vocab, dev, Backend.threads());
+            SplittableRandom data = rng.fork("data").javaRandom();
+            double train = trainTokensPerSecond(root, model, data);
+            out.printf(Locale.ROOT, "train   batch %d x %d: %,.0f tokens/s (forward + backward)%n", batch, seq, train);
+            double decode = decodeTokensPerSecond(root, model, data);
+            out.printf(Locale.ROOT, "decode  batch 1, KV cache: %,.0f tokens/s (%.2f ms/token)%n", decode, 1000 / decode);
+        }
+        out.flush();
+        return 0;
+    }
+
+    private double trainTokensPerSecond(NDManager root, Transformer model, SplittableRandom data) {
+        long start = 0;
+        int warmup = 2;
+        for (int step = 0; step < warmup + steps; step++) {
+            if (step == warmup) {
+                start = System.nanoTime();
+            }
+            try (StepScope scope = StepScope.open(root, model);
+                    GradientCollector gc = Backend.engine().newGradientCollector()) {
+                NDArray ids = scope.manager().create(data.longs((long) batch * (seq + 1), 0, vocab).toArray(),
+                        new Shape(batch, seq + 1));
+                NDArray input = ids.get(":, :-1"); // [B, T]
+                NDArray target = ids.get(":, 1:"); // [B, T]
+                NDArray loss = Losses.crossEntropy(model.embedTokens().logits(model.forwardTokens(input, null)), target);
+                gc.backward(loss);
+                loss.getFloat(); // wait for the step to finish
+            }
+        }
+        model.namedParameters().values().forEach(p -> Backend.zeroGrad(p.array()));
+        return (double) steps * batch * seq / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private double decodeTokensPerSecond(NDManager root, Transformer model, SplittableRandom data) {
+        int prompt = 16;
+        int warmup = 8;
+        if (prompt + warmup + decodeTokens > model.config().maxPositionEmbeddings()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--decode-tokens exceeds the backbone's "
+                    + model.config().maxPositionEmbeddings() + " positions");
+        }
+        try (KVCache cache = model.newCache(root)) {
+            long next;
+            try (StepScope scope = StepScope.open(root, model)) {
+                NDArray ids = scope.manager().create(data.longs(prompt, 0, vocab).toArray(), new Shape(1, prompt));
+                next = greedy(model, model.forwardTokens(ids, cache));
+            }
+            long start = 0;
+            for (int i = 0; i < warmup + decodeTokens; i++) {
+                if (i == warmup) {
+                    start = System.nanoTime();
+                }
+                try (StepScope scope = StepScope.open(root, model)) {
+                    NDArray ids = scope.manager().create(new long[] {next}, new Shape(1, 1));
+                    next = greedy(model, model.forwardTokens(ids, cache));
+                }
+            }
+            return decodeTokens / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    /** The most likely next token after the last position. */
+    private static long greedy(Transformer model, NDArray hidden) {
+        NDArray last = hidden.get(":, -1, :"); // [1, d]
+        return model.embedTokens().logits(last).argMax(-1).getLong();
+    }
+}
