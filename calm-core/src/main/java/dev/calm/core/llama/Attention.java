@@ -26,6 +26,7 @@ public final class Attention extends Module {
     private final Linear kProj; // [kvHeads * headDim, d]
     private final Linear vProj; // [kvHeads * headDim, d]
     private final Linear oProj; // [d, heads * headDim]
+    private NDArray scale; // [] = 1 / sqrt(headDim), on the parameters' device
 
     /** @param c the backbone config */
     public Attention(TransformerConfig c) {
@@ -37,6 +38,14 @@ public final class Attention extends Module {
         this.kProj = child("k_proj", new Linear(d, (long) kvHeads * headDim, false));
         this.vProj = child("v_proj", new Linear(d, (long) kvHeads * headDim, false));
         this.oProj = child("o_proj", new Linear((long) heads * headDim, d, false));
+    }
+
+    @Override
+    protected void allocateBuffers(NDManager manager) {
+        if (scale != null) {
+            scale.close();
+        }
+        scale = manager.create((float) (1.0 / Math.sqrt(headDim)));
     }
 
     /**
@@ -68,7 +77,7 @@ public final class Attention extends Module {
         NDArray qg = q.reshape(b, kvHeads, groups, t, headDim); // [B, Hkv, G, T, hd]
         NDArray kg = k.expandDims(2); // [B, Hkv, 1, S, hd]
         NDArray vg = v.expandDims(2); // [B, Hkv, 1, S, hd]
-        NDArray scores = qg.matMul(kg.transpose(0, 1, 2, 4, 3)).mul(1.0 / Math.sqrt(headDim)); // [B, Hkv, G, T, S]
+        NDArray scores = qg.matMul(kg.transpose(0, 1, 2, 4, 3)).mul(scale); // [B, Hkv, G, T, S]
         if (t > 1) {
             scores = scores.add(causalMask(x.getManager(), past, t, s)); // + [T, S]
         }

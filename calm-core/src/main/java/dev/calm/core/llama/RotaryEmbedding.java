@@ -4,23 +4,27 @@
 package dev.calm.core.llama;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 
 /**
  * Rotary position embeddings (Su et al. 2021) in the rotate-half convention of Hugging Face Llama: the head
- * vector's two halves form the pairs (x_i, x_{i + hd/2}), each rotated by the angle pos * theta^(-2i/hd).
- * Tables are computed once in double precision on the host; a forward pass copies the rows it needs.
+ * vector's two halves form the pairs (x_i, x_{i + hd/2}), each rotated by the angle pos * theta^(-2i/hd):
+ *
+ * <pre>  rope(x) = x * cos + rotate_half(x) * sin,   rotate_half(x) = concat(-x2, x1)</pre>
+ *
+ * Since the two halves of sin are equal, rotate_half(x) * sin = swap_halves(x) * concat(-sin1, sin1): a flip of
+ * the halves and one product with a pre-signed table. Tables are computed once in double precision and kept
+ * on the device; a forward pass slices the rows of its positions.
  */
 public final class RotaryEmbedding {
 
     private final int headDim;
     private final int maxPositions;
-    private final float[] cos; // [maxPositions, headDim]
-    private final float[] sin; // [maxPositions, headDim]
+    private final double theta;
+    private NDArray cos; // [maxPositions, headDim]
+    private NDArray signedSin; // [maxPositions, headDim]: concat(-sin, sin) of the half-size angles
 
     /**
      * @param headDim size of one head (even)
@@ -30,59 +34,73 @@ public final class RotaryEmbedding {
     public RotaryEmbedding(int headDim, int maxPositions, double theta) {
         this.headDim = headDim;
         this.maxPositions = maxPositions;
-        this.cos = new float[maxPositions * headDim];
-        this.sin = new float[maxPositions * headDim];
-        int half = headDim / 2;
-        for (int pos = 0; pos < maxPositions; pos++) {
-            for (int i = 0; i < half; i++) {
-                double invFreq = 1.0 / Math.pow(theta, 2.0 * i / headDim);
-                double angle = pos * invFreq;
-                // emb = concat(freqs, freqs): the same angle for i and i + half
-                cos[pos * headDim + i] = cos[pos * headDim + i + half] = (float) Math.cos(angle);
-                sin[pos * headDim + i] = sin[pos * headDim + i + half] = (float) Math.sin(angle);
-            }
-        }
+        this.theta = theta;
     }
 
-    /** The cos and sin rows of a run of positions, shared by every layer of one forward pass. */
-    public record Tables(NDArray cos, NDArray sin) {}
+    /** The cos and signed sin rows of a run of positions, shared by every layer of one forward pass. */
+    public record Tables(NDArray cos, NDArray signedSin) {}
 
     /**
-     * @param manager owner and device of the tables
+     * Computes the tables into {@code manager}, replacing earlier ones.
+     *
+     * @param manager a long-lived manager on the model's device
+     */
+    public void allocate(NDManager manager) {
+        int half = headDim / 2;
+        float[] c = new float[maxPositions * headDim];
+        float[] s = new float[maxPositions * headDim];
+        for (int pos = 0; pos < maxPositions; pos++) {
+            for (int i = 0; i < half; i++) {
+                double angle = pos / Math.pow(theta, 2.0 * i / headDim); // pos * inv_freq[i]
+                c[pos * headDim + i] = c[pos * headDim + i + half] = (float) Math.cos(angle);
+                s[pos * headDim + i] = (float) -Math.sin(angle);
+                s[pos * headDim + i + half] = (float) Math.sin(angle);
+            }
+        }
+        if (cos != null) {
+            cos.close();
+            signedSin.close();
+        }
+        Shape shape = new Shape(maxPositions, headDim);
+        cos = manager.create(c, shape);
+        signedSin = manager.create(s, shape);
+    }
+
+    /**
+     * @param manager owner of the returned slices (the step's manager)
      * @param offset first position
      * @param length number of positions
-     * @return cos and sin, each [length, headDim]
+     * @return cos and signed sin, each [length, headDim]
      */
     public Tables tables(NDManager manager, int offset, int length) {
+        if (cos == null) {
+            throw new IllegalStateException("rotary tables not allocated: initialise or load the model first");
+        }
         if (offset < 0 || offset + length > maxPositions) {
             throw new IllegalArgumentException("positions " + offset + ".." + (offset + length - 1)
                     + " exceed max_position_embeddings " + maxPositions);
         }
-        Shape shape = new Shape(length, headDim);
-        int from = offset * headDim;
-        int to = from + length * headDim;
-        return new Tables(
-                manager.create(java.util.Arrays.copyOfRange(cos, from, to), shape),
-                manager.create(java.util.Arrays.copyOfRange(sin, from, to), shape));
+        NDIndex rows = new NDIndex().addSliceDim(offset, offset + length);
+        NDArray c = cos.get(rows);
+        NDArray s = signedSin.get(rows);
+        c.attach(manager); // results of ops on a table belong to the table's manager: hand them to the step
+        s.attach(manager);
+        return new Tables(c, s);
     }
 
     /**
-     * Rotates queries or keys: x * cos + rotate_half(x) * sin.
+     * Rotates queries or keys: x * cos + swap_halves(x) * signedSin.
      *
      * @param x [B, heads, T, headDim]
      * @param t tables for the T positions
      * @return [B, heads, T, headDim]
      */
     public static NDArray apply(NDArray x, Tables t) {
-        return x.mul(t.cos()).add(rotateHalf(x).mul(t.sin()));
-    }
-
-    /** rotate_half(x) = concat(-x2, x1) where x1, x2 are the halves of the last axis. */
-    static NDArray rotateHalf(NDArray x) {
-        int last = x.getShape().dimension() - 1;
-        long half = x.getShape().get(last) / 2;
-        NDArray x1 = x.get(new NDIndex("..., :{}", half));
-        NDArray x2 = x.get(new NDIndex("..., {}:", half));
-        return NDArrays.concat(new NDList(x2.neg(), x1), last);
+        Shape shape = x.getShape();
+        long half = shape.get(shape.dimension() - 1) / 2;
+        NDArray swapped = x.reshape(shape.slice(0, shape.dimension() - 1).add(2, half)) // [B, H, T, 2, hd/2]
+                .flip(shape.dimension() - 1) // halves swapped
+                .reshape(shape); // [B, H, T, hd] = concat(x2, x1)
+        return x.mul(t.cos()).add(swapped.mul(t.signedSin()));
     }
 }

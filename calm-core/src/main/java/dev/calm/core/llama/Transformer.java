@@ -40,6 +40,11 @@ public class Transformer extends Module {
         this.rope = new RotaryEmbedding(config.headDim(), config.maxPositionEmbeddings(), config.ropeTheta());
     }
 
+    @Override
+    protected void allocateBuffers(NDManager manager) {
+        rope.allocate(manager);
+    }
+
     /** @return the config */
     public TransformerConfig config() {
         return config;

@@ -85,6 +85,21 @@ public abstract class Module {
         for (Parameter p : namedParameters().values()) {
             p.initialize(manager, rng);
         }
+        allocateAllBuffers(manager);
+    }
+
+    /**
+     * Allocates this module's non-trainable tensors (tables, constants) in the manager of its parameters.
+     * Called after {@link #initialize} and {@link #load}; the default has none. Per-step code then reads them
+     * instead of creating them from Java arrays on every call.
+     *
+     * @param manager the parameters' manager and device
+     */
+    protected void allocateBuffers(NDManager manager) {}
+
+    private void allocateAllBuffers(NDManager manager) {
+        allocateBuffers(manager);
+        children.values().forEach(c -> c.allocateAllBuffers(manager));
     }
 
     /**
@@ -123,6 +138,7 @@ public abstract class Module {
                     + String.join("; ", problems));
         }
         named.forEach((name, p) -> p.load(tensors.get(name), manager, name));
+        allocateAllBuffers(manager);
     }
 
     /** @return the current values by dotted name (the arrays themselves, not copies) */

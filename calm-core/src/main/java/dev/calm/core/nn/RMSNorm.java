@@ -4,6 +4,7 @@
 package dev.calm.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /** Root-mean-square norm (Zhang and Sennrich 2019): y = w * x / sqrt(mean(x^2) + eps), over the last axis. */
@@ -11,6 +12,7 @@ public final class RMSNorm extends Module {
 
     private final Parameter weight; // [dim]
     private final float eps;
+    private NDArray epsilon; // [] on the parameters' device
 
     /**
      * @param dim size of the last axis
@@ -21,6 +23,14 @@ public final class RMSNorm extends Module {
         this.eps = (float) eps;
     }
 
+    @Override
+    protected void allocateBuffers(NDManager manager) {
+        if (epsilon != null) {
+            epsilon.close();
+        }
+        epsilon = manager.create(eps);
+    }
+
     /**
      * Computed in the input's precision; callers keep it FP32 (DJL's casts are not differentiable).
      *
@@ -28,7 +38,7 @@ public final class RMSNorm extends Module {
      * @return [..., dim]
      */
     public NDArray forward(NDArray x) {
-        NDArray rms = x.square().mean(new int[] {-1}, true).add(eps).sqrt(); // [..., 1]
+        NDArray rms = x.square().mean(new int[] {-1}, true).add(epsilon).sqrt(); // [..., 1]
         return x.div(rms).mul(weight.array());
     }
 }

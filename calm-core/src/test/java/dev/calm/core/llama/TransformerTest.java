@@ -63,9 +63,12 @@ class TransformerTest {
         NDArray logits = model.embedTokens().logits(hidden); // [2, 7, 32]
         assertTrue(maxAbsDiff(logits, io.get("logits_tied")) <= GOLDEN_TOL);
 
-        RotaryEmbedding.Tables t = new RotaryEmbedding(4, 7, 10000).tables(manager, 0, 7);
+        RotaryEmbedding.Tables t = rope(manager, 7);
         assertArrayEquals(io.get("rope_cos").toFloatArray(), t.cos().toFloatArray(), 1e-7f);
-        assertArrayEquals(io.get("rope_sin").toFloatArray(), t.sin().toFloatArray(), 1e-7f);
+        // the signed table is concat(-sin, sin) of the first half of the reference's sin
+        NDArray sin = io.get("rope_sin"); // [7, 4]
+        NDArray signed = NDArrays.concat(new NDList(sin.get(":, :2").neg(), sin.get(":, 2:")), 1);
+        assertArrayEquals(signed.toFloatArray(), t.signedSin().toFloatArray(), 1e-7f);
     }
 
     @Test
@@ -73,7 +76,7 @@ class TransformerTest {
         Transformer model = Golden.model(manager);
         Map<String, NDArray> io = Golden.io(manager);
         NDArray x = model.embed(io.get("input_ids"));
-        RotaryEmbedding.Tables t = new RotaryEmbedding(4, 7, 10000).tables(manager, 0, 7);
+        RotaryEmbedding.Tables t = rope(manager, 7);
         NDArray h = model.layers().get(0).forward(x, t, null);
         // values up to 6.7 in magnitude: 1e-5 absolute is about 2 ulp of FP32 there
         assertTrue(maxAbsDiff(h, io.get("layer0_output")) <= GOLDEN_TOL, "diff " + maxAbsDiff(h, io.get("layer0_output")));
@@ -168,6 +171,12 @@ class TransformerTest {
         CalmException e = assertThrows(CalmException.class, () -> model.load(tensors, manager));
         assertTrue(e.getMessage().contains("missing [layers.1.mlp.up_proj.weight]"), e.getMessage());
         assertTrue(e.getMessage().contains("unexpected [lm_head.weight]"), e.getMessage());
+    }
+
+    private static RotaryEmbedding.Tables rope(NDManager manager, int length) {
+        RotaryEmbedding rope = new RotaryEmbedding(4, length, 10000);
+        rope.allocate(manager);
+        return rope.tables(manager, 0, length);
     }
 
     private void scaleWeights(Transformer model, float factor) {
