@@ -8,6 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.io.DType;
+import dev.calm.core.io.SafeTensorsReader;
+import dev.calm.core.io.SafeTensorsWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -111,16 +115,58 @@ public abstract class Module {
      * @param manager the owner and device of the loaded parameters
      */
     public final void load(Map<String, NDArray> tensors, NDManager manager) {
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        tensors.forEach((name, t) -> shapes.put(name, t.getShape()));
+        checkNamesAndShapes(shapes, "state dict");
+        namedParameters().forEach((name, p) -> p.load(tensors.get(name), manager, name));
+        allocateAllBuffers(manager);
+    }
+
+    /**
+     * Loads every parameter from a safetensors file, one tensor at a time, after checking every name and shape
+     * against the file's header (strict, as {@link #load(Map, NDManager)}). BF16 and F16 tensors are widened to
+     * FP32 in Java.
+     *
+     * @param file a safetensors checkpoint
+     * @param manager the owner and device of the loaded parameters
+     */
+    public final void load(Path file, NDManager manager) {
+        try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
+            Map<String, Shape> shapes = new LinkedHashMap<>();
+            for (String name : reader.names()) {
+                shapes.put(name, new Shape(reader.info(name).shape()));
+            }
+            checkNamesAndShapes(shapes, "checkpoint " + file);
+            for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
+                try (NDArray values = reader.read(e.getKey(), manager)) {
+                    e.getValue().load(values, manager, e.getKey());
+                }
+            }
+        }
+        allocateAllBuffers(manager);
+    }
+
+    /**
+     * Saves every parameter to a safetensors file, atomically (a crash mid-save leaves any earlier file intact).
+     *
+     * @param file the target
+     * @param floatFormat F32, or BF16 / F16 to halve the file (rounded to nearest even in Java)
+     */
+    public final void save(Path file, DType floatFormat) {
+        SafeTensorsWriter.write(file, stateDict(), Map.of("format", "pt"), floatFormat);
+    }
+
+    private void checkNamesAndShapes(Map<String, Shape> shapes, String source) {
         Map<String, Parameter> named = namedParameters();
         TreeSet<String> missing = new TreeSet<>(named.keySet());
-        missing.removeAll(tensors.keySet());
-        TreeSet<String> unexpected = new TreeSet<>(tensors.keySet());
+        missing.removeAll(shapes.keySet());
+        TreeSet<String> unexpected = new TreeSet<>(shapes.keySet());
         unexpected.removeAll(named.keySet());
         List<String> wrongShape = new ArrayList<>();
         named.forEach((name, p) -> {
-            NDArray t = tensors.get(name);
-            if (t != null && !t.getShape().equals(p.shape())) {
-                wrongShape.add(name + " (expected " + p.shape() + ", got " + t.getShape() + ")");
+            Shape shape = shapes.get(name);
+            if (shape != null && !shape.equals(p.shape())) {
+                wrongShape.add(name + " (expected " + p.shape() + ", got " + shape + ")");
             }
         });
         List<String> problems = new ArrayList<>();
@@ -134,11 +180,9 @@ public abstract class Module {
             problems.add("wrong shape " + wrongShape);
         }
         if (!problems.isEmpty()) {
-            throw new CalmException("state dict does not match " + getClass().getSimpleName() + ": "
+            throw new CalmException(source + " does not match " + getClass().getSimpleName() + ": "
                     + String.join("; ", problems));
         }
-        named.forEach((name, p) -> p.load(tensors.get(name), manager, name));
-        allocateAllBuffers(manager);
     }
 
     /** @return the current values by dotted name (the arrays themselves, not copies) */

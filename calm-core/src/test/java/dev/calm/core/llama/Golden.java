@@ -30,9 +30,7 @@ final class Golden {
 
     static Transformer model(NDManager manager) {
         Transformer model = new Transformer(config());
-        try (SafeTensorsReader reader = SafeTensorsReader.open(resource("tiny_llama.safetensors"))) {
-            model.load(reader.readAll(manager), manager);
-        }
+        model.load(resource("tiny_llama.safetensors"), manager);
         return model;
     }
 
