@@ -43,6 +43,10 @@ public final class Backend {
      * @return a new root manager
      */
     public static NDManager newManager(Device device) {
+        if (device.precision() != Precision.FP32) {
+            throw new CalmException("precision " + device.precision() + " is not supported yet: parameters and "
+                    + "activations are FP32 (reduced precision on the GPU is reserved for a later release)");
+        }
         if (!device.isAvailable()) {
             throw new CalmException("device " + device + " is not available: the PyTorch engine sees "
                     + engine().getGpuCount() + " GPU(s)");

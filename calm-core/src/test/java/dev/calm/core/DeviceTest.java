@@ -33,7 +33,11 @@ class DeviceTest {
         assertTrue(e.getMessage().contains("BF16"), e.getMessage());
         e = assertThrows(CalmException.class, () -> Device.cpu().withPrecision(Precision.FP16));
         assertTrue(e.getMessage().contains("FP16"), e.getMessage());
-        assertEquals(Precision.FP16, Device.gpu(0).withPrecision(Precision.FP16).precision());
+        // FP16 on a GPU is a valid device description, but no manager computes in it yet
+        Device half = Device.gpu(0).withPrecision(Precision.FP16);
+        assertEquals(Precision.FP16, half.precision());
+        e = assertThrows(CalmException.class, () -> Backend.newManager(half));
+        assertTrue(e.getMessage().contains("precision FP16 is not supported yet"), e.getMessage());
     }
 
     @Test
