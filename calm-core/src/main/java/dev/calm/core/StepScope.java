@@ -23,6 +23,11 @@ import java.util.List;
  *     } // everything the step created is freed here; native memory stays flat
  * }
  * }</pre>
+ *
+ * <p>The library's own forward passes always take an activation as the first operand of an op (DJL puts a result
+ * in its first operand's manager), so inference with them needs no attached modules: {@code StepScope.open(root)}
+ * skips the attach/detach cost per step. Training attaches the modules, since gradient views are created in the
+ * parameters' manager.
  */
 public final class StepScope implements AutoCloseable {
 

@@ -77,6 +77,10 @@ public final class Attention extends Module {
         NDArray qg = q.reshape(b, kvHeads, groups, t, headDim); // [B, Hkv, G, T, hd]
         NDArray kg = k.expandDims(2); // [B, Hkv, 1, S, hd]
         NDArray vg = v.expandDims(2); // [B, Hkv, 1, S, hd]
+        // A result belongs to its first operand's manager: views of cached keys would pile up in the cache's
+        // manager (keeping every old cache tensor alive) unless handed to this step.
+        kg.attach(x.getManager());
+        vg.attach(x.getManager());
         NDArray scores = qg.matMul(kg.transpose(0, 1, 2, 4, 3)).mul(scale); // [B, Hkv, G, T, S]
         if (t > 1) {
             scores = scores.add(causalMask(x.getManager(), past, t, s)); // + [T, S]

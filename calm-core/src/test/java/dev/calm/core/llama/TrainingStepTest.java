@@ -118,4 +118,30 @@ class TrainingStepTest {
             assertTrue(last < 0.5f * first, "SGD learns to count: " + first + " -> " + last);
         }
     }
+
+    @Test
+    void inferenceNeverAllocatesIntoTheParametersManager() {
+        // The backbone's ops always take an activation as first operand (DJL puts a result in the manager of its
+        // first operand), so decoding in a plain sub-manager, without attaching the parameters, leaves nothing
+        // behind: inference can skip StepScope's attach/detach cost.
+        try (NDManager root = Backend.newManager(Device.cpu())) {
+            Transformer model = new Transformer(new TransformerConfig(64, 32, 64, 2, 4, 2, 256, 10000, 1e-6));
+            model.initialize(root, new Rng(8));
+            int modelArrays = root.getManagedArrays().size();
+            long next = 1;
+            try (KVCache cache = model.newCache(root)) {
+                for (int i = 0; i < 200; i++) {
+                    try (StepScope scope = StepScope.open(root)) {
+                        NDArray ids = scope.manager().create(new long[] {next}, new Shape(1, 1));
+                        NDArray hidden = model.forwardTokens(ids, cache);
+                        next = model.embedTokens().logits(hidden).argMax(-1).getLong();
+                    }
+                }
+                assertEquals(200, cache.length());
+                // the cache holds one key and one value array per layer; nothing else accumulates
+                assertEquals(modelArrays + 2 * 2, root.getManagedArrays().size());
+            }
+            assertEquals(modelArrays, root.getManagedArrays().size());
+        }
+    }
 }

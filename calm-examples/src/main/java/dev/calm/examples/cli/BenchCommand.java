@@ -137,7 +137,7 @@ final class BenchCommand implements Callable<Integer> {
                 if (i == warmup) {
                     start = System.nanoTime();
                 }
-                try (StepScope scope = StepScope.open(root, model)) {
+                try (StepScope scope = StepScope.open(root)) { // inference: no parameter needs attaching
                     NDArray ids = scope.manager().create(new long[] {next}, new Shape(1, 1));
                     next = greedy(model, model.forwardTokens(ids, cache));
                 }
