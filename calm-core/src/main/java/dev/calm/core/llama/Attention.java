@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.calm.core.nn.Linear;
 import dev.calm.core.nn.Module;
 
@@ -57,7 +58,7 @@ public final class Attention extends Module {
      */
     public NDArray forward(NDArray x, RotaryEmbedding.Tables rope, KVCache cache, int layer) {
         long b = x.getShape().get(0);
-        long t = x.getShape().get(1);
+        int t = (int) x.getShape().get(1);
         int groups = heads / kvHeads;
         NDArray q = split(qProj.forward(x), b, t, heads); // [B, H, T, hd]
         NDArray k = split(kProj.forward(x), b, t, kvHeads); // [B, Hkv, T, hd]
@@ -73,19 +74,16 @@ public final class Attention extends Module {
         }
         long s = k.getShape().get(2);
 
-        // Group the query heads by the key/value head they share; matmul broadcasts over the group axis.
-        NDArray qg = q.reshape(b, kvHeads, groups, t, headDim); // [B, Hkv, G, T, hd]
-        NDArray kg = k.expandDims(2); // [B, Hkv, 1, S, hd]
-        NDArray vg = v.expandDims(2); // [B, Hkv, 1, S, hd]
-        // A result belongs to its first operand's manager: views of cached keys would pile up in the cache's
-        // manager (keeping every old cache tensor alive) unless handed to this step.
-        kg.attach(x.getManager());
-        vg.attach(x.getManager());
-        NDArray scores = qg.matMul(kg.transpose(0, 1, 2, 4, 3)).mul(scale); // [B, Hkv, G, T, S]
+        // Grouped-query attention: the G query heads that share a key/value head are stacked along the time
+        // axis, so one plain matmul per key/value head serves all of them (no copies of k and v per group).
+        NDArray qg = q.reshape(b, kvHeads, groups * t, headDim); // [B, Hkv, G*T, hd]
+        NDArray kT = k.swapAxes(2, 3); // [B, Hkv, hd, S]
+        kT.attach(x.getManager()); // a view of cached keys would otherwise land in (and leak into) the cache's manager
+        NDArray scores = qg.matMul(kT).mul(scale); // [B, Hkv, G*T, S]
         if (t > 1) {
-            scores = scores.add(causalMask(x.getManager(), past, t, s)); // + [T, S]
+            scores = scores.add(causalMask(x.getManager(), past, groups, t, s)); // + [G*T, S]
         }
-        NDArray out = scores.softmax(-1).matMul(vg); // [B, Hkv, G, T, hd]
+        NDArray out = scores.softmax(-1).matMul(v); // [B, Hkv, G*T, hd]
         out = out.reshape(b, heads, t, headDim).transpose(0, 2, 1, 3).reshape(b, t, (long) heads * headDim);
         return oProj.forward(out); // [B, T, d]
     }
@@ -96,18 +94,17 @@ public final class Attention extends Module {
     }
 
     /**
-     * Additive mask: query i (at position past + i) may read key j only if j <= past + i.
+     * Additive mask: row g*T + i (query i of group g, at position past + i) may read key j only if j <= past + i.
      *
-     * @return [T, S], 0 where allowed and a large negative number elsewhere
+     * @return [G*T, S], 0 where allowed and a large negative number elsewhere
      */
-    static NDArray causalMask(NDManager manager, int past, long t, long s) {
-        NDArray queryPos = manager.arange((float) past, (float) (past + t), 1f, DataType.FLOAT32).reshape(t, 1); // [T, 1]
+    static NDArray causalMask(NDManager manager, int past, int groups, long t, long s) {
+        float[] rows = new float[(int) (groups * t)];
+        for (int r = 0; r < rows.length; r++) {
+            rows[r] = past + r % t;
+        }
+        NDArray queryPos = manager.create(rows, new Shape(rows.length, 1)); // [G*T, 1]
         NDArray keyPos = manager.arange(0f, (float) s, 1f, DataType.FLOAT32).reshape(1, s); // [1, S]
-        return keyPos.gt(queryPos).toType(DataType.FLOAT32, false).mul(MASKED); // [T, S]
-    }
-
-    /** @return number of query heads */
-    public int heads() {
-        return heads;
+        return keyPos.gt(queryPos).toType(DataType.FLOAT32, false).mul(MASKED); // [G*T, S]
     }
 }

@@ -94,7 +94,8 @@ class TransformerTest {
         try (KVCache cache = model.newCache(manager)) {
             NDList parts = new NDList();
             parts.add(model.forwardTokens(ids.get(new NDIndex(":, 0:5")), cache)); // a 5-token prompt
-            for (int i = 5; i < 13; i++) {
+            parts.add(model.forwardTokens(ids.get(new NDIndex(":, 5:8")), cache)); // a chunk after a past
+            for (int i = 8; i < 13; i++) {
                 parts.add(model.forwardTokens(ids.get(new NDIndex(":, {}:{}", i, i + 1)), cache)); // then one by one
             }
             assertEquals(13, cache.length());
