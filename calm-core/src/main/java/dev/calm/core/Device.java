@@ -39,7 +39,8 @@ public record Device(Kind kind, int index, Precision precision) {
                     "precision BF16 is not supported: DJL 0.36 aborts the JVM when it casts to bfloat16; use FP32");
         }
         if (precision == Precision.FP16 && kind == Kind.CPU) {
-            throw new CalmException("precision FP16 is not supported on the CPU (libtorch runs it at a few GFLOP/s); use FP32");
+            throw new CalmException(
+                    "precision FP16 is not supported on the CPU (libtorch runs it at a few GFLOP/s); use FP32");
         }
     }
 

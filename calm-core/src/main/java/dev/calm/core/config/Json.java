@@ -84,7 +84,8 @@ public final class Json {
             throw new CalmException("invalid " + type.getSimpleName() + " in " + source + ": " + e.getOriginalMessage()
                     + " at " + path(e), e);
         } catch (JsonProcessingException e) {
-            throw new CalmException("invalid " + type.getSimpleName() + " in " + source + ": " + e.getOriginalMessage(), e);
+            throw new CalmException(
+                    "invalid " + type.getSimpleName() + " in " + source + ": " + e.getOriginalMessage(), e);
         }
     }
 

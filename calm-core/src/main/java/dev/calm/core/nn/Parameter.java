@@ -66,7 +66,8 @@ public final class Parameter {
             throw new CalmException("wrong shape for '" + name + "': expected " + shape + ", got " + values.getShape());
         }
         if (values.getDataType() != DataType.FLOAT32) {
-            throw new CalmException("wrong data type for '" + name + "': expected float32, got " + values.getDataType());
+            throw new CalmException(
+                    "wrong data type for '" + name + "': expected float32, got " + values.getDataType());
         }
         NDArray copy = values.toDevice(manager.getDevice(), false).duplicate();
         copy.attach(manager);
