@@ -3,9 +3,12 @@
  */
 package dev.calm.core.nn;
 
+import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import dev.calm.core.CalmException;
 
 /** A lookup table of token vectors, [vocab, dim]. */
 public final class Embedding extends Module {
@@ -25,7 +28,14 @@ public final class Embedding extends Module {
      * @return their vectors [..., dim]
      */
     public NDArray forward(NDArray ids) {
-        return ai.djl.nn.core.Embedding.embedding(ids, weight.array(), SparseFormat.DENSE).singletonOrThrow();
+        try {
+            return ai.djl.nn.core.Embedding.embedding(ids, weight.array(), SparseFormat.DENSE).singletonOrThrow();
+        } catch (EngineException e) { // checked only on failure, so the common path pays nothing
+            long vocab = weight.shape().get(0);
+            throw new CalmException("token ids must be integers in [0, " + vocab + "), got " + ids.getDataType()
+                    + " ids from " + ids.min().toType(DataType.INT64, false).getLong() + " to "
+                    + ids.max().toType(DataType.INT64, false).getLong(), e);
+        }
     }
 
     /**

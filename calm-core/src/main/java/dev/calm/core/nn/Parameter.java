@@ -12,7 +12,8 @@ import dev.calm.core.Rng;
 
 /**
  * A trainable tensor of a {@link Module}: its shape, how it is initialised, and whether weight decay applies
- * (no decay on norm gains and biases).
+ * (no decay on norm gains and biases). Loading replaces the underlying array, so optimiser state is keyed by the
+ * {@code Parameter} and reads {@link #array()} at each step.
  */
 public final class Parameter {
 

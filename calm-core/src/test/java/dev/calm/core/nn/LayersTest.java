@@ -110,6 +110,17 @@ class LayersTest {
     }
 
     @Test
+    void outOfRangeTokenIdsAreAClearError() {
+        Embedding emb = new Embedding(3, 2);
+        emb.initialize(manager, new Rng(1));
+        NDArray ids = manager.create(new long[] {0, 7}, new Shape(1, 2));
+        CalmException e = assertThrows(CalmException.class, () -> emb.forward(ids));
+        assertEquals("token ids must be integers in [0, 3), got int64 ids from 0 to 7", e.getMessage());
+        NDArray negative = manager.create(new long[] {-1}, new Shape(1, 1));
+        assertThrows(CalmException.class, () -> emb.forward(negative));
+    }
+
+    @Test
     void initialisationIsSeededAndFollowsTheInitialisers() {
         Linear a = new Linear(64, 32, true);
         Linear b = new Linear(64, 32, true);
