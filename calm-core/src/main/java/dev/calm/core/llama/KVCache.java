@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.calm.core.CalmException;
 
 /**
  * Keys and values of the positions seen so far, per layer, for incremental decoding. It owns its tensors in
@@ -49,6 +50,10 @@ public final class KVCache implements AutoCloseable {
     }
 
     private NDArray grow(NDArray old, NDArray fresh) {
+        if (old != null && old.getShape().get(0) != fresh.getShape().get(0)) {
+            throw new CalmException("the KV cache holds a batch of " + old.getShape().get(0)
+                    + " sequences but the input has " + fresh.getShape().get(0) + ": use one cache per batch");
+        }
         NDArray next = old == null ? fresh.duplicate() : NDArrays.concat(new NDList(old, fresh), 2);
         next.attach(manager);
         if (old != null) {

@@ -164,6 +164,17 @@ class TransformerTest {
     }
 
     @Test
+    void aCacheServesOneBatch() {
+        Transformer model = Golden.model(manager);
+        try (KVCache cache = model.newCache(manager)) {
+            model.forwardTokens(manager.create(new long[] {1, 2}, new Shape(2, 1)), cache);
+            NDArray single = manager.create(new long[] {3}, new Shape(1, 1));
+            CalmException e = assertThrows(CalmException.class, () -> model.forwardTokens(single, cache));
+            assertTrue(e.getMessage().contains("holds a batch of 2 sequences but the input has 1"), e.getMessage());
+        }
+    }
+
+    @Test
     void loadNamesMissingAndUnexpectedTensors() {
         Transformer model = new Transformer(Golden.config());
         Map<String, NDArray> tensors = new LinkedHashMap<>(Golden.model(manager).stateDict());
