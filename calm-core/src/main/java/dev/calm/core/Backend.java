@@ -6,7 +6,9 @@ package dev.calm.core;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,6 +93,47 @@ public final class Backend {
      */
     public static void setGradMode(boolean enabled) {
         JniUtils.setGradMode(enabled);
+    }
+
+    /**
+     * A view of {@code array} restricted to {@code [from, to)} along one axis (one engine call, no copy), owned
+     * by {@code owner}, whatever manager {@code array} belongs to.
+     *
+     * @param array the source
+     * @param axis the axis to restrict
+     * @param from first index, inclusive
+     * @param to last index, exclusive
+     * @param owner the manager of the view
+     * @return the view
+     */
+    public static NDArray narrow(NDArray array, int axis, long from, long to, NDManager owner) {
+        long[][] bounds = bounds(array.getShape(), axis, from, to);
+        return JniUtils.index((PtNDArray) array, bounds[0], bounds[1], bounds[2], (PtNDManager) owner);
+    }
+
+    /**
+     * Copies {@code value} into {@code target} at {@code [from, from + length)} along one axis, in place (one
+     * engine call).
+     *
+     * @param target the array written to
+     * @param axis the axis
+     * @param from first index written
+     * @param value the values; their shape equals the target's but along {@code axis}
+     */
+    public static void write(NDArray target, int axis, long from, NDArray value) {
+        long[][] bounds = bounds(target.getShape(), axis, from, from + value.getShape().get(axis));
+        JniUtils.indexSet((PtNDArray) target, (PtNDArray) value, bounds[0], bounds[1], bounds[2]);
+    }
+
+    /** {min, max, step} per axis: the whole of every axis but {@code [from, to)} along one. */
+    private static long[][] bounds(Shape shape, int axis, long from, long to) {
+        long[] min = new long[shape.dimension()];
+        long[] max = shape.getShape();
+        long[] step = new long[shape.dimension()];
+        java.util.Arrays.fill(step, 1);
+        min[axis] = from;
+        max[axis] = to;
+        return new long[][] {min, max, step};
     }
 
     /**

@@ -77,9 +77,7 @@ public final class Attention extends Module {
         // Grouped-query attention: the G query heads that share a key/value head are stacked along the time
         // axis, so one plain matmul per key/value head serves all of them (no copies of k and v per group).
         NDArray qg = q.reshape(b, kvHeads, groups * t, headDim); // [B, Hkv, G*T, hd]
-        NDArray kT = k.swapAxes(2, 3); // [B, Hkv, hd, S]
-        kT.attach(x.getManager()); // a view of cached keys would otherwise stay in the cache's manager
-        NDArray scores = qg.matMul(kT).mul(scale); // [B, Hkv, G*T, S]
+        NDArray scores = qg.matMul(k.swapAxes(2, 3)).mul(scale); // [B, Hkv, G*T, S]
         if (t > 1) {
             scores = scores.add(causalMask(x.getManager(), past, groups, t, s)); // + [G*T, S]
         }

@@ -4,20 +4,26 @@
 package dev.calm.core.llama;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 
 /**
- * Keys and values of the positions seen so far, per layer, for incremental decoding. It owns its tensors in
- * its own manager, so per-step managers can close without freeing the cache. Close it when the sequence ends.
+ * Keys and values of the positions seen so far, per layer, for incremental decoding. Each layer's keys live in
+ * one preallocated buffer whose capacity doubles when full, so a new token costs one in-place write and no copy
+ * of the past. The cache owns its buffers in its own manager, so per-step managers can close without freeing
+ * it. Close it when the sequence ends.
  */
 public final class KVCache implements AutoCloseable {
 
+    private static final int MIN_CAPACITY = 64;
+    private static final int TIME = 2; // the position axis of [B, kvHeads, S, headDim]
+
     private final NDManager manager;
-    private final NDArray[] keys; // per layer [B, kvHeads, S, headDim]
-    private final NDArray[] values; // per layer [B, kvHeads, S, headDim]
+    private final NDArray[] keys; // per layer [B, kvHeads, capacity, headDim]; positions >= length unused
+    private final NDArray[] values; // per layer [B, kvHeads, capacity, headDim]
     private int length;
 
     /**
@@ -36,7 +42,7 @@ public final class KVCache implements AutoCloseable {
     }
 
     /**
-     * Appends one layer's new keys and values and returns the full ones.
+     * Appends one layer's new keys and values and returns views of all of them, owned by the new keys' manager.
      *
      * @param layer the layer index
      * @param k [B, kvHeads, T, headDim]
@@ -44,22 +50,39 @@ public final class KVCache implements AutoCloseable {
      * @return keys and values of all S = length + T positions, each [B, kvHeads, S, headDim]
      */
     NDList append(int layer, NDArray k, NDArray v) {
-        keys[layer] = grow(keys[layer], k);
-        values[layer] = grow(values[layer], v);
-        return new NDList(keys[layer], values[layer]);
+        keys[layer] = write(keys[layer], k);
+        values[layer] = write(values[layer], v);
+        long end = length + k.getShape().get(TIME);
+        NDManager step = k.getManager();
+        return new NDList(
+                Backend.narrow(keys[layer], TIME, 0, end, step), Backend.narrow(values[layer], TIME, 0, end, step));
     }
 
-    private NDArray grow(NDArray old, NDArray fresh) {
-        if (old != null && old.getShape().get(0) != fresh.getShape().get(0)) {
-            throw new CalmException("the KV cache holds a batch of " + old.getShape().get(0)
-                    + " sequences but the input has " + fresh.getShape().get(0) + ": use one cache per batch");
+    /** Writes {@code fresh} at positions [length, length + T), growing the buffer first if it is full. */
+    private NDArray write(NDArray buffer, NDArray fresh) {
+        Shape shape = fresh.getShape(); // [B, kvHeads, T, headDim]
+        if (buffer != null && buffer.getShape().get(0) != shape.get(0)) {
+            throw new CalmException("the KV cache holds a batch of " + buffer.getShape().get(0)
+                    + " sequences but the input has " + shape.get(0) + ": use one cache per batch");
         }
-        NDArray next = old == null ? fresh.duplicate() : NDArrays.concat(new NDList(old, fresh), 2);
-        next.attach(manager);
-        if (old != null) {
-            old.close();
+        long end = length + shape.get(TIME);
+        long capacity = buffer == null ? 0 : buffer.getShape().get(TIME);
+        if (end > capacity) {
+            long grown = Math.max(MIN_CAPACITY, capacity);
+            while (grown < end) {
+                grown *= 2;
+            }
+            NDArray bigger = manager.zeros(new Shape(shape.get(0), shape.get(1), grown, shape.get(3)), fresh.getDataType());
+            if (buffer != null) {
+                try (NDArray past = Backend.narrow(buffer, TIME, 0, length, manager)) {
+                    Backend.write(bigger, TIME, 0, past);
+                }
+                buffer.close();
+            }
+            buffer = bigger;
         }
-        return next;
+        Backend.write(buffer, TIME, length, fresh);
+        return buffer;
     }
 
     /**

@@ -106,6 +106,27 @@ class TransformerTest {
     }
 
     @Test
+    void kvCacheGrowsWithoutChangingResults() {
+        // 150 positions: the cache's buffers grow from 64 to 128 to 256 on the way
+        TransformerConfig c = new TransformerConfig(50, 32, 80, 2, 4, 2, 256, 10000, 1e-6);
+        Transformer model = new Transformer(c);
+        model.initialize(manager, new Rng(13));
+        scaleWeights(model, 10f);
+        NDArray ids = manager.create(new Rng(14).javaRandom().longs(2 * 150, 0, 50).toArray(), new Shape(2, 150));
+        NDArray full = model.forwardTokens(ids, null);
+        try (KVCache cache = model.newCache(manager)) {
+            NDList parts = new NDList();
+            parts.add(model.forwardTokens(ids.get(new NDIndex(":, 0:60")), cache));
+            parts.add(model.forwardTokens(ids.get(new NDIndex(":, 60:70")), cache)); // crosses 64
+            for (int i = 70; i < 150; i++) {
+                parts.add(model.forwardTokens(ids.get(new NDIndex(":, {}:{}", i, i + 1)), cache)); // crosses 128
+            }
+            float diff = maxAbsDiff(full, NDArrays.concat(parts, 1));
+            assertTrue(diff <= 1e-5f, "KV-cache decoding differs from the full pass by " + diff);
+        }
+    }
+
+    @Test
     void kvCacheDecodingEqualsTheFullPassOnTheGoldenModel() {
         Transformer model = Golden.model(manager);
         Map<String, NDArray> io = Golden.io(manager);
