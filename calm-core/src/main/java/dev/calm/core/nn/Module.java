@@ -123,9 +123,9 @@ public abstract class Module {
     }
 
     /**
-     * Loads every parameter from a safetensors file, one tensor at a time, after checking every name and shape
-     * against the file's header (strict, as {@link #load(Map, NDManager)}). BF16 and F16 tensors are widened to
-     * FP32 in Java.
+     * Loads every parameter from a safetensors file after checking every name and shape against the file's
+     * header (strict, as {@link #load(Map, NDManager)}), and only once every tensor has been read, so a failure
+     * leaves the module as it was. BF16 and F16 tensors are widened to FP32 in Java.
      *
      * @param file a safetensors checkpoint
      * @param manager the owner and device of the loaded parameters
@@ -137,10 +137,13 @@ public abstract class Module {
                 shapes.put(name, new Shape(reader.info(name).shape()));
             }
             checkNamesAndShapes(shapes, "checkpoint " + file);
-            for (Map.Entry<String, Parameter> e : namedParameters().entrySet()) {
-                try (NDArray values = reader.read(e.getKey(), manager)) {
-                    e.getValue().load(values, manager, e.getKey());
+            // All or nothing: read every tensor first, then hand them over; a failed read changes nothing.
+            Map<String, NDArray> staged = new LinkedHashMap<>();
+            try (NDManager staging = manager.newSubManager()) {
+                for (String name : namedParameters().keySet()) {
+                    staged.put(name, reader.read(name, staging));
                 }
+                namedParameters().forEach((name, p) -> p.adopt(staged.get(name), manager));
             }
         }
         allocateAllBuffers(manager);

@@ -75,6 +75,12 @@ public final class Parameter {
         replace(copy);
     }
 
+    /** Takes ownership of freshly read values of the right shape and type, without a copy. */
+    void adopt(NDArray values, NDManager manager) {
+        values.attach(manager);
+        replace(values);
+    }
+
     private void replace(NDArray values) {
         boolean grad = array == null || array.hasGradient();
         if (array != null) {
