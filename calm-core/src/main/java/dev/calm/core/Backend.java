@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -130,7 +131,7 @@ public final class Backend {
         long[] min = new long[shape.dimension()];
         long[] max = shape.getShape();
         long[] step = new long[shape.dimension()];
-        java.util.Arrays.fill(step, 1);
+        Arrays.fill(step, 1);
         min[axis] = from;
         max[axis] = to;
         return new long[][] {min, max, step};

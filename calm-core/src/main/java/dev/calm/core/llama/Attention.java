@@ -43,10 +43,7 @@ public final class Attention extends Module {
 
     @Override
     protected void allocateBuffers(NDManager manager) {
-        if (scale != null) {
-            scale.close();
-        }
-        scale = manager.create((float) (1.0 / Math.sqrt(headDim)));
+        scale = buffer(manager.create((float) (1.0 / Math.sqrt(headDim))));
     }
 
     /**

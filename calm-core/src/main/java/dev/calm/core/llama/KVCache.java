@@ -72,7 +72,8 @@ public final class KVCache implements AutoCloseable {
             while (grown < end) {
                 grown *= 2;
             }
-            NDArray bigger = manager.zeros(new Shape(shape.get(0), shape.get(1), grown, shape.get(3)), fresh.getDataType());
+            Shape size = new Shape(shape.get(0), shape.get(1), grown, shape.get(3));
+            NDArray bigger = manager.zeros(size, fresh.getDataType());
             if (buffer != null) {
                 try (NDArray past = Backend.narrow(buffer, TIME, 0, length, manager)) {
                     Backend.write(bigger, TIME, 0, past);

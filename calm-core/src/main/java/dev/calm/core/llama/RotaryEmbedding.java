@@ -5,8 +5,9 @@ package dev.calm.core.llama;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
+import dev.calm.core.nn.Module;
 
 /**
  * Rotary position embeddings (Su et al. 2021) in the rotate-half convention of Hugging Face Llama: the head
@@ -16,9 +17,10 @@ import ai.djl.ndarray.types.Shape;
  *
  * Since the two halves of sin are equal, rotate_half(x) * sin = swap_halves(x) * concat(-sin1, sin1): a flip of
  * the halves and one product with a pre-signed table. Tables are computed once in double precision and kept
- * on the device; a forward pass slices the rows of its positions.
+ * on the device as buffers (the module has no parameters, like Hugging Face's {@code rotary_emb}); a forward
+ * pass takes views of the rows of its positions.
  */
-public final class RotaryEmbedding {
+public final class RotaryEmbedding extends Module {
 
     private final int headDim;
     private final int maxPositions;
@@ -40,12 +42,9 @@ public final class RotaryEmbedding {
     /** The cos and signed sin rows of a run of positions, shared by every layer of one forward pass. */
     public record Tables(NDArray cos, NDArray signedSin) {}
 
-    /**
-     * Computes the tables into {@code manager}, replacing earlier ones.
-     *
-     * @param manager a long-lived manager on the model's device
-     */
-    public void allocate(NDManager manager) {
+    /** Computes the tables in double precision into {@code manager}. */
+    @Override
+    protected void allocateBuffers(NDManager manager) {
         int half = headDim / 2;
         float[] c = new float[maxPositions * headDim];
         float[] s = new float[maxPositions * headDim];
@@ -57,13 +56,9 @@ public final class RotaryEmbedding {
                 s[pos * headDim + i + half] = (float) Math.sin(angle);
             }
         }
-        if (cos != null) {
-            cos.close();
-            signedSin.close();
-        }
         Shape shape = new Shape(maxPositions, headDim);
-        cos = manager.create(c, shape);
-        signedSin = manager.create(s, shape);
+        cos = buffer(manager.create(c, shape));
+        signedSin = buffer(manager.create(s, shape));
     }
 
     /**
@@ -74,18 +69,14 @@ public final class RotaryEmbedding {
      */
     public Tables tables(NDManager manager, int offset, int length) {
         if (cos == null) {
-            throw new IllegalStateException("rotary tables not allocated: initialise or load the model first");
+            throw new IllegalStateException("rotary tables not allocated: initialize or load the module first");
         }
         if (offset < 0 || offset + length > maxPositions) {
             throw new IllegalArgumentException("positions " + offset + ".." + (offset + length - 1)
                     + " exceed max_position_embeddings " + maxPositions);
         }
-        NDIndex rows = new NDIndex().addSliceDim(offset, offset + length);
-        NDArray c = cos.get(rows);
-        NDArray s = signedSin.get(rows);
-        c.attach(manager); // results of ops on a table belong to the table's manager: hand them to the step
-        s.attach(manager);
-        return new Tables(c, s);
+        return new Tables(Backend.narrow(cos, 0, offset, offset + length, manager),
+                Backend.narrow(signedSin, 0, offset, offset + length, manager));
     }
 
     /**

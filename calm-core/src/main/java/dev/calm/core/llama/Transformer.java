@@ -37,12 +37,8 @@ public class Transformer extends Module {
             layers.add(child("layers." + i, new DecoderLayer(config, i)));
         }
         this.norm = child("norm", new RMSNorm(config.hiddenSize(), config.rmsNormEps()));
-        this.rope = new RotaryEmbedding(config.headDim(), config.maxPositionEmbeddings(), config.ropeTheta());
-    }
-
-    @Override
-    protected void allocateBuffers(NDManager manager) {
-        rope.allocate(manager);
+        this.rope = child("rotary_emb",
+                new RotaryEmbedding(config.headDim(), config.maxPositionEmbeddings(), config.ropeTheta()));
     }
 
     /** @return the config */

@@ -28,6 +28,7 @@ public abstract class Module {
 
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
+    private final List<NDArray> buffers = new ArrayList<>();
 
     /**
      * Registers a parameter.
@@ -93,15 +94,29 @@ public abstract class Module {
     }
 
     /**
-     * Allocates this module's non-trainable tensors (tables, constants) in the manager of its parameters.
-     * Called after {@link #initialize} and {@link #load}; the default has none. Per-step code then reads them
-     * instead of creating them from Java arrays on every call.
+     * Allocates this module's non-trainable tensors (tables, constants) in the manager of its parameters,
+     * each registered through {@link #buffer}. Called after {@link #initialize} and {@link #load}, once the
+     * previous buffers are closed; the default has none. Per-step code then reads them instead of creating them
+     * from Java arrays on every call.
      *
      * @param manager the parameters' manager and device
      */
     protected void allocateBuffers(NDManager manager) {}
 
+    /**
+     * Registers a buffer, so that it is freed when the buffers are allocated again.
+     *
+     * @param array a tensor created in the manager given to {@link #allocateBuffers}
+     * @return the same tensor
+     */
+    protected final NDArray buffer(NDArray array) {
+        buffers.add(array);
+        return array;
+    }
+
     private void allocateAllBuffers(NDManager manager) {
+        buffers.forEach(NDArray::close);
+        buffers.clear();
         allocateBuffers(manager);
         children.values().forEach(c -> c.allocateAllBuffers(manager));
     }

@@ -70,9 +70,7 @@ public final class Parameter {
             throw new CalmException(
                     "wrong data type for '" + name + "': expected float32, got " + values.getDataType());
         }
-        NDArray copy = values.toDevice(manager.getDevice(), false).duplicate();
-        copy.attach(manager);
-        replace(copy);
+        adopt(values.toDevice(manager.getDevice(), false).duplicate(), manager);
     }
 
     /** Takes ownership of freshly read values of the right shape and type, without a copy. */

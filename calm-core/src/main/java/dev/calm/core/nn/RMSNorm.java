@@ -25,10 +25,7 @@ public final class RMSNorm extends Module {
 
     @Override
     protected void allocateBuffers(NDManager manager) {
-        if (epsilon != null) {
-            epsilon.close();
-        }
-        epsilon = manager.create(eps);
+        epsilon = buffer(manager.create(eps));
     }
 
     /**

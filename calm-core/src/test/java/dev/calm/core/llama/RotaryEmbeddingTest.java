@@ -27,7 +27,7 @@ class RotaryEmbeddingTest {
     @BeforeAll
     static void open() {
         manager = Backend.newManager(Device.cpu());
-        ROPE.allocate(manager);
+        ROPE.initialize(manager, new Rng(0)); // no parameters: allocates the tables
     }
 
     @AfterAll
@@ -53,7 +53,7 @@ class RotaryEmbeddingTest {
         // head dim 4: angles at position 1 are theta^0 = 1 and theta^(-1/2) = 0.01 (theta = 10^4)
         // x = [1, 0, 0, 0] pairs with x_2: (1, 0) -> (cos 1, sin 1), so y = [cos 1, 0, sin 1, 0]
         RotaryEmbedding rope = new RotaryEmbedding(4, 4, 10000);
-        rope.allocate(manager);
+        rope.initialize(manager, new Rng(0));
         NDArray x = manager.create(new float[] {1, 0, 0, 0}, new Shape(1, 1, 1, 4));
         float[] y = RotaryEmbedding.apply(x, rope.tables(manager, 1, 1)).toFloatArray();
         assertArrayEquals(new float[] {(float) Math.cos(1), 0, (float) Math.sin(1), 0}, y, 1e-7f);

@@ -208,7 +208,7 @@ class TransformerTest {
 
     private static RotaryEmbedding.Tables rope(NDManager manager, int length) {
         RotaryEmbedding rope = new RotaryEmbedding(4, length, 10000);
-        rope.allocate(manager);
+        rope.initialize(manager, new Rng(0));
         return rope.tables(manager, 0, length);
     }
 
