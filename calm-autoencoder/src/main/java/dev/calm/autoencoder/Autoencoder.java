@@ -1,0 +1,115 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.autoencoder;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.calm.core.CalmException;
+import dev.calm.core.Rng;
+import dev.calm.core.nn.Losses;
+import dev.calm.core.nn.Module;
+
+/**
+ * The K-token variational autoencoder of CALM (paper, section 2): every chunk of K tokens becomes one vector
+ * z in R^l, and z decodes back to the K tokens. Parameter names are the reference implementation's
+ * ({@code encoder.*}, {@code decoder.*}), so its checkpoints map name for name; the output matrix is tied to
+ * {@code encoder.embed_tokens.weight}.
+ *
+ * <pre>{@code
+ * Posterior q = ae.encode(tokens);          // tokens [B, T], T a multiple of K -> mean, logStd [B, T/K, l]
+ * NDArray logits = ae.decode(q.mean());     // [B, T, V]
+ * NDArray ids = ae.reconstruct(tokens);     // [B, T]
+ * }</pre>
+ */
+public class Autoencoder extends Module {
+
+    private final AutoencoderConfig config;
+    private final Encoder encoder;
+    private final Decoder decoder;
+
+    /** @param config the shape and training objective */
+    public Autoencoder(AutoencoderConfig config) {
+        this.config = config;
+        this.encoder = child("encoder", new Encoder(config));
+        this.decoder = child("decoder", new Decoder(config, encoder.embedTokens()));
+    }
+
+    /** @return the shape and training objective */
+    public AutoencoderConfig config() {
+        return config;
+    }
+
+    /**
+     * q(z | x) for every chunk of K tokens.
+     *
+     * @param tokens integer ids, [B, T] with T a multiple of K
+     * @return mean and log standard deviation, each [B, T/K, l]
+     */
+    public Posterior encode(NDArray tokens) {
+        Shape s = chunked(tokens);
+        long b = s.get(0);
+        long n = s.get(1) / config.patchSize();
+        NDArray latent = encoder.forward(tokens.reshape(b * n, config.patchSize())) // [B*N, 2l]
+                .reshape(new Shape(b, n, 2L * config.latentSize())); // [B, N, 2l]
+        NDList halves = latent.split(2, 2); // 2 x [B, N, l]
+        return new Posterior(halves.get(0), halves.get(1));
+    }
+
+    /**
+     * @param z latent vectors, [B, N, l]
+     * @return logits of the K tokens of every vector, [B, N*K, V]
+     */
+    public NDArray decode(NDArray z) {
+        Shape s = z.getShape();
+        if (s.dimension() != 3 || s.get(2) != config.latentSize()) {
+            throw new CalmException("latent vectors must have shape [batch, vectors, " + config.latentSize()
+                    + "], got " + s);
+        }
+        return decoder.forward(z);
+    }
+
+    /**
+     * The most likely tokens decoded from each chunk's posterior mean.
+     *
+     * @param tokens integer ids, [B, T]
+     * @return the reconstruction, INT64 [B, T]
+     */
+    public NDArray reconstruct(NDArray tokens) {
+        return decode(encode(tokens).mean()).argMax(-1);
+    }
+
+    /**
+     * The training objective with the robustness regularisers of the paper: input tokens are replaced by id 0
+     * with probability ae_dropout, z is sampled from q and dropped out at rate ae_dropout, and the loss is
+     * K * cross-entropy + kl_weight * clamped KL.
+     *
+     * @param tokens integer ids, [B, T]
+     * @param rng the source of every random draw
+     * @return the loss and its terms
+     */
+    public AutoencoderLoss trainingLoss(NDArray tokens, Rng rng) {
+        float p = (float) config.aeDropout();
+        NDArray keep = rng.bernoulli(tokens.getManager(), tokens.getShape(), 1 - p); // [B, T]
+        Posterior q = encode(tokens.mul(keep.toType(tokens.getDataType(), false)));
+        NDArray z = q.sample(rng); // [B, N, l]
+        if (p > 0) {
+            z = z.mul(rng.bernoulli(z.getManager(), z.getShape(), 1 - p)).div(1 - p); // inverted dropout
+        }
+        NDArray ce = Losses.crossEntropy(decode(z), tokens); // [B, T, V] vs [B, T]
+        NDArray kl = q.kl(config.klClamp());
+        NDArray loss = ce.mul(config.patchSize()).add(kl.mul((float) config.klWeight()));
+        return new AutoencoderLoss(loss, ce, kl);
+    }
+
+    private Shape chunked(NDArray tokens) {
+        Shape s = tokens.getShape();
+        if (s.dimension() != 2 || s.get(1) % config.patchSize() != 0 || tokens.getDataType() == DataType.FLOAT32) {
+            throw new CalmException("tokens must be integer ids of shape [batch, T] with T a multiple of K = "
+                    + config.patchSize() + ", got " + tokens.getDataType() + " " + s);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,180 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.autoencoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.calm.core.Backend;
+import dev.calm.core.CalmException;
+import dev.calm.core.Device;
+import dev.calm.core.Rng;
+import dev.calm.core.io.SafeTensorsReader;
+import dev.calm.core.nn.Parameter;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The autoencoder against golden numbers from an independent numpy implementation of the reference's
+ * modeling_autoencoder.py (src/test/resources/golden), plus shape, gradient and error invariants for every K.
+ */
+class AutoencoderTest {
+
+    /** FP32 forward against the float64 reference, whose outputs were rounded to FP32. */
+    private static final float GOLDEN_TOL = 2e-5f;
+
+    /** The golden model: V 24, d 16, intermediate 40, K 4, l 6, 2 + 2 layers. */
+    static final AutoencoderConfig GOLDEN = new AutoencoderConfig(4, 24, 16, 40, 2, 2, 6, 0.15, 0.5, 1e-3, 1e-6);
+
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = Backend.newManager(Device.cpu());
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+    }
+
+    private static Path resource(String name) {
+        try {
+            return Path.of(AutoencoderTest.class.getResource("/golden/" + name).toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private Map<String, NDArray> io() {
+        try (SafeTensorsReader reader = SafeTensorsReader.open(resource("tiny_autoencoder_io.safetensors"))) {
+            return reader.readAll(manager);
+        }
+    }
+
+    private Autoencoder golden() {
+        Autoencoder ae = new Autoencoder(GOLDEN);
+        ae.load(resource("tiny_autoencoder.safetensors"), manager);
+        return ae;
+    }
+
+    private static float maxAbsDiff(NDArray a, NDArray b) {
+        assertEquals(b.getShape(), a.getShape());
+        return a.sub(b).abs().max().getFloat();
+    }
+
+    @Test
+    void encoderMatchesTheReference() {
+        Autoencoder ae = golden();
+        Map<String, NDArray> io = io();
+        Posterior q = ae.encode(io.get("input_ids")); // [2, 8] -> [2, 2, 6]
+        assertTrue(maxAbsDiff(q.mean(), io.get("mean")) <= GOLDEN_TOL, "mean");
+        assertTrue(maxAbsDiff(q.logStd(), io.get("log_std")) <= GOLDEN_TOL, "log_std");
+        assertEquals(io.get("kl_clamp0").getFloat(), q.kl(0).getFloat(), 1e-4f);
+        assertEquals(io.get("kl_clamp05").getFloat(), q.kl(0.5).getFloat(), 1e-4f);
+    }
+
+    @Test
+    void decoderMatchesTheReference() {
+        Autoencoder ae = golden();
+        Map<String, NDArray> io = io();
+        NDArray logits = ae.decode(ae.encode(io.get("input_ids")).mean()); // [2, 8, 24]
+        assertTrue(maxAbsDiff(logits, io.get("logits_mean")) <= 1e-4f, "logits from the mean");
+        assertTrue(maxAbsDiff(ae.decode(io.get("z")), io.get("logits_z")) <= 1e-4f, "logits from z [2, 3, 6]");
+        float ce = dev.calm.core.nn.Losses.crossEntropy(logits, io.get("input_ids")).getFloat();
+        assertEquals(io.get("ce_mean").getFloat(), ce, 1e-5f);
+    }
+
+    @Test
+    void parameterNamesAreTheReferenceImplementations() {
+        try (SafeTensorsReader reader = SafeTensorsReader.open(resource("tiny_autoencoder.safetensors"))) {
+            assertEquals(new TreeSet<>(reader.names()), new TreeSet<>(new Autoencoder(GOLDEN).namedParameters().keySet()));
+        }
+        Map<String, Parameter> names = new Autoencoder(AutoencoderConfig.paper(32000)).namedParameters();
+        assertTrue(names.containsKey("encoder.encoder_layers.1.mlp.gate_proj.weight"));
+        assertTrue(names.containsKey("decoder.decoder_layers.0.layernorm.weight"));
+        assertTrue(!names.containsKey("decoder.lm_head_weight"), "the output matrix is tied, not a parameter");
+        // the paper's autoencoder: 2 * 32000*512... dominated by the tied embedding
+        assertEquals(32000L * 512, names.get("encoder.embed_tokens.weight").shape().size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 4, 8, 16})
+    void everyPatchSizeTrainsEveryParameter(int k) {
+        AutoencoderConfig config = new AutoencoderConfig(k, 24, 16, 40, 2, 2, 6, 0.15, 0.5, 1e-3, 1e-6);
+        Autoencoder ae = new Autoencoder(config);
+        Rng rng = new Rng(7);
+        ae.initialize(manager, rng);
+        NDArray tokens = manager.randomInteger(0, 24, new Shape(3, 2 * 16), DataType.INT64); // [3, 32]
+        Posterior q = ae.encode(tokens);
+        assertEquals(new Shape(3, 32 / k, 6), q.mean().getShape());
+        assertEquals(new Shape(3, 32, 24), ae.decode(q.mean()).getShape());
+        assertEquals(new Shape(3, 32), ae.reconstruct(tokens).getShape());
+
+        try (GradientCollector gc = Backend.engine().newGradientCollector()) {
+            AutoencoderLoss loss = ae.trainingLoss(tokens, rng);
+            assertTrue(Float.isFinite(loss.loss().getFloat()));
+            // loss = K * ce + kl_weight * kl, term by term
+            assertEquals(k * loss.reconstruction().getFloat() + 1e-3f * loss.kl().getFloat(),
+                    loss.loss().getFloat(), 1e-4f);
+            // the clamp is a floor per dimension: the KL term is at least l * kl_clamp
+            assertTrue(loss.kl().getFloat() >= 6 * 0.5f - 1e-5f);
+            gc.backward(loss.loss());
+        }
+        ae.namedParameters().forEach((name, p) -> {
+            float norm = p.array().getGradient().abs().sum().getFloat();
+            assertTrue(norm > 0, name + " received no gradient");
+            Backend.zeroGrad(p.array());
+        });
+    }
+
+    @Test
+    void withoutDropoutTheTrainingKlIsTheCleanPosteriorsKl() {
+        AutoencoderConfig noDropout = new AutoencoderConfig(4, 24, 16, 40, 2, 2, 6, 0.0, 0.5, 1e-3, 1e-6);
+        Autoencoder ae = new Autoencoder(noDropout);
+        ae.load(resource("tiny_autoencoder.safetensors"), manager);
+        AutoencoderLoss loss = ae.trainingLoss(io().get("input_ids"), new Rng(1));
+        assertEquals(io().get("kl_clamp05").getFloat(), loss.kl().getFloat(), 1e-4f);
+    }
+
+    @Test
+    void posteriorSamplesHaveTheEncodersMeanAndStd() {
+        NDArray mean = manager.create(new float[] {-1f, 0f, 2f}).reshape(1, 1, 3);
+        NDArray logStd = manager.create(new float[] {0f, -1f, (float) Math.log(0.5)}).reshape(1, 1, 3);
+        Posterior q = new Posterior(mean.repeat(1, 20_000), logStd.repeat(1, 20_000)); // [1, 20000, 3]
+        NDArray z = q.sample(new Rng(3)).reshape(20_000, 3);
+        float[] m = z.mean(new int[] {0}).toFloatArray();
+        float[] s = z.sub(z.mean(new int[] {0})).square().mean(new int[] {0}).sqrt().toFloatArray();
+        float[] wantStd = {1f, (float) Math.exp(-1), 0.5f};
+        for (int i = 0; i < 3; i++) {
+            // standard error of the mean is std / sqrt(20000) <= 0.0071: allow 5 of them
+            assertEquals(mean.getFloat(0, 0, i), m[i], 0.036f, "mean " + i);
+            assertEquals(wantStd[i], s[i], 0.02f * wantStd[i] + 0.005f, "std " + i);
+        }
+    }
+
+    @Test
+    void badShapesGetClearErrors() {
+        Autoencoder ae = golden();
+        NDArray ragged = manager.zeros(new Shape(2, 7), DataType.INT64);
+        CalmException e = assertThrows(CalmException.class, () -> ae.encode(ragged));
+        assertTrue(e.getMessage().contains("multiple of K = 4"), e.getMessage());
+        assertThrows(CalmException.class, () -> ae.encode(manager.zeros(new Shape(2, 8))));
+        CalmException z = assertThrows(CalmException.class, () -> ae.decode(manager.zeros(new Shape(2, 3, 5))));
+        assertTrue(z.getMessage().contains("[batch, vectors, 6]"), z.getMessage());
+    }
+}
