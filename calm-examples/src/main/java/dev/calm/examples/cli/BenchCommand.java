@@ -3,18 +3,14 @@
  */
 package dev.calm.examples.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import dev.calm.autoencoder.Autoencoder;
+import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.Backend;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
-import dev.calm.core.StepScope;
-import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.llama.TransformerConfig;
-import dev.calm.core.nn.Losses;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -25,7 +21,8 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code calm bench}: throughput of the Llama backbone with a tied softmax head, measured side by side in one
- * run: training steps (forward + backward of next-token cross-entropy) and KV-cached decoding at batch 1.
+ * run: training steps (forward + backward of next-token cross-entropy) and KV-cached decoding at batch 1, then
+ * the training steps of the CPU-preset autoencoder on the same token batches.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure backbone training and decoding throughput in tokens per second.")
@@ -87,68 +84,24 @@ final class BenchCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "backbone %s: %,d parameters (d %d, %d layers, %d heads), vocab %d, %s, %d threads%n",
                     preset, model.numParameters(), config.hiddenSize(), config.numHiddenLayers(),
                     config.numAttentionHeads(), vocab, dev, Backend.threads());
+            if (Throughput.decodingOverhead() + decodeTokens > config.maxPositionEmbeddings()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--decode-tokens exceeds the backbone's "
+                        + config.maxPositionEmbeddings() + " positions");
+            }
             SplittableRandom data = rng.fork("data").javaRandom();
-            double train = trainTokensPerSecond(root, model, data);
+            double train = Throughput.backboneTraining(root, model, batch, seq, steps, data);
             out.printf(Locale.ROOT, "train   batch %d x %d: %,.0f tokens/s (forward + backward)%n", batch, seq, train);
-            double decode = decodeTokensPerSecond(root, model, data);
+            double decode = Throughput.backboneDecoding(root, model, decodeTokens, data);
             out.printf(Locale.ROOT, "decode  batch 1, KV cache: %,.0f tokens/s (%.2f ms/token)%n", decode, 1000 / decode);
+            AutoencoderConfig aeConfig = AutoencoderConfig.cpu(vocab);
+            Autoencoder ae = new Autoencoder(aeConfig);
+            ae.initialize(root, rng.fork("ae"));
+            double aeTrain = Throughput.autoencoderTraining(root, ae, batch, seq - seq % aeConfig.patchSize(), steps,
+                    data, rng.fork("dropout"));
+            out.printf(Locale.ROOT, "autoencoder (cpu preset, %,d parameters, K %d, l %d): train %,.0f tokens/s%n",
+                    ae.numParameters(), aeConfig.patchSize(), aeConfig.latentSize(), aeTrain);
         }
         out.flush();
         return 0;
-    }
-
-    private double trainTokensPerSecond(NDManager root, Transformer model, SplittableRandom data) {
-        long start = 0;
-        int warmup = 2;
-        for (int step = 0; step < warmup + steps; step++) {
-            if (step == warmup) {
-                start = System.nanoTime();
-            }
-            try (StepScope scope = StepScope.open(root, model);
-                    GradientCollector gc = Backend.engine().newGradientCollector()) {
-                NDArray ids = scope.manager().create(data.longs((long) batch * (seq + 1), 0, vocab).toArray(),
-                        new Shape(batch, seq + 1));
-                NDArray input = ids.get(":, :-1"); // [B, T]
-                NDArray target = ids.get(":, 1:"); // [B, T]
-                NDArray loss = Losses.crossEntropy(model.embedTokens().logits(model.forwardTokens(input, null)), target);
-                gc.backward(loss);
-                loss.getFloat(); // wait for the step to finish
-            }
-        }
-        model.namedParameters().values().forEach(p -> Backend.zeroGrad(p.array()));
-        return (double) steps * batch * seq / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private double decodeTokensPerSecond(NDManager root, Transformer model, SplittableRandom data) {
-        int prompt = 16;
-        int warmup = 8;
-        if (prompt + warmup + decodeTokens > model.config().maxPositionEmbeddings()) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--decode-tokens exceeds the backbone's "
-                    + model.config().maxPositionEmbeddings() + " positions");
-        }
-        try (KVCache cache = model.newCache(root)) {
-            long next;
-            try (StepScope scope = StepScope.open(root, model)) {
-                NDArray ids = scope.manager().create(data.longs(prompt, 0, vocab).toArray(), new Shape(1, prompt));
-                next = greedy(model, model.forwardTokens(ids, cache));
-            }
-            long start = 0;
-            for (int i = 0; i < warmup + decodeTokens; i++) {
-                if (i == warmup) {
-                    start = System.nanoTime();
-                }
-                try (StepScope scope = StepScope.open(root)) { // inference: no parameter needs attaching
-                    NDArray ids = scope.manager().create(new long[] {next}, new Shape(1, 1));
-                    next = greedy(model, model.forwardTokens(ids, cache));
-                }
-            }
-            return decodeTokens / ((System.nanoTime() - start) / 1e9);
-        }
-    }
-
-    /** The most likely next token after the last position. */
-    private static long greedy(Transformer model, NDArray hidden) {
-        NDArray last = hidden.get(":, -1, :"); // [1, d]
-        return model.embedTokens().logits(last).argMax(-1).getLong();
     }
 }
