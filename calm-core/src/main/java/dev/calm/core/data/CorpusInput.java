@@ -6,6 +6,7 @@ package dev.calm.core.data;
 import dev.calm.core.CalmException;
 import java.io.BufferedInputStream;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,7 +100,8 @@ final class CorpusInput {
         }
 
         private CalmException corrupt(IOException e) {
-            String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            String what = e instanceof EOFException ? "unexpected end of data"
+                    : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return new CalmException("corrupt or truncated gzip file " + file + ": " + what, e);
         }
 
