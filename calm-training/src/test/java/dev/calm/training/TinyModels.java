@@ -13,6 +13,7 @@ import dev.calm.core.nn.Init;
 import dev.calm.core.nn.Losses;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -72,7 +73,10 @@ final class TinyModels {
                 hidden = hidden.mul(keep).div(1 - dropout);
             }
             NDArray ce = Losses.crossEntropy(model.embedTokens().logits(hidden), target); // scalar
-            return new StepLoss(ce, Map.of("ce", ce, "hidden_rms", hidden.square().mean().sqrt()));
+            Map<String, NDArray> metrics = new LinkedHashMap<>();
+            metrics.put("ce", ce);
+            metrics.put("hidden_rms", hidden.square().mean().sqrt());
+            return new StepLoss(ce, metrics);
         }
     }
 
