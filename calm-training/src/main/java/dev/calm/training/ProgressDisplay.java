@@ -3,6 +3,8 @@
  */
 package dev.calm.training;
 
+import java.io.Console;
+import java.lang.reflect.Method;
 import java.time.Duration;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -29,7 +31,7 @@ final class ProgressDisplay implements AutoCloseable {
      * @return a display, inactive when disabled or without a console
      */
     static ProgressDisplay open(boolean enabled, long start, long max) {
-        if (!enabled || System.console() == null) {
+        if (!enabled || !interactive()) {
             return new ProgressDisplay(null);
         }
         ProgressBar bar = new ProgressBarBuilder()
@@ -41,6 +43,25 @@ final class ProgressDisplay implements AutoCloseable {
                 .setConsumer(new ConsoleProgressBarConsumer(System.err))
                 .build();
         return new ProgressDisplay(bar);
+    }
+
+    /**
+     * Whether a person watches the output: a console is attached and, on Java 22 and later (where
+     * {@code System.console()} is never null), it is a terminal.
+     */
+    static boolean interactive() {
+        Console console = System.console();
+        if (console == null) {
+            return false;
+        }
+        try {
+            Method isTerminal = Console.class.getMethod("isTerminal");
+            return (Boolean) isTerminal.invoke(console);
+        } catch (NoSuchMethodException e) {
+            return true; // Java 17-21: a console exists only for a terminal
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     /** @return whether a bar is drawn */

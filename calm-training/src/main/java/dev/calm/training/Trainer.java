@@ -6,10 +6,12 @@ package dev.calm.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.StepScope;
+import dev.calm.core.config.Json;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
 import java.nio.file.Files;
@@ -140,6 +142,9 @@ public final class Trainer {
             if (trainable.isEmpty()) {
                 throw new CalmException(model.getClass().getSimpleName() + " has no trainable parameters");
             }
+            for (Parameter p : trainable) {
+                Backend.zeroGrad(p.array()); // libtorch accumulates into .grad: drop anything left from before
+            }
         }
 
         void restore(Path checkpoint) {
@@ -154,6 +159,10 @@ public final class Trainer {
             elapsedBefore = state.elapsedSeconds();
             lastCheckpoint = checkpoint;
             lastSavedStep = step;
+            List<String> changed = changedFields(state.config(), config);
+            if (!changed.isEmpty()) {
+                LOG.info("resuming with settings that differ from the checkpoint's: {}", changed);
+            }
             metricsLog.truncateAfter(step);
             LOG.info("resumed from {} at step {} (optimizer step {}, data position {})", checkpoint, step,
                     state.optimizerStep(), state.dataPosition());
@@ -295,6 +304,19 @@ public final class Trainer {
                 }
             }
         }
+    }
+
+    /** The JSON names of the fields whose values differ between two configs. */
+    static List<String> changedFields(TrainConfig saved, TrainConfig current) {
+        JsonNode a = Json.MAPPER.valueToTree(saved);
+        JsonNode b = Json.MAPPER.valueToTree(current);
+        List<String> out = new ArrayList<>();
+        b.fieldNames().forEachRemaining(name -> {
+            if (!b.get(name).equals(a.get(name))) {
+                out.add(name + " " + a.get(name) + " -> " + b.get(name));
+            }
+        });
+        return out;
     }
 
     /** What one step produced. */

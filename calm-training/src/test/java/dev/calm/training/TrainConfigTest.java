@@ -65,6 +65,15 @@ class TrainConfigTest {
     }
 
     @Test
+    void aResumedRunNamesTheSettingsThatChanged() {
+        TrainConfig saved = TrainConfig.defaults(100);
+        TrainConfig now = saved.toBuilder().maxSteps(200).resume(true).build();
+        assertEquals(java.util.List.of("max_steps 100 -> 200", "resume false -> true"),
+                Trainer.changedFields(saved, now));
+        assertTrue(Trainer.changedFields(saved, saved).isEmpty());
+    }
+
+    @Test
     void unknownAndMissingJsonFieldsAreNamed() {
         String json = Json.toJson(TrainConfig.defaults(100));
         CalmException unknown = assertThrows(CalmException.class,
