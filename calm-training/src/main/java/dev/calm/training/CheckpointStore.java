@@ -114,33 +114,33 @@ public final class CheckpointStore {
     }
 
     /**
-     * The newest complete checkpoint: the one {@code latest} names if it is complete, else the complete one with
-     * the highest step. Temporary directories are never considered.
+     * The newest complete checkpoint. It is normally the one {@code latest} names; a complete checkpoint with a
+     * higher step wins (a crash between the rename and the pointer update leaves exactly that), and an
+     * incomplete one is never picked. Temporary directories are never considered.
      *
      * @return its directory, or empty if there is none
      */
     public Optional<Path> latest() {
+        Optional<Path> newest = Optional.empty();
+        List<Path> all = checkpoints();
+        for (int i = all.size() - 1; i >= 0 && newest.isEmpty(); i--) {
+            if (isComplete(all.get(i))) {
+                newest = Optional.of(all.get(i));
+            }
+        }
         Path pointer = dir.resolve(LATEST);
         if (Files.isRegularFile(pointer)) {
             try {
                 String name = Files.readString(pointer, StandardCharsets.UTF_8).trim();
-                Path named = dir.resolve(name);
-                if (NAME.matcher(name).matches() && isComplete(named)) {
-                    return Optional.of(named);
+                if (newest.isEmpty() || !newest.get().getFileName().toString().equals(name)) {
+                    LOG.warn("{} names '{}', which is not the newest complete checkpoint; using {}", pointer, name,
+                            newest.map(Path::toString).orElse("none"));
                 }
-                LOG.warn("{} names '{}', which is not a complete checkpoint; using the newest complete one",
-                        pointer, name);
             } catch (IOException e) {
-                LOG.warn("cannot read {}: {}; using the newest complete checkpoint", pointer, e.getMessage());
+                LOG.warn("cannot read {}: {}", pointer, e.getMessage());
             }
         }
-        List<Path> all = checkpoints();
-        for (int i = all.size() - 1; i >= 0; i--) {
-            if (isComplete(all.get(i))) {
-                return Optional.of(all.get(i));
-            }
-        }
-        return Optional.empty();
+        return newest;
     }
 
     /**

@@ -28,6 +28,7 @@ public final class ShuffledBlocks implements BatchSource {
 
     /**
      * @param blocks token blocks, all of the same length, e.g. the K-token chunks or training windows of a corpus
+     *     (held, not copied)
      * @param batchSize blocks per batch
      * @param seed the seed of the epoch permutations
      */

@@ -4,10 +4,13 @@
 package dev.calm.training;
 
 import ai.djl.ndarray.NDArray;
+import dev.calm.core.CalmException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The scalar to minimise plus named scalar metrics (e.g. "ce", "kl"), all in the step's manager. The trainer
@@ -22,6 +25,17 @@ public record StepLoss(NDArray loss, Map<String, NDArray> metrics) {
     public StepLoss {
         Objects.requireNonNull(loss, "loss");
         metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+        metrics.keySet().forEach(StepLoss::checkName);
+    }
+
+    /** Keys of every metrics line; a metric or recorded value may not reuse them. */
+    static final Set<String> RESERVED = Set.of("step", "loss", "lr", "grad_norm", "tokens_per_s", "elapsed_s", "skipped");
+
+    static void checkName(String name) {
+        if (name == null || name.isBlank() || RESERVED.contains(name)) {
+            throw new CalmException("metric name '" + name + "' is empty or reserved (reserved: " + new TreeSet<>(RESERVED)
+                    + ")");
+        }
     }
 
     /**

@@ -29,7 +29,8 @@ import dev.calm.core.io.DType;
  * @param keepCheckpoints how many of the most recent checkpoints to keep
  * @param checkpointFormat float format of model weights in checkpoints: F32 (exact resume) or BF16 / F16
  * @param maxBadSteps stop after this many consecutive steps with a non-finite loss or gradient norm
- * @param maxMinutes optional wall-clock budget; when reached, a final checkpoint is saved and the run stops
+ * @param maxMinutes optional wall-clock budget of one call to {@link Trainer#fit()}; when reached, a final
+ *     checkpoint is saved and the run stops
  * @param resume continue from the run directory's latest checkpoint, if there is one
  * @param progressBar show a console progress bar (only when a console is attached)
  */

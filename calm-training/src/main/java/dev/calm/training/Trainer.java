@@ -35,6 +35,27 @@ import org.slf4j.LoggerFactory;
  * <p>Checkpoints ({@link CheckpointStore}) hold the model, the optimizer moments and the loop's state (step,
  * random stream, data position), so a run resumed from one produces the same losses, bit for bit on the CPU, as
  * a run that was never stopped. Metrics go to {@code metrics.jsonl} ({@link MetricsLog}) and to the log.
+ *
+ * <pre>{@code
+ * try (NDManager root = Backend.newManager(Device.cpu())) {
+ *     MyObjective objective = new MyObjective(root);            // initialises its model in root
+ *     BatchSource data = new ShuffledBlocks(blocks, 8, seed);
+ *     TrainConfig config = TrainConfig.defaults(10_000).toBuilder().resume(true).build();
+ *     TrainResult result = new Trainer(objective, data, config, Path.of("runs/ae"), root)
+ *             .addHook(new TrainingHook() {
+ *                 public void onStep(StepMetrics m, TrainingContext context) {
+ *                     if (m.step() % 100 == 0) {
+ *                         context.record("heldout_ce", evaluate(context));
+ *                     }
+ *                 }
+ *             })
+ *             .fit();
+ * }
+ * }</pre>
+ *
+ * <p>{@link #fit()} switches the calling thread's autograd recording off (only the gradient collector of each
+ * step records) and uses one {@code GradientCollector} at a time, so two trainers must not run concurrently in
+ * one process.
  */
 public final class Trainer {
 
@@ -115,6 +136,7 @@ public final class Trainer {
                 loop.restore(checkpoint.get());
             } else if (resume) {
                 LOG.info("no checkpoint in {}: starting from step 0", store.directory());
+                metricsLog.truncateAfter(0); // lines of a run killed before its first checkpoint
             }
             TrainResult result = loop.run();
             hooks.forEach(h -> h.onEnd(result));
@@ -214,10 +236,10 @@ public final class Trainer {
                     }
                     if (step % config.logEvery() == 0 || step == config.maxSteps() || !context.records().isEmpty()) {
                         metricsLog.append(MetricsLog.line(m, context.records()));
-                        LOG.info("step {}/{} loss {} lr {} grad_norm {} {} tok/s{}", step, config.maxSteps(),
-                                String.format("%.4f", m.loss()), String.format("%.3g", lr),
-                                String.format("%.3f", m.gradNorm()), String.format("%.0f", tokensPerSecond),
-                                m.metrics().isEmpty() ? "" : " " + m.metrics());
+                        LOG.info("step {}/{} loss {}{} lr {} grad_norm {} {} tok/s", step, config.maxSteps(),
+                                String.format("%.4f", m.loss()), describe(m.metrics(), context.records()),
+                                String.format("%.3g", lr), String.format("%.3f", m.gradNorm()),
+                                String.format("%.0f", tokensPerSecond));
                         windowStart = System.nanoTime();
                         windowTokens = 0;
                     }
@@ -304,6 +326,14 @@ public final class Trainer {
                 }
             }
         }
+    }
+
+    /** " name value" for each metric and recorded value, four significant digits. */
+    private static String describe(Map<String, Double> metrics, Map<String, Double> records) {
+        StringBuilder out = new StringBuilder();
+        metrics.forEach((name, v) -> out.append(", ").append(name).append(' ').append(String.format("%.4g", v)));
+        records.forEach((name, v) -> out.append(", ").append(name).append(' ').append(String.format("%.4g", v)));
+        return out.toString();
     }
 
     /** The JSON names of the fields whose values differ between two configs. */

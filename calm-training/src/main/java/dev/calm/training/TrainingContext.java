@@ -4,7 +4,6 @@
 package dev.calm.training;
 
 import ai.djl.ndarray.NDManager;
-import dev.calm.core.CalmException;
 import dev.calm.core.nn.Module;
 import java.nio.file.Path;
 import java.util.Collections;
@@ -56,11 +55,10 @@ public final class TrainingContext {
      *
      * @param name the JSON key, e.g. "heldout_accuracy"
      * @param value the value
+     * @throws dev.calm.core.CalmException if the name is empty or one of the line's own keys
      */
     public void record(String name, double value) {
-        if (name == null || name.isBlank()) {
-            throw new CalmException("a recorded metric needs a name");
-        }
+        StepLoss.checkName(name);
         records.put(name, value);
     }
 

@@ -105,6 +105,12 @@ class CheckpointStoreTest {
             CalmException e = assertThrows(CalmException.class, () -> CheckpointStore.readState(incomplete));
             assertEquals("checkpoint " + incomplete + " is incomplete: missing optimizer.safetensors, trainer_state.json",
                     e.getMessage());
+            // a crash between the rename of step 12 and the pointer update: the newer complete one wins
+            try (AdamW opt = new AdamW(model, root, 0.9, 0.95, 1e-8, 0.1)) {
+                Path newer = store.save(model, opt, state(12), DType.F32, 5);
+                Files.writeString(store.directory().resolve("latest"), "step-00000004\n");
+                assertEquals(newer, store.latest().orElseThrow());
+            }
             store.cleanTemporaries();
             assertFalse(Files.exists(temp));
             assertTrue(Files.isDirectory(incomplete), "only temporary directories are removed");

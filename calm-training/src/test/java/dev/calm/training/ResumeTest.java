@@ -97,6 +97,30 @@ class ResumeTest {
     }
 
     @Test
+    void aRunKilledBeforeItsFirstCheckpointStartsOverWithACleanLog(@TempDir Path dir) {
+        try (NDManager root = Backend.newManager(Device.cpu())) {
+            Trainer trainer = new Trainer(new TinyModels.LanguageModel(root, 1, 0), Runs.data(4), Runs.config(4).build(),
+                    dir, root);
+            trainer.addHook(new TrainingHook() {
+                @Override
+                public void onStep(StepMetrics m) {
+                    if (m.step() == 3) {
+                        throw new Killed();
+                    }
+                }
+            });
+            assertThrows(Killed.class, trainer::fit);
+            assertEquals(2, Runs.lines(dir).size());
+            assertTrue(new CheckpointStore(dir).latest().isEmpty());
+        }
+        try (NDManager root = Backend.newManager(Device.cpu())) {
+            new Trainer(new TinyModels.LanguageModel(root, 1, 0), Runs.data(4), Runs.config(4).build(), dir, root)
+                    .fit(true);
+        }
+        assertEquals(List.of(1.0, 2.0, 3.0, 4.0), Runs.column(dir, "step"));
+    }
+
+    @Test
     void resumingWithALargerMaxStepsContinuesTheSameRun(@TempDir Path dir) {
         Path whole = dir.resolve("whole");
         Path split = dir.resolve("split");

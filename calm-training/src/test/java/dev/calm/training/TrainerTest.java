@@ -185,6 +185,16 @@ class TrainerTest {
     }
 
     @Test
+    void metricNamesMayNotShadowTheLinesOwnKeys() {
+        try (NDManager m = Backend.newManager(Device.cpu())) {
+            NDArray x = m.create(1f);
+            CalmException e = assertThrows(CalmException.class, () -> new StepLoss(x, java.util.Map.of("lr", x)));
+            assertEquals("metric name 'lr' is empty or reserved (reserved: [elapsed_s, grad_norm, loss, lr, skipped,"
+                    + " step, tokens_per_s])", e.getMessage());
+        }
+    }
+
+    @Test
     void aTimeBudgetStopsCleanlyWithACheckpoint(@TempDir Path dir) {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
