@@ -1,0 +1,158 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calm.core.CalmException;
+import dev.calm.core.config.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code metrics.jsonl}: one JSON object per logged step, appended as the run goes, with the keys
+ * {@code step, loss, <metrics...>, lr, grad_norm, tokens_per_s, elapsed_s} (plus {@code skipped} and any values
+ * hooks recorded).
+ */
+public final class MetricsLog {
+
+    /** The file name in the run directory. */
+    public static final String FILE = "metrics.jsonl";
+
+    private static final Logger LOG = LoggerFactory.getLogger(MetricsLog.class);
+    private static final ObjectWriter WRITER = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
+
+    private final Path file;
+
+    /** @param runDir the run directory */
+    public MetricsLog(Path runDir) {
+        this.file = runDir.resolve(FILE);
+    }
+
+    /** @return the file */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * Builds a step's line.
+     *
+     * @param m the step's measurements
+     * @param records values recorded by hooks
+     * @return the JSON object
+     */
+    static ObjectNode line(StepMetrics m, Map<String, Double> records) {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        o.put("step", m.step());
+        o.put("loss", m.loss());
+        m.metrics().forEach(o::put);
+        o.put("lr", m.learningRate());
+        o.put("grad_norm", m.gradNorm());
+        o.put("tokens_per_s", m.tokensPerSecond());
+        o.put("elapsed_s", m.elapsedSeconds());
+        if (m.skipped()) {
+            o.put("skipped", true);
+        }
+        records.forEach(o::put);
+        return o;
+    }
+
+    /**
+     * Appends one line.
+     *
+     * @param line a JSON object
+     */
+    public void append(ObjectNode line) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.writeString(file, WRITER.writeValueAsString(line) + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new CalmException("cannot append to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** @return every line of the file as JSON, skipping lines that do not parse (a write cut short) */
+    public List<JsonNode> read() {
+        List<JsonNode> out = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        try {
+            for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (text.isBlank()) {
+                    continue;
+                }
+                try {
+                    out.add(Json.MAPPER.readTree(text));
+                } catch (IOException e) {
+                    LOG.warn("{}: skipping a malformed line ({})", file, e.getMessage());
+                }
+            }
+        } catch (IOException e) {
+            throw new CalmException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /**
+     * Drops the lines of steps after {@code step} (written by a run that was stopped after its last checkpoint),
+     * and malformed lines, so that a resumed run has each step once. The file is replaced atomically.
+     *
+     * @param step the step of the checkpoint the run resumes from
+     */
+    public void truncateAfter(long step) {
+        if (!Files.exists(file)) {
+            return;
+        }
+        StringBuilder kept = new StringBuilder();
+        int dropped = 0;
+        try {
+            for (String text : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (stepOf(text) <= step) {
+                    kept.append(text).append('\n');
+                } else if (!text.isBlank()) {
+                    dropped++;
+                }
+            }
+        } catch (IOException e) {
+            throw new CalmException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        Path tmp = file.resolveSibling("." + FILE + ".tmp");
+        try {
+            Files.writeString(tmp, kept.toString(), StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new CalmException("cannot rewrite " + file + ": " + e.getMessage(), e);
+        }
+        if (dropped > 0) {
+            LOG.info("{}: dropped {} line(s) after step {} (written after the checkpoint resumed from)", file,
+                    dropped, step);
+        }
+    }
+
+    /** The step of a line, or Long.MAX_VALUE if it is blank or malformed (a write cut short). */
+    private static long stepOf(String text) {
+        if (text.isBlank()) {
+            return Long.MAX_VALUE;
+        }
+        try {
+            JsonNode s = Json.MAPPER.readTree(text).get("step");
+            return s != null && s.canConvertToLong() ? s.asLong() : Long.MAX_VALUE;
+        } catch (IOException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.training;
+
+import ai.djl.ndarray.NDArray;
+import dev.calm.core.CalmException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The scalar to minimise plus named scalar metrics (e.g. "ce", "kl"), all in the step's manager. The trainer
+ * logs the mean of each metric over the micro-batches of a step.
+ *
+ * @param loss a scalar array with a gradient path to the parameters
+ * @param metrics scalar arrays by name, in the order they should appear in the metrics file
+ */
+public record StepLoss(NDArray loss, Map<String, NDArray> metrics) {
+
+    /** Checks that the loss is present and copies the metric map. */
+    public StepLoss {
+        Objects.requireNonNull(loss, "loss");
+        metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
+        metrics.keySet().forEach(StepLoss::checkName);
+    }
+
+    /** Keys of every metrics line; a metric or recorded value may not reuse them. */
+    static final Set<String> RESERVED = Set.of("step", "loss", "lr", "grad_norm", "tokens_per_s", "elapsed_s", "skipped");
+
+    static void checkName(String name) {
+        if (name == null || name.isBlank() || RESERVED.contains(name)) {
+            throw new CalmException("metric name '" + name + "' is empty or reserved (reserved: " + new TreeSet<>(RESERVED)
+                    + ")");
+        }
+    }
+
+    /**
+     * @param loss the scalar to minimise
+     * @return a loss without further metrics
+     */
+    public static StepLoss of(NDArray loss) {
+        return new StepLoss(loss, Map.of());
+    }
+}
