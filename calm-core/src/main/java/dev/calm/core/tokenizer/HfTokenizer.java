@@ -32,7 +32,7 @@ import java.util.Objects;
  *
  * <p>The end-of-text id is that of the first of {@code <|endoftext|>}, {@code </s>}, {@code <|end_of_text|>},
  * {@code <eos>} present in the file; {@link #eosId()} throws a {@link CalmException} for a tokenizer that has
- * none. Encoding and decoding may run on several threads; {@link #close()} must come after all of them.
+ * none. {@link #close()} must come after every encode and decode has returned.
  */
 public final class HfTokenizer implements Tokenizer {
 

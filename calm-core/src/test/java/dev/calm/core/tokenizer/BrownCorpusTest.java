@@ -36,6 +36,7 @@ class BrownCorpusTest {
         TrainedBpe bpe = BpeTrainer.train(brown, 4096);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(4096, bpe.vocabSize());
+        assertTrue(trainSeconds < 60, "training should take seconds, took " + trainSeconds + " s");
 
         try (HfTokenizer tok = bpe.saveAndLoad(tmp.resolve("tokenizer.json"))) {
             assertEquals(4096, tok.vocabSize());
@@ -45,17 +46,21 @@ class BrownCorpusTest {
             int[][] batch = tok.encodeBatch(brown);
             double batchSeconds = (System.nanoTime() - t1) / 1e9;
             long t2 = System.nanoTime();
+            long sampled = 0;
             int[][] single = new int[brown.size()][];
-            for (int i = 0; i < brown.size(); i++) {
+            for (int i = 0; i < brown.size(); i += 5) {
                 single[i] = tok.encode(brown.get(i));
+                sampled += brown.get(i).getBytes(StandardCharsets.UTF_8).length;
             }
-            double singleSeconds = (System.nanoTime() - t2) / 1e9;
+            double singleMBps = sampled / 1e6 / ((System.nanoTime() - t2) / 1e9);
 
             ReferenceBpe reference = new ReferenceBpe(bpe);
             long bytes = 0;
             long tokens = 0;
             for (int i = 0; i < brown.size(); i++) {
-                assertArrayEquals(single[i], batch[i], "batch and single encodings agree, document " + i);
+                if (single[i] != null) {
+                    assertArrayEquals(single[i], batch[i], "batch and single encodings agree, document " + i);
+                }
                 assertEquals(brown.get(i), tok.decode(batch[i]), "round trip of document " + i);
                 if (i % 10 == 0) {
                     assertArrayEquals(reference.encode(brown.get(i)), batch[i], "reference encoding, document " + i);
@@ -65,9 +70,9 @@ class BrownCorpusTest {
             }
             double brownBpt = (double) bytes / tokens;
             LOG.info("Brown: trained vocab 4096 in {} s; {} bytes -> {} tokens = {} bytes/token; "
-                    + "encodeBatch {} s, encode one by one {} s",
+                    + "encodeBatch {} s for all; encode one by one {} MB/s",
                     String.format("%.2f", trainSeconds), bytes, tokens, String.format("%.3f", brownBpt),
-                    String.format("%.2f", batchSeconds), String.format("%.2f", singleSeconds));
+                    String.format("%.2f", batchSeconds), String.format("%.2f", singleMBps));
             // a 4096-token byte-level BPE on English prose: about 4 bytes per token
             assertTrue(brownBpt > 3.0 && brownBpt < 5.5, "Brown bytes/token " + brownBpt);
 
