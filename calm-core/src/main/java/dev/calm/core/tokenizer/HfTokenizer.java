@@ -3,6 +3,7 @@
  */
 package dev.calm.core.tokenizer;
 
+import ai.djl.engine.EngineException;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -76,7 +77,8 @@ public final class HfTokenizer implements Tokenizer {
         try {
             tree = Json.MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new CalmException("malformed JSON in tokenizer file " + file + ": " + e.getOriginalMessage(), e);
+            throw new CalmException(
+                    "malformed JSON in tokenizer file " + file + ": " + firstLine(e.getOriginalMessage()), e);
         }
         if (tree == null || !tree.isObject() || !tree.path("model").isObject()) {
             throw new CalmException("not a Hugging Face tokenizer.json (no \"model\" object): " + file);
@@ -90,6 +92,9 @@ public final class HfTokenizer implements Tokenizer {
         try {
             hf = HuggingFaceTokenizer.newInstance(
                     new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), OPTIONS);
+        } catch (EngineException e) {
+            throw new CalmException("cannot load the Hugging Face tokenizers native library (needed for " + file
+                    + "): " + firstLine(e.getMessage()), e);
         } catch (IOException | RuntimeException e) {
             throw new CalmException("invalid tokenizer file " + file + ": " + firstLine(e.getMessage()), e);
         }
