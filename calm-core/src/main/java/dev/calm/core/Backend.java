@@ -28,7 +28,25 @@ public final class Backend {
 
     private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
 
+    /** DJL's switch for its usage telemetry, which probes cloud metadata endpoints on every engine start. */
+    private static final String OPT_OUT_TRACKING = "OPT_OUT_TRACKING";
+
+    static {
+        optOutOfTelemetry();
+    }
+
     private Backend() {}
+
+    /**
+     * Turns DJL's usage telemetry off unless the user set {@code OPT_OUT_TRACKING} themselves: the library makes
+     * no network call that the user did not ask for. Runs before this class loads any DJL engine; code that
+     * loads another DJL library first (the tokenizers) calls it too.
+     */
+    public static void optOutOfTelemetry() {
+        if (System.getenv(OPT_OUT_TRACKING) == null && System.getProperty(OPT_OUT_TRACKING) == null) {
+            System.setProperty(OPT_OUT_TRACKING, "true");
+        }
+    }
 
     /** @return the PyTorch engine, loading it (from the bundled natives on the CPU build) on first use */
     public static Engine engine() {

@@ -8,6 +8,7 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Json;
 import java.io.ByteArrayInputStream;
@@ -89,6 +90,7 @@ public final class HfTokenizer implements Tokenizer {
         }
         int eosId = eosId(tree);
         HuggingFaceTokenizer hf;
+        Backend.optOutOfTelemetry();
         try {
             hf = HuggingFaceTokenizer.newInstance(
                     new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), OPTIONS);

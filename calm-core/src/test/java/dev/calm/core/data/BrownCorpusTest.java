@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.calm.core.SharedData;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;

@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = CalmCli.Version.class,
         description = "Continuous Autoregressive Language Models on the JVM.",
-        subcommands = {InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class CalmCli implements Runnable {
 
     @CommandLine.Spec

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.calm.core.SharedData;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,16 +21,16 @@ import org.slf4j.LoggerFactory;
  * training time, exact round trip of every document, agreement with the reference encoder, bytes per token on
  * Brown and on WikiText-103 test. Skipped when the corpus is absent.
  */
-class BrownCorpusTest {
+class BrownTokenizerTest {
 
-    private static final Logger LOG = LoggerFactory.getLogger(BrownCorpusTest.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BrownTokenizerTest.class);
 
     @TempDir
     Path tmp;
 
     @Test
     void vocab4096OnBrown() {
-        List<String> brown = SharedData.texts(SharedData.require("brown.jsonl"));
+        List<String> brown = SharedData.texts("brown.jsonl");
         assertEquals(500, brown.size());
 
         long t0 = System.nanoTime();
@@ -76,7 +77,7 @@ class BrownCorpusTest {
             // a 4096-token byte-level BPE on English prose: about 4 bytes per token
             assertTrue(brownBpt > 3.0 && brownBpt < 5.5, "Brown bytes/token " + brownBpt);
 
-            List<String> wiki = SharedData.texts(SharedData.require("wikitext103-test.jsonl"));
+            List<String> wiki = SharedData.texts("wikitext103-test.jsonl");
             long wikiBytes = 0;
             long wikiTokens = 0;
             int[][] wikiIds = tok.encodeBatch(wiki);

@@ -1,0 +1,161 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.examples.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.calm.autoencoder.Autoencoder;
+import dev.calm.autoencoder.AutoencoderConfig;
+import dev.calm.core.Rng;
+import dev.calm.core.config.Json;
+import dev.calm.core.data.TokenBlocks;
+import dev.calm.core.io.DType;
+import dev.calm.eval.ReconstructionAccuracy;
+import dev.calm.eval.ReconstructionEval;
+import dev.calm.training.AutoencoderObjective;
+import dev.calm.training.LearningRateSchedule;
+import dev.calm.training.ShuffledBlocks;
+import dev.calm.training.StepMetrics;
+import dev.calm.training.TrainConfig;
+import dev.calm.training.TrainResult;
+import dev.calm.training.Trainer;
+import dev.calm.training.TrainingContext;
+import dev.calm.training.TrainingHook;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The quickstart's autoencoder stage (CALM's first stage): train the CPU-preset K-token autoencoder within a
+ * time budget, then report held-out reconstruction accuracy with and without Gaussian noise on the latent.
+ * A run directory that already holds the stage's plan resumes it from its latest checkpoint.
+ */
+final class AutoencoderStage {
+
+    /** Blocks used for the held-out accuracy logged during training. */
+    private static final int MONITOR_BLOCKS = 8;
+
+    /**
+     * What the stage does.
+     *
+     * @param minutes wall-clock budget of the training
+     * @param batchSize blocks per optimizer step
+     * @param learningRate peak learning rate (warm-up, then cosine decay)
+     * @param evalTokens at most this many tokens of each held-out corpus are evaluated
+     * @param sigmas noise levels of the robustness sweep
+     * @param seed seed of initialisation, data order and dropout
+     */
+    record Options(double minutes, int batchSize, double learningRate, int evalTokens, double[] sigmas, long seed) {}
+
+    private AutoencoderStage() {}
+
+    /**
+     * @param dir the stage's run directory
+     * @param tokens the encoded corpora ("train" and the held-out ones)
+     * @param vocabSize the tokenizer's vocabulary size
+     * @param options what to do
+     * @param root the manager the model lives in
+     * @param out where results are printed
+     * @return the trained autoencoder (its weights also in {@code dir/model.safetensors})
+     */
+    static Autoencoder run(Path dir, TokenizerStage tokens, int vocabSize, Options options, NDManager root,
+            PrintWriter out) {
+        AutoencoderConfig config = AutoencoderConfig.cpu(vocabSize);
+        Autoencoder ae = new Autoencoder(config);
+        Rng rng = new Rng(options.seed());
+        ae.initialize(root, rng.fork("autoencoder init"));
+        TokenBlocks train = tokens.blocks().get("train");
+        int[][] validation = sample(tokens.blocks().get("validation"), MONITOR_BLOCKS * train.blockLength());
+        TrainConfig trainConfig = plan(dir, ae, train, options, root, out);
+        out.printf(Locale.ROOT, "autoencoder: %,d parameters (d %d, K %d, l %d), %d steps of %d x %d tokens, "
+                + "budget %.1f min%n", ae.numParameters(), config.hiddenSize(), config.patchSize(),
+                config.latentSize(), trainConfig.maxSteps(), options.batchSize(), train.blockLength(), options.minutes());
+        out.flush();
+
+        TrainResult result = new Trainer(new AutoencoderObjective(ae), new ShuffledBlocks(blocks(train),
+                options.batchSize(), options.seed()), trainConfig, dir, root)
+                .addHook(new TrainingHook() {
+                    @Override
+                    public void onStep(StepMetrics m, TrainingContext context) {
+                        if (m.step() % 50 == 0 || m.step() == trainConfig.maxSteps()) {
+                            context.record("val_token_accuracy", ReconstructionEval.sweep(ae, validation,
+                                    MONITOR_BLOCKS, new double[] {0}, rng.fork("monitor"), root).get(0).tokenAccuracy());
+                        }
+                    }
+                })
+                .fit();
+        ae.save(dir.resolve("model.safetensors"), DType.F32);
+        Json.write(dir.resolve("config.json"), config);
+        out.printf(Locale.ROOT, "trained %d steps in %.0f s (%,.0f tokens/s), stopped by %s, final loss %.4f%n",
+                result.steps(), result.elapsedSeconds(), result.tokensPerSecond(), result.stopReason(),
+                result.finalLoss());
+
+        Map<String, List<ReconstructionAccuracy>> report = new LinkedHashMap<>();
+        for (Map.Entry<String, TokenBlocks> e : tokens.blocks().entrySet()) {
+            if (e.getKey().equals("train")) {
+                continue;
+            }
+            List<ReconstructionAccuracy> rows = ReconstructionEval.sweep(ae, sample(e.getValue(), options.evalTokens()),
+                    16, options.sigmas(), rng.fork("eval " + e.getKey()), root);
+            report.put(e.getKey(), rows);
+            out.printf(Locale.ROOT, "%nreconstruction on %s (held out):%n%s", e.getKey(), ReconstructionAccuracy.table(rows));
+        }
+        Json.write(dir.resolve("reconstruction.json"), report);
+        out.flush();
+        return ae;
+    }
+
+    /**
+     * The training plan: reused from the run directory when there is one (so a rerun resumes), else sized to the
+     * time budget from a short throughput measurement on this machine.
+     */
+    private static TrainConfig plan(Path dir, Autoencoder ae, TokenBlocks train, Options options, NDManager root,
+            PrintWriter out) {
+        Path file = dir.resolve("plan.json");
+        if (Files.exists(file)) {
+            out.printf(Locale.ROOT, "autoencoder: resuming the plan in %s%n", file);
+            return Json.read(file, TrainConfig.class);
+        }
+        double tokensPerSecond = Throughput.autoencoderTraining(root, ae, options.batchSize(), train.blockLength(), 2,
+                new Rng(options.seed()).fork("calibration").javaRandom(), new Rng(options.seed()).fork("calibration"));
+        long tokensPerStep = (long) options.batchSize() * train.blockLength();
+        // 90% of the budget: the optimizer update, monitoring and checkpoints take the rest
+        int steps = (int) Math.max(10, 0.9 * options.minutes() * 60 * tokensPerSecond / tokensPerStep);
+        TrainConfig config = TrainConfig.defaults(steps).toBuilder()
+                .seed(options.seed())
+                .learningRate(options.learningRate())
+                .warmupSteps(Math.max(1, Math.min(100, steps / 20)))
+                .lrShape(LearningRateSchedule.Shape.COSINE)
+                .logEvery(10)
+                .checkpointEvery(100)
+                .keepCheckpoints(2)
+                .maxMinutes(options.minutes())
+                .resume(true)
+                .progressBar(true)
+                .build();
+        Json.write(file, config);
+        return config;
+    }
+
+    private static int[][] blocks(TokenBlocks b) {
+        int[][] out = new int[b.numBlocks()][];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = b.block(i);
+        }
+        return out;
+    }
+
+    /** Up to {@code maxTokens} worth of blocks, evenly spaced over the corpus. */
+    private static int[][] sample(TokenBlocks b, int maxTokens) {
+        int n = Math.max(1, Math.min(b.numBlocks(), maxTokens / b.blockLength()));
+        int[][] out = new int[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = b.block((int) ((long) i * b.numBlocks() / n));
+        }
+        return out;
+    }
+}
