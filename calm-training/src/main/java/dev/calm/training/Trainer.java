@@ -24,6 +24,7 @@ import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * The training loop, generic over the {@link Objective}: per step, {@code grad_accumulation} micro-batches
@@ -236,7 +237,9 @@ public final class Trainer {
                     }
                     if (step % config.logEvery() == 0 || step == config.maxSteps() || !context.records().isEmpty()) {
                         metricsLog.append(MetricsLog.line(m, context.records()));
-                        LOG.info("step {}/{} loss {}{} lr {} grad_norm {} {} tok/s", step, config.maxSteps(),
+                        // with a bar on screen the line goes to DEBUG: the bar shows it, metrics.jsonl keeps it
+                        LOG.atLevel(progress.active() ? Level.DEBUG : Level.INFO).log(
+                                "step {}/{} loss {}{} lr {} grad_norm {} {} tok/s", step, config.maxSteps(),
                                 String.format("%.4f", m.loss()), describe(m.metrics(), context.records()),
                                 String.format("%.3g", lr), String.format("%.3f", m.gradNorm()),
                                 String.format("%.0f", tokensPerSecond));

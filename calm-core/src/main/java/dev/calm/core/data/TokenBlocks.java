@@ -172,6 +172,30 @@ public final class TokenBlocks {
         return Arrays.copyOfRange(tokens, i * blockLength, (i + 1) * blockLength);
     }
 
+    /** @return a copy of every block, {@code [numBlocks()][blockLength()]} */
+    public int[][] toArray() {
+        return sample(numBlocks());
+    }
+
+    /**
+     * Up to {@code maxBlocks} blocks spread evenly over the corpus (block {@code i * numBlocks() / n} for
+     * {@code i < n}), for evaluating on a budget without favouring its first documents.
+     *
+     * @param maxBlocks the most blocks wanted, at least 1
+     * @return copies of {@code min(maxBlocks, numBlocks())} blocks, in corpus order
+     */
+    public int[][] sample(int maxBlocks) {
+        if (maxBlocks < 1) {
+            throw new CalmException("need at least 1 block, got " + maxBlocks);
+        }
+        int n = Math.min(maxBlocks, numBlocks());
+        int[][] out = new int[n][];
+        for (int i = 0; i < n; i++) {
+            out[i] = block((int) ((long) i * numBlocks() / n));
+        }
+        return out;
+    }
+
     /** @return all blocks as one read-only buffer of {@code numBlocks() * blockLength()} ids, block after block */
     public IntBuffer tokens() {
         return IntBuffer.wrap(tokens).asReadOnlyBuffer();

@@ -47,9 +47,11 @@ final class AutoencoderStage {
      * @param learningRate peak learning rate (warm-up, then cosine decay)
      * @param evalTokens at most this many tokens of each held-out corpus are evaluated
      * @param sigmas noise levels of the robustness sweep
+     * @param randomChunks fraction of training chunks replaced by random ids (vocabulary coverage)
      * @param seed seed of initialisation, data order and dropout
      */
-    record Options(double minutes, int batchSize, double learningRate, int evalTokens, double[] sigmas, long seed) {}
+    record Options(double minutes, int batchSize, double learningRate, int evalTokens, double[] sigmas,
+            double randomChunks, long seed) {}
 
     private AutoencoderStage() {}
 
@@ -69,14 +71,14 @@ final class AutoencoderStage {
         Rng rng = new Rng(options.seed());
         ae.initialize(root, rng.fork("autoencoder init"));
         TokenBlocks train = tokens.blocks().get("train");
-        int[][] validation = sample(tokens.blocks().get("validation"), MONITOR_BLOCKS * train.blockLength());
+        int[][] validation = tokens.blocks().get("validation").sample(MONITOR_BLOCKS);
         TrainConfig trainConfig = plan(dir, ae, train, options, root, out);
         out.printf(Locale.ROOT, "autoencoder: %,d parameters (d %d, K %d, l %d), %d steps of %d x %d tokens, "
                 + "budget %.1f min%n", ae.numParameters(), config.hiddenSize(), config.patchSize(),
                 config.latentSize(), trainConfig.maxSteps(), options.batchSize(), train.blockLength(), options.minutes());
         out.flush();
 
-        TrainResult result = new Trainer(new AutoencoderObjective(ae), new ShuffledBlocks(blocks(train),
+        TrainResult result = new Trainer(new AutoencoderObjective(ae, options.randomChunks()), new ShuffledBlocks(train.toArray(),
                 options.batchSize(), options.seed()), trainConfig, dir, root)
                 .addHook(new TrainingHook() {
                     @Override
@@ -99,7 +101,8 @@ final class AutoencoderStage {
             if (e.getKey().equals("train")) {
                 continue;
             }
-            List<ReconstructionAccuracy> rows = ReconstructionEval.sweep(ae, sample(e.getValue(), options.evalTokens()),
+            List<ReconstructionAccuracy> rows = ReconstructionEval.sweep(ae,
+                    e.getValue().sample(Math.max(1, options.evalTokens() / e.getValue().blockLength())),
                     16, options.sigmas(), rng.fork("eval " + e.getKey()), root);
             report.put(e.getKey(), rows);
             out.printf(Locale.ROOT, "%nreconstruction on %s (held out):%n%s", e.getKey(), ReconstructionAccuracy.table(rows));
@@ -120,11 +123,11 @@ final class AutoencoderStage {
             out.printf(Locale.ROOT, "autoencoder: resuming the plan in %s%n", file);
             return Json.read(file, TrainConfig.class);
         }
-        double tokensPerSecond = Throughput.autoencoderTraining(root, ae, options.batchSize(), train.blockLength(), 2,
+        double tokensPerSecond = Throughput.autoencoderTraining(root, ae, options.batchSize(), train.blockLength(), 6,
                 new Rng(options.seed()).fork("calibration").javaRandom(), new Rng(options.seed()).fork("calibration"));
         long tokensPerStep = (long) options.batchSize() * train.blockLength();
-        // 90% of the budget: the optimizer update, monitoring and checkpoints take the rest
-        int steps = (int) Math.max(10, 0.9 * options.minutes() * 60 * tokensPerSecond / tokensPerStep);
+        // 80% of the budget: the optimizer update, monitoring, checkpoints and a busy machine take the rest
+        int steps = (int) Math.max(10, 0.8 * options.minutes() * 60 * tokensPerSecond / tokensPerStep);
         TrainConfig config = TrainConfig.defaults(steps).toBuilder()
                 .seed(options.seed())
                 .learningRate(options.learningRate())
@@ -139,23 +142,5 @@ final class AutoencoderStage {
                 .build();
         Json.write(file, config);
         return config;
-    }
-
-    private static int[][] blocks(TokenBlocks b) {
-        int[][] out = new int[b.numBlocks()][];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = b.block(i);
-        }
-        return out;
-    }
-
-    /** Up to {@code maxTokens} worth of blocks, evenly spaced over the corpus. */
-    private static int[][] sample(TokenBlocks b, int maxTokens) {
-        int n = Math.max(1, Math.min(b.numBlocks(), maxTokens / b.blockLength()));
-        int[][] out = new int[n][];
-        for (int i = 0; i < n; i++) {
-            out[i] = b.block((int) ((long) i * b.numBlocks() / n));
-        }
-        return out;
     }
 }

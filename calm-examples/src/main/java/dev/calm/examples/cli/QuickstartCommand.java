@@ -59,11 +59,15 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--ae-minutes", defaultValue = "7", description = "autoencoder training budget in minutes; 0 skips the stage (default: ${DEFAULT-VALUE})")
     private double aeMinutes;
 
-    @Option(names = "--ae-batch", defaultValue = "16", description = "autoencoder blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ae-batch", defaultValue = "8", description = "autoencoder blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
     private int aeBatch;
 
-    @Option(names = "--ae-lr", defaultValue = "1e-3", description = "autoencoder peak learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--ae-lr", defaultValue = "6e-3", description = "autoencoder peak learning rate (default: ${DEFAULT-VALUE})")
     private double aeLearningRate;
+
+    @Option(names = "--ae-random-chunks", defaultValue = "0.1", description = "share of autoencoder training chunks "
+            + "replaced by random ids, so every id of the vocabulary is trained (default: ${DEFAULT-VALUE})")
+    private double aeRandomChunks;
 
     @Option(names = "--eval-tokens", defaultValue = "65536", description = "tokens evaluated per held-out corpus (default: ${DEFAULT-VALUE})")
     private int evalTokens;
@@ -105,7 +109,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 Path dir = runDir.resolve("autoencoder");
                 createDirectories(dir);
                 AutoencoderStage.run(dir, tokens, tokenizer.vocabSize(), new AutoencoderStage.Options(
-                        aeMinutes, aeBatch, aeLearningRate, evalTokens, new double[] {0, 0.1, 0.2, 0.3, 0.5}, seed),
+                        aeMinutes, aeBatch, aeLearningRate, evalTokens, new double[] {0, 0.1, 0.2, 0.3, 0.5}, aeRandomChunks, seed),
                         root, out);
             }
         }
@@ -122,6 +126,8 @@ final class QuickstartCommand implements Callable<Integer> {
             problem = "--eval-data " + evalData.stream().filter(p -> !Files.exists(p)).findFirst().get() + " does not exist";
         } else if (!(validationFraction > 0 && validationFraction < 1)) {
             problem = "--validation-fraction must be in (0, 1), got " + validationFraction;
+        } else if (!(aeRandomChunks >= 0 && aeRandomChunks < 1)) {
+            problem = "--ae-random-chunks must be in [0, 1), got " + aeRandomChunks;
         } else if (aeMinutes < 0 || aeBatch < 1 || evalTokens < BLOCK_LENGTH || !(aeLearningRate > 0)) {
             problem = "--ae-minutes must be >= 0, --ae-batch >= 1, --ae-lr > 0 and --eval-tokens >= " + BLOCK_LENGTH;
         }

@@ -7,29 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** The command line's contract: usage, exit codes, one-line errors. */
 class CalmCliTest {
 
-    private record Run(int exit, String out, String err) {}
-
-    private static Run run(String... args) {
-        CommandLine cli = CalmCli.newCommandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(out));
-        cli.setErr(new PrintWriter(err));
-        int exit = cli.execute(args);
-        return new Run(exit, out.toString(), err.toString());
-    }
-
     @Test
     void withoutArgumentsPrintsUsage() {
-        Run r = run();
+        CliRun r = CliRun.run();
         assertEquals(0, r.exit());
         assertTrue(r.out().startsWith("Usage: calm"), r.out());
         assertTrue(r.out().contains("info") && r.out().contains("bench"), r.out());
@@ -37,7 +22,7 @@ class CalmCliTest {
 
     @Test
     void infoReportsTheEngine() {
-        Run r = run("info");
+        CliRun r = CliRun.run("info");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("engine          PyTorch 2.7.1"), r.out());
         assertTrue(r.out().contains("default device  "), r.out());
@@ -45,14 +30,14 @@ class CalmCliTest {
 
     @Test
     void unknownOptionIsAUsageErrorWithExitCode2() {
-        Run r = run("bench", "--stpes", "3");
+        CliRun r = CliRun.run("bench", "--stpes", "3");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("Unknown option") && r.err().contains("'--stpes'"), r.err());
     }
 
     @Test
     void userMistakeIsOneLineWithExitCode1() {
-        Run r = run("bench", "--device", "tpu");
+        CliRun r = CliRun.run("bench", "--device", "tpu");
         assertEquals(1, r.exit());
         assertEquals("calm: invalid device 'tpu': expected cpu, gpu, gpu:N or auto", r.err().strip());
         assertFalse(r.err().contains("\tat "), "no stack trace");
@@ -60,7 +45,7 @@ class CalmCliTest {
 
     @Test
     void benchMeasuresTrainingAndDecoding() {
-        Run r = run("bench", "--preset", "tiny", "--vocab", "64", "--batch", "2", "--seq", "16", "--steps", "2",
+        CliRun r = CliRun.run("bench", "--preset", "tiny", "--vocab", "64", "--batch", "2", "--seq", "16", "--steps", "2",
                 "--decode-tokens", "4", "--device", "cpu");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().matches("(?s).*train +batch 2 x 16: [0-9,]+ tokens/s.*"), r.out());

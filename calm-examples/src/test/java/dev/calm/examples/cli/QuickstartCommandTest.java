@@ -1,0 +1,84 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.calm.core.config.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code calm quickstart} end to end on a small generated corpus, its resume, and its one-line errors. */
+class QuickstartCommandTest {
+
+    /** 40 documents of seeded pseudo-English, one JSON object per line. */
+    private static Path corpus(Path dir) throws IOException {
+        String[] words = {"the", "jury", "said", "county", "election", "was", "conducted", "report", "city", "of",
+            "and", "in", "a", "that", "it", "for", "on", "with", "as", "by", "mayor", "court", "voters", "new"};
+        SplittableRandom random = new SplittableRandom(42);
+        List<String> lines = new ArrayList<>();
+        for (int d = 0; d < 40; d++) {
+            StringBuilder text = new StringBuilder();
+            for (int w = 0; w < 400; w++) {
+                text.append(words[random.nextInt(words.length)]).append(w % 12 == 11 ? ". " : " ");
+            }
+            ObjectNode line = Json.MAPPER.createObjectNode().put("id", "doc" + d).put("text", text.toString().strip());
+            lines.add(Json.MAPPER.writeValueAsString(line));
+        }
+        Path file = dir.resolve("corpus.jsonl");
+        Files.write(file, lines);
+        return file;
+    }
+
+    @Test
+    void runsEveryStageThenResumes(@TempDir Path dir) throws IOException {
+        Path data = corpus(dir);
+        Path run = dir.resolve("run");
+        String[] args = {"quickstart", "--data", data.toString(), "--run-dir", run.toString(), "--vocab", "300",
+            "--ae-minutes", "0.05", "--ae-batch", "2", "--eval-tokens", "512", "--device", "cpu"};
+        CliRun first = CliRun.run(args);
+        assertEquals(0, first.exit(), first.err());
+        assertTrue(first.out().contains("split (seed 0): 38 training and 2 validation documents"), first.out());
+        assertTrue(first.out().matches("(?s).*\\| train \\| 38 \\| [0-9,]+ \\| [0-9,]+ \\| [0-9.]+ \\| [0-9,]+ \\|.*"),
+                first.out());
+        assertTrue(first.out().matches("(?s).*tiny backbone .*: [0-9,]+ tokens/s forward \\+ backward.*"), first.out());
+        assertTrue(first.out().contains("reconstruction on validation (held out):"), first.out());
+        assertTrue(first.out().contains("| 0.30 | 512 |"), first.out());
+        for (String artifact : List.of("tokenizer.json", "autoencoder/plan.json", "autoencoder/model.safetensors",
+                "autoencoder/config.json", "autoencoder/metrics.jsonl", "autoencoder/reconstruction.json")) {
+            assertTrue(Files.exists(run.resolve(artifact)), artifact);
+        }
+
+        CliRun second = CliRun.run(args);
+        assertEquals(0, second.exit(), second.err());
+        assertTrue(second.out().contains("tokenizer: reusing"), second.out());
+        assertTrue(second.out().contains("autoencoder: resuming the plan"), second.out());
+    }
+
+    @Test
+    void missingDataIsAUsageError(@TempDir Path dir) {
+        CliRun r = CliRun.run("quickstart", "--data", dir.resolve("nope.jsonl").toString(), "--run-dir",
+                dir.resolve("run").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--data " + dir.resolve("nope.jsonl") + " does not exist"), r.err());
+    }
+
+    @Test
+    void anEmptyCorpusIsOneLine(@TempDir Path dir) throws IOException {
+        Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n\n");
+        CliRun r = CliRun.run("quickstart", "--data", empty.toString(), "--run-dir", dir.resolve("run").toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().startsWith("calm: ") && r.err().contains("empty.jsonl"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace");
+    }
+}
