@@ -51,23 +51,23 @@ class AutoencoderTrainingTest {
             TokenBlocks train = TokenBlocks.encode(split.train(), tokenizer::encode, tokenizer.eosId(), 64, 4);
             TokenBlocks heldOut = TokenBlocks.encode(split.validation(), tokenizer::encode, tokenizer.eosId(), 64, 4);
             int[][] heldOutBlocks = heldOut.sample(64);
-            // K 4, d 64, l 16: the paper's architecture and objective at toy width
-            Autoencoder ae = new Autoencoder(new AutoencoderConfig(4, 512, 64, 160, 2, 2, 16, 0.15, 0.5, 1e-3, 1e-6));
+            // K 4, d 128, l 32: the paper's architecture and objective at toy width
+            Autoencoder ae = new Autoencoder(new AutoencoderConfig(4, 512, 128, 320, 2, 2, 32, 0.15, 0.5, 1e-3, 1e-6));
             ae.initialize(root, new Rng(3));
             double before = accuracy(ae, heldOutBlocks, root);
 
-            TrainConfig config = TrainConfig.defaults(300).toBuilder().seed(5).learningRate(3e-3).warmupSteps(20)
-                    .logEvery(50).checkpointEvery(0).progressBar(false).build();
-            TrainResult result = new Trainer(new AutoencoderObjective(ae), new ShuffledBlocks(train.toArray(), 16, 5),
+            TrainConfig config = TrainConfig.defaults(300).toBuilder().seed(5).learningRate(6e-3).warmupSteps(20)
+                    .lrShape(LearningRateSchedule.Shape.COSINE).logEvery(50).checkpointEvery(0).progressBar(false).build();
+            TrainResult result = new Trainer(new AutoencoderObjective(ae, 0.1), new ShuffledBlocks(train.toArray(), 16, 5),
                     config, dir.resolve("run"), root).fit();
             double after = accuracy(ae, heldOutBlocks, root);
             LOG.info("tiny autoencoder on {} Brown documents: held-out token accuracy {} -> {} in {} steps, {} s",
                     slice.size(), before, after, result.steps(), result.elapsedSeconds());
 
             assertEquals(300, result.steps());
-            // untrained: about chance over 512 ids; a copy of the input can't happen before training
+            // untrained: about chance over 512 ids (measured 0.003)
             assertTrue(before < 0.05, "untrained accuracy " + before);
-            assertTrue(after > 0.6, "held-out token accuracy after training: " + after);
+            assertTrue(after > 0.9, "held-out token accuracy after training: " + after); // measured 0.970
         }
     }
 

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.calm.core.config.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +30,7 @@ class QuickstartCommandTest {
             for (int w = 0; w < 400; w++) {
                 text.append(words[random.nextInt(words.length)]).append(w % 12 == 11 ? ". " : " ");
             }
-            ObjectNode line = Json.MAPPER.createObjectNode().put("id", "doc" + d).put("text", text.toString().strip());
-            lines.add(Json.MAPPER.writeValueAsString(line));
+            lines.add("{\"id\": \"doc" + d + "\", \"text\": \"" + text.toString().strip() + "\"}");
         }
         Path file = dir.resolve("corpus.jsonl");
         Files.write(file, lines);
@@ -45,7 +42,7 @@ class QuickstartCommandTest {
         Path data = corpus(dir);
         Path run = dir.resolve("run");
         String[] args = {"quickstart", "--data", data.toString(), "--run-dir", run.toString(), "--vocab", "300",
-            "--ae-minutes", "0.05", "--ae-batch", "2", "--eval-tokens", "512", "--device", "cpu"};
+            "--ae-minutes", "0.1", "--ae-batch", "2", "--eval-tokens", "512", "--device", "cpu"};
         CliRun first = CliRun.run(args);
         assertEquals(0, first.exit(), first.err());
         assertTrue(first.out().contains("split (seed 0): 38 training and 2 validation documents"), first.out());
