@@ -74,22 +74,23 @@ final class AutoencoderStage {
         int[][] validation = tokens.blocks().get("validation").sample(MONITOR_BLOCKS);
         TrainConfig trainConfig = plan(dir, ae, train, options, root, out);
         out.printf(Locale.ROOT, "autoencoder: %,d parameters (d %d, K %d, l %d), %d steps of %d x %d tokens, "
-                + "budget %.1f min%n", ae.numParameters(), config.hiddenSize(), config.patchSize(),
-                config.latentSize(), trainConfig.maxSteps(), options.batchSize(), train.blockLength(), options.minutes());
+                + "budget %.1f min%n", ae.numParameters(), config.hiddenSize(), config.patchSize(), config.latentSize(),
+                trainConfig.maxSteps(), options.batchSize(), train.blockLength(), options.minutes());
         out.flush();
 
-        TrainResult result = new Trainer(new AutoencoderObjective(ae, options.randomChunks()), new ShuffledBlocks(train.toArray(),
-                options.batchSize(), options.seed()), trainConfig, dir, root)
-                .addHook(new TrainingHook() {
-                    @Override
-                    public void onStep(StepMetrics m, TrainingContext context) {
-                        if (m.step() % 50 == 0 || m.step() == trainConfig.maxSteps()) {
-                            context.record("val_token_accuracy", ReconstructionEval.sweep(ae, validation,
-                                    MONITOR_BLOCKS, new double[] {0}, rng.fork("monitor"), root).get(0).tokenAccuracy());
-                        }
-                    }
-                })
-                .fit();
+        TrainingHook monitor = new TrainingHook() { // held-out accuracy in metrics.jsonl, for the curves
+            @Override
+            public void onStep(StepMetrics m, TrainingContext context) {
+                if (m.step() % 50 == 0 || m.step() == trainConfig.maxSteps()) {
+                    double accuracy = ReconstructionEval.sweep(ae, validation, MONITOR_BLOCKS, new double[] {0},
+                            rng.fork("monitor"), root).get(0).tokenAccuracy();
+                    context.record("val_token_accuracy", accuracy);
+                }
+            }
+        };
+        ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
+        TrainResult result = new Trainer(new AutoencoderObjective(ae, options.randomChunks()), data, trainConfig,
+                dir, root).addHook(monitor).fit();
         ae.save(dir.resolve("model.safetensors"), DType.F32);
         Json.write(dir.resolve("config.json"), config);
         out.printf(Locale.ROOT, "trained %d steps in %.0f s (%,.0f tokens/s), stopped by %s, final loss %.4f%n",

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.Backend;
-import dev.calm.core.Device;
 import dev.calm.core.Rng;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.llama.TransformerConfig;
@@ -52,14 +51,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--decode-tokens", defaultValue = "128", description = "timed decoded tokens (default: ${DEFAULT-VALUE})")
     private int decodeTokens;
 
-    @Option(names = "--threads", description = "libtorch intra-op threads (default: libtorch's choice)")
-    private Integer threads;
-
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE})")
-    private String device;
-
-    @Option(names = "--seed", defaultValue = "0", description = "random seed (default: ${DEFAULT-VALUE})")
-    private long seed;
+    @CommandLine.Mixin
+    private RuntimeOptions runtime;
 
     @Override
     public Integer call() {
@@ -67,23 +60,19 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--batch and --steps and --decode-tokens must be >= 1 and --seq >= 2");
         }
-        if (threads != null) {
-            Backend.setThreads(threads);
-        }
         TransformerConfig config = switch (preset) {
             case tiny -> TransformerConfig.tiny(vocab);
             case small -> TransformerConfig.small(vocab);
             case calm_m -> TransformerConfig.calmM(vocab);
         };
-        Device dev = Device.parse(device);
         PrintWriter out = spec.commandLine().getOut();
-        try (NDManager root = Backend.newManager(dev)) {
-            Rng rng = new Rng(seed);
+        try (NDManager root = runtime.open()) {
+            Rng rng = new Rng(runtime.seed());
             Transformer model = new Transformer(config);
             model.initialize(root, rng.fork("init"));
             out.printf(Locale.ROOT, "backbone %s: %,d parameters (d %d, %d layers, %d heads), vocab %d, %s, %d threads%n",
                     preset, model.numParameters(), config.hiddenSize(), config.numHiddenLayers(),
-                    config.numAttentionHeads(), vocab, dev, Backend.threads());
+                    config.numAttentionHeads(), vocab, runtime.device(), Backend.threads());
             if (Throughput.decodingOverhead() + decodeTokens > config.maxPositionEmbeddings()) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--decode-tokens exceeds the backbone's "
                         + config.maxPositionEmbeddings() + " positions");

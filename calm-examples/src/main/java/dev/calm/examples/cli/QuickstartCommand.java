@@ -5,7 +5,6 @@ package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.calm.core.Backend;
-import dev.calm.core.Device;
 import dev.calm.core.Rng;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.llama.TransformerConfig;
@@ -72,14 +71,8 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--eval-tokens", defaultValue = "65536", description = "tokens evaluated per held-out corpus (default: ${DEFAULT-VALUE})")
     private int evalTokens;
 
-    @Option(names = "--threads", description = "libtorch intra-op threads (default: libtorch's choice)")
-    private Integer threads;
-
-    @Option(names = "--device", defaultValue = "auto", description = "cpu, gpu, gpu:N or auto (default: ${DEFAULT-VALUE})")
-    private String device;
-
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the split, initialisation, data order and noise (default: ${DEFAULT-VALUE})")
-    private long seed;
+    @CommandLine.Mixin
+    private RuntimeOptions runtime;
 
     /** Tokens per block: a multiple of every K the presets use. */
     private static final int BLOCK_LENGTH = 256;
@@ -87,22 +80,20 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        if (threads != null) {
-            Backend.setThreads(threads);
-        }
+        long seed = runtime.seed();
         PrintWriter out = spec.commandLine().getOut();
         createDirectories(runDir);
         out.printf(Locale.ROOT, "== corpus%n");
         CorpusStage corpus = CorpusStage.prepare(data, cacheDir, evalData, validationFraction, seed, out);
         out.printf(Locale.ROOT, "%n== tokenizer%n");
         TokenizerStage tokens = TokenizerStage.prepare(runDir, corpus, vocab, BLOCK_LENGTH, 4, out);
-        try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = Backend.newManager(Device.parse(device))) {
+        try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = runtime.open()) {
             out.printf(Locale.ROOT, "== backbone%n");
             Transformer backbone = new Transformer(TransformerConfig.tiny(tokenizer.vocabSize()));
             backbone.initialize(root, new Rng(seed).fork("backbone"));
             double tps = Throughput.backboneTraining(root, backbone, 8, BLOCK_LENGTH, 3, new Rng(seed).javaRandom());
             out.printf(Locale.ROOT, "tiny backbone (%,d parameters, %s, %d threads): %,.0f tokens/s forward + backward%n",
-                    backbone.numParameters(), root.getDevice(), Backend.threads(), tps);
+                    backbone.numParameters(), runtime.device(), Backend.threads(), tps);
             if (aeMinutes > 0) {
                 out.printf(Locale.ROOT, "%n== autoencoder%n");
                 out.flush();
