@@ -93,9 +93,14 @@ final class AutoencoderStage {
                 dir, root).addHook(monitor).fit();
         ae.save(dir.resolve("model.safetensors"), DType.F32);
         Json.write(dir.resolve("config.json"), config);
-        out.printf(Locale.ROOT, "trained %d steps in %.0f s (%,.0f tokens/s), stopped by %s, final loss %.4f%n",
-                result.steps(), result.elapsedSeconds(), result.tokensPerSecond(), result.stopReason(),
-                result.finalLoss());
+        if (!(result.tokensPerSecond() > 0)) { // nothing left to train: the checkpoint was already at the end
+            out.printf(Locale.ROOT, "already trained: %d steps in %.0f s, checkpoint %s%n", result.steps(),
+                    result.elapsedSeconds(), result.lastCheckpoint());
+        } else {
+            out.printf(Locale.ROOT, "trained %d steps in %.0f s (%,.0f tokens/s), stopped by %s, final loss %.4f%n",
+                    result.steps(), result.elapsedSeconds(), result.tokensPerSecond(), result.stopReason(),
+                    result.finalLoss());
+        }
 
         Map<String, List<ReconstructionAccuracy>> report = new LinkedHashMap<>();
         for (Map.Entry<String, TokenBlocks> e : tokens.blocks().entrySet()) {

@@ -60,6 +60,7 @@ class QuickstartCommandTest {
         assertEquals(0, second.exit(), second.err());
         assertTrue(second.out().contains("tokenizer: reusing"), second.out());
         assertTrue(second.out().contains("autoencoder: resuming the plan"), second.out());
+        assertTrue(second.out().contains("already trained: "), second.out());
     }
 
     @Test
