@@ -60,7 +60,8 @@ class QuickstartCommandTest {
         assertEquals(0, second.exit(), second.err());
         assertTrue(second.out().contains("tokenizer: reusing"), second.out());
         assertTrue(second.out().contains("autoencoder: resuming the plan"), second.out());
-        assertTrue(second.out().contains("already trained: "), second.out());
+        // finished stages are only evaluated; a first run cut short by its time budget continues instead
+        assertTrue(second.out().matches("(?s).*(already trained: |trained [0-9]+ steps).*"), second.out());
     }
 
     @Test
