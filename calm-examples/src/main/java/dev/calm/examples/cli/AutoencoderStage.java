@@ -43,6 +43,7 @@ final class AutoencoderStage {
      * What the stage does.
      *
      * @param minutes wall-clock budget of the training
+     * @param steps optimizer steps, or 0 to size them to the budget from a throughput measurement
      * @param batchSize blocks per optimizer step
      * @param learningRate peak learning rate (warm-up, then cosine decay)
      * @param evalTokens at most this many tokens of each held-out corpus are evaluated
@@ -50,7 +51,7 @@ final class AutoencoderStage {
      * @param randomChunks fraction of training chunks replaced by random ids (vocabulary coverage)
      * @param seed seed of initialisation, data order and dropout
      */
-    record Options(double minutes, int batchSize, double learningRate, int evalTokens, double[] sigmas,
+    record Options(double minutes, int steps, int batchSize, double learningRate, int evalTokens, double[] sigmas,
             double randomChunks, long seed) {}
 
     private AutoencoderStage() {}
@@ -129,11 +130,14 @@ final class AutoencoderStage {
             out.printf(Locale.ROOT, "autoencoder: resuming the plan in %s%n", file);
             return Json.read(file, TrainConfig.class);
         }
-        double tokensPerSecond = Throughput.autoencoderTraining(root, ae, options.batchSize(), train.blockLength(), 6,
-                new Rng(options.seed()).fork("calibration").javaRandom(), new Rng(options.seed()).fork("calibration"));
-        long tokensPerStep = (long) options.batchSize() * train.blockLength();
-        // 80% of the budget: the optimizer update, monitoring, checkpoints and a busy machine take the rest
-        int steps = (int) Math.max(10, 0.8 * options.minutes() * 60 * tokensPerSecond / tokensPerStep);
+        int steps = options.steps();
+        if (steps == 0) {
+            double tokensPerSecond = Throughput.autoencoderTraining(root, ae, options.batchSize(), train.blockLength(),
+                    6, new Rng(options.seed()).fork("calibration").javaRandom(), new Rng(options.seed()).fork("calibration"));
+            long tokensPerStep = (long) options.batchSize() * train.blockLength();
+            // 80% of the budget: the optimizer update, monitoring, checkpoints and a busy machine take the rest
+            steps = (int) Math.max(10, 0.8 * options.minutes() * 60 * tokensPerSecond / tokensPerStep);
+        }
         TrainConfig config = TrainConfig.defaults(steps).toBuilder()
                 .seed(options.seed())
                 .learningRate(options.learningRate())

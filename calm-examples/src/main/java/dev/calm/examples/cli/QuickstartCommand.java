@@ -58,6 +58,10 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--ae-minutes", defaultValue = "7", description = "autoencoder training budget in minutes; 0 skips the stage (default: ${DEFAULT-VALUE})")
     private double aeMinutes;
 
+    @Option(names = "--ae-steps", defaultValue = "0", description = "autoencoder optimizer steps; 0 sizes them to "
+            + "--ae-minutes from a throughput measurement (default: ${DEFAULT-VALUE})")
+    private int aeSteps;
+
     @Option(names = "--ae-batch", defaultValue = "8", description = "autoencoder blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
     private int aeBatch;
 
@@ -100,7 +104,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 Path dir = runDir.resolve("autoencoder");
                 createDirectories(dir);
                 AutoencoderStage.run(dir, tokens, tokenizer.vocabSize(), new AutoencoderStage.Options(
-                        aeMinutes, aeBatch, aeLearningRate, evalTokens, new double[] {0, 0.1, 0.2, 0.3, 0.5}, aeRandomChunks, seed),
+                        aeMinutes, aeSteps, aeBatch, aeLearningRate, evalTokens, new double[] {0, 0.1, 0.2, 0.3, 0.5}, aeRandomChunks, seed),
                         root, out);
             }
         }
@@ -119,8 +123,8 @@ final class QuickstartCommand implements Callable<Integer> {
             problem = "--validation-fraction must be in (0, 1), got " + validationFraction;
         } else if (!(aeRandomChunks >= 0 && aeRandomChunks < 1)) {
             problem = "--ae-random-chunks must be in [0, 1), got " + aeRandomChunks;
-        } else if (aeMinutes < 0 || aeBatch < 1 || evalTokens < BLOCK_LENGTH || !(aeLearningRate > 0)) {
-            problem = "--ae-minutes must be >= 0, --ae-batch >= 1, --ae-lr > 0 and --eval-tokens >= " + BLOCK_LENGTH;
+        } else if (aeMinutes < 0 || aeSteps < 0 || aeBatch < 1 || evalTokens < BLOCK_LENGTH || !(aeLearningRate > 0)) {
+            problem = "--ae-minutes and --ae-steps must be >= 0, --ae-batch >= 1, --ae-lr > 0 and --eval-tokens >= " + BLOCK_LENGTH;
         }
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
