@@ -59,15 +59,14 @@ final class AutoencoderStage {
     /**
      * @param dir the stage's run directory
      * @param tokens the encoded corpora ("train" and the held-out ones)
-     * @param vocabSize the tokenizer's vocabulary size
      * @param options what to do
      * @param root the manager the model lives in
      * @param out where results are printed
      * @return the trained autoencoder (its weights also in {@code dir/model.safetensors})
      */
-    static Autoencoder run(Path dir, TokenizerStage tokens, int vocabSize, Options options, NDManager root,
+    static Autoencoder run(Path dir, TokenizerStage tokens, Options options, NDManager root,
             PrintWriter out) {
-        AutoencoderConfig config = AutoencoderConfig.cpu(vocabSize);
+        AutoencoderConfig config = AutoencoderConfig.cpu(tokens.tokenizer().vocabSize());
         Autoencoder ae = new Autoencoder(config);
         Rng rng = new Rng(options.seed());
         ae.initialize(root, rng.fork("autoencoder init"));
@@ -132,8 +131,9 @@ final class AutoencoderStage {
         }
         int steps = options.steps();
         if (steps == 0) {
+            Rng calibration = new Rng(options.seed()).fork("calibration");
             double tokensPerSecond = Throughput.autoencoderTraining(root, ae, options.batchSize(), train.blockLength(),
-                    6, new Rng(options.seed()).fork("calibration").javaRandom(), new Rng(options.seed()).fork("calibration"));
+                    6, calibration.javaRandom(), calibration);
             long tokensPerStep = (long) options.batchSize() * train.blockLength();
             // 80% of the budget: the optimizer update, monitoring, checkpoints and a busy machine take the rest
             steps = (int) Math.max(10, 0.8 * options.minutes() * 60 * tokensPerSecond / tokensPerStep);

@@ -103,7 +103,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 out.flush();
                 Path dir = runDir.resolve("autoencoder");
                 createDirectories(dir);
-                AutoencoderStage.run(dir, tokens, tokenizer.vocabSize(), new AutoencoderStage.Options(
+                AutoencoderStage.run(dir, tokens, new AutoencoderStage.Options(
                         aeMinutes, aeSteps, aeBatch, aeLearningRate, evalTokens, new double[] {0, 0.1, 0.2, 0.3, 0.5}, aeRandomChunks, seed),
                         root, out);
             }
