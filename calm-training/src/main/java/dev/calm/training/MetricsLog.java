@@ -62,6 +62,9 @@ public final class MetricsLog {
         o.put("grad_norm", m.gradNorm());
         o.put("tokens_per_s", m.tokensPerSecond());
         o.put("elapsed_s", m.elapsedSeconds());
+        if (Double.isFinite(m.trainFlops())) {
+            o.put("train_flops", m.trainFlops());
+        }
         if (m.skipped()) {
             o.put("skipped", true);
         }

@@ -4,6 +4,7 @@
 package dev.calm.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import dev.calm.core.Rng;
 import dev.calm.core.nn.Module;
 
@@ -24,4 +25,15 @@ public interface Objective {
      * @return the scalar to minimise and named scalar metrics
      */
     StepLoss loss(NDArray batch, Rng rng);
+
+    /**
+     * Training compute per token of a batch of this shape (forward and backward, counted from the model's
+     * shapes), which the trainer multiplies by the tokens seen and logs as {@code train_flops}.
+     *
+     * @param batch the shape of one micro-batch, [B, T]
+     * @return FLOPs per token, or NaN if the objective does not count them
+     */
+    default double flopsPerToken(Shape batch) {
+        return Double.NaN;
+    }
 }

@@ -29,7 +29,8 @@ public record StepLoss(NDArray loss, Map<String, NDArray> metrics) {
     }
 
     /** Keys of every metrics line; a metric or recorded value may not reuse them. */
-    static final Set<String> RESERVED = Set.of("step", "loss", "lr", "grad_norm", "tokens_per_s", "elapsed_s", "skipped");
+    static final Set<String> RESERVED = Set.of("step", "loss", "lr", "grad_norm", "tokens_per_s", "elapsed_s", "skipped",
+            "train_flops");
 
     static void checkName(String name) {
         if (name == null || name.isBlank() || RESERVED.contains(name)) {

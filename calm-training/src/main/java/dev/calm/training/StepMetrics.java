@@ -18,6 +18,7 @@ import java.util.Map;
  * @param tokensPerSecond throughput since the last metrics line
  * @param elapsedSeconds wall time spent training, over all sessions of the run
  * @param skipped whether the update was skipped because the loss or the gradient norm was not finite
+ * @param trainFlops training FLOPs of the whole run so far ({@link Objective#flopsPerToken}), NaN if not counted
  */
 public record StepMetrics(
         long step,
@@ -27,7 +28,8 @@ public record StepMetrics(
         double gradNorm,
         double tokensPerSecond,
         double elapsedSeconds,
-        boolean skipped) {
+        boolean skipped,
+        double trainFlops) {
 
     /** Copies the metric map. */
     public StepMetrics {

@@ -15,6 +15,7 @@ import java.nio.file.Path;
  * @param tokensPerSecond throughput of this session
  * @param stopReason why the loop stopped
  * @param lastCheckpoint the newest checkpoint, or null if none was written
+ * @param trainFlops training FLOPs of the whole run ({@link Objective#flopsPerToken}), NaN if not counted
  */
 public record TrainResult(
         long steps,
@@ -23,7 +24,8 @@ public record TrainResult(
         double elapsedSeconds,
         double tokensPerSecond,
         StopReason stopReason,
-        Path lastCheckpoint) {
+        Path lastCheckpoint,
+        double trainFlops) {
 
     /** Why the loop stopped. */
     public enum StopReason {

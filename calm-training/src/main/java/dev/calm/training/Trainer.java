@@ -154,6 +154,7 @@ public final class Trainer {
         private long step;
         private int badSteps;
         private long tokensSeen;
+        private double flopsPerToken = Double.NaN;
         private double elapsedBefore;
         private Path lastCheckpoint;
         private long lastSavedStep = -1;
@@ -230,7 +231,7 @@ public final class Trainer {
                         lastLoss = out.loss();
                     }
                     StepMetrics m = new StepMetrics(step, out.loss(), out.metrics(), lr, out.gradNorm(),
-                            tokensPerSecond, elapsedBefore + sessionSeconds, skipped);
+                            tokensPerSecond, elapsedBefore + sessionSeconds, skipped, tokensSeen * flopsPerToken);
                     context.beginStep(step);
                     for (TrainingHook h : hooks) {
                         h.onStep(m, context);
@@ -267,7 +268,7 @@ public final class Trainer {
             }
             double sessionSeconds = (System.nanoTime() - sessionStart) / 1e9;
             return new TrainResult(step, lastLoss, tokensSeen, elapsedBefore + sessionSeconds,
-                    sessionTokens / Math.max(1e-9, sessionSeconds), reason, lastCheckpoint);
+                    sessionTokens / Math.max(1e-9, sessionSeconds), reason, lastCheckpoint, tokensSeen * flopsPerToken);
         }
 
         /** One optimizer step: accumulate, clip, update (or skip), zero the gradients. */
@@ -278,6 +279,7 @@ public final class Trainer {
             try (GradientCollector collector = Backend.engine().newGradientCollector()) {
                 for (int micro = 0; micro < accumulation; micro++) {
                     NDArray batch = source.next(manager); // [B, T] int64
+                    flopsPerToken = objective.flopsPerToken(batch.getShape());
                     StepLoss out = objective.loss(batch, rng);
                     NDArray loss = out.loss();
                     if (!loss.getShape().isScalar()) {

@@ -47,4 +47,9 @@ public final class Linear extends Module {
     public Parameter weight() {
         return weight;
     }
+
+    /** @return the bias, [out], or null if the layer has none */
+    public Parameter bias() {
+        return bias;
+    }
 }

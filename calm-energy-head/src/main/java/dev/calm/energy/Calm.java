@@ -1,0 +1,160 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.energy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.calm.autoencoder.Autoencoder;
+import dev.calm.autoencoder.Posterior;
+import dev.calm.core.CalmException;
+import dev.calm.core.Rng;
+import dev.calm.core.llama.KVCache;
+import dev.calm.core.llama.Transformer;
+import dev.calm.core.nn.Module;
+import dev.calm.core.nn.Parameter;
+
+/**
+ * A Continuous Autoregressive Language Model (paper, section 3), the reference's {@code EnergyTransformer}:
+ * the tokens of each chunk of K are compressed into one backbone input ({@code embed_proj}), the Llama
+ * backbone ({@code transformer}) runs over chunks, and a {@link GenerativeHead} ({@code mlp_generator} for the
+ * energy head) predicts the latent vector of the next chunk, which the frozen {@link Autoencoder} decodes into
+ * K tokens. The backbone reads tokens, never vectors: a generated vector is decoded before it is fed back.
+ *
+ * <p>The autoencoder is not a child module: it is trained first, frozen here, and saved apart, so a CALM
+ * checkpoint holds {@code transformer.*}, {@code embed_proj.*} and the head's parameters.
+ *
+ * <pre>{@code
+ * Calm calm = new Calm(CalmConfig.small(vocab), autoencoder);   // autoencoder trained and loaded
+ * calm.initialize(manager, rng);
+ * HeadLoss l = calm.trainingLoss(tokens, rng);                  // tokens [B, T], T a multiple of K
+ * }</pre>
+ */
+public class Calm extends Module {
+
+    private final CalmConfig config;
+    private final Autoencoder autoencoder;
+    private final Transformer transformer;
+    private final InputCompression embedProj;
+    private final GenerativeHead head;
+
+    /**
+     * A CALM with the paper's energy head.
+     *
+     * @param config the model's shape
+     * @param autoencoder an initialised or loaded autoencoder with the same vocabulary, K and l; it is frozen
+     */
+    public Calm(CalmConfig config, Autoencoder autoencoder) {
+        this(config, new EnergyHead(config.head(), config.backbone().hiddenSize(), config.latentSize()), autoencoder);
+    }
+
+    /**
+     * A CALM with any generative head.
+     *
+     * @param config the model's shape ({@link CalmConfig#head} is ignored unless the head reads it)
+     * @param head the generative head
+     * @param autoencoder an initialised or loaded autoencoder with the same vocabulary, K and l; it is frozen
+     */
+    public Calm(CalmConfig config, GenerativeHead head, Autoencoder autoencoder) {
+        config.checkCompatible(autoencoder.config());
+        if (!autoencoder.namedParameters().values().stream().allMatch(Parameter::isInitialized)) {
+            throw new CalmException("the autoencoder must be trained or loaded before it is given to a CALM");
+        }
+        this.config = config;
+        this.autoencoder = autoencoder;
+        autoencoder.setTrainable(false);
+        this.transformer = child("transformer", new Transformer(config.backbone()));
+        this.embedProj = child("embed_proj", new InputCompression(config.patchSize(), config.backbone().hiddenSize()));
+        this.head = child(head.parameterPrefix(), head);
+    }
+
+    /** @return the model's shape */
+    public CalmConfig config() {
+        return config;
+    }
+
+    /** @return the frozen autoencoder */
+    public Autoencoder autoencoder() {
+        return autoencoder;
+    }
+
+    /** @return the backbone */
+    public Transformer transformer() {
+        return transformer;
+    }
+
+    /** @return the generative head */
+    public GenerativeHead head() {
+        return head;
+    }
+
+    /** @return K */
+    public int patchSize() {
+        return config.patchSize();
+    }
+
+    /**
+     * Runs chunks of tokens through the input compression and the backbone.
+     *
+     * @param tokens ids, [B, N*K]
+     * @param cache the KV cache to read and extend (positions are chunks), or null for a full pass
+     * @return hidden states, one per chunk, [B, N, d]
+     */
+    public NDArray hidden(NDArray tokens, KVCache cache) {
+        Shape s = chunked(tokens, 1);
+        int k = config.patchSize();
+        NDArray embeddings = transformer.embed(tokens) // [B, N*K, d]
+                .reshape(s.get(0), s.get(1) / k, (long) k * config.backbone().hiddenSize()); // [B, N, K*d]
+        return transformer.forward(embedProj.forward(embeddings), cache); // [B, N, d]
+    }
+
+    /**
+     * The training loss of the head: chunk i's hidden state predicts chunk i + 1, whose target is the frozen
+     * autoencoder's posterior (the reference's {@code EnergyTransformer.forward}).
+     *
+     * @param tokens ids, [B, T] with T a multiple of K and at least 2K
+     * @param rng the source of the head's noise and target samples
+     * @return the scalar loss (mean over the B * (T/K - 1) predicted chunks) and the head's metrics
+     */
+    public HeadLoss trainingLoss(NDArray tokens, Rng rng) {
+        Shape s = chunked(tokens, 2);
+        int k = config.patchSize();
+        long b = s.get(0);
+        long positions = b * (s.get(1) / k - 1);
+        NDArray inputs = tokens.get(":, :-" + k); // [B, T-K]: chunks 0 .. N-2
+        NDArray targets = tokens.get(":, " + k + ":"); // [B, T-K]: chunks 1 .. N-1
+        Posterior q = autoencoder.encode(targets); // [B, N-1, l] each, no gradient (frozen)
+        Posterior target = new Posterior(q.mean().reshape(positions, -1), q.logStd().reshape(positions, -1));
+        NDArray h = hidden(inputs, null).reshape(positions, -1); // [B*(N-1), d]
+        return head.loss(h, target, rng);
+    }
+
+    /**
+     * Decodes latent vectors into their most likely tokens with the frozen autoencoder.
+     *
+     * @param z latent vectors, [B, n, l]
+     * @return token ids, INT64 [B, n*K]
+     */
+    public NDArray decode(NDArray z) {
+        return autoencoder.decode(z).argMax(-1);
+    }
+
+    /**
+     * @param manager the manager the cache lives under
+     * @return an empty KV cache for the backbone, whose positions are chunks
+     */
+    public KVCache newCache(NDManager manager) {
+        return transformer.newCache(manager);
+    }
+
+    private Shape chunked(NDArray tokens, int minChunks) {
+        Shape s = tokens.getShape();
+        int k = config.patchSize();
+        if (s.dimension() != 2 || s.get(1) % k != 0 || s.get(1) < (long) minChunks * k) {
+            throw new CalmException("CALM needs token ids [batch, T] with T a multiple of K = " + k + " and at least "
+                    + minChunks * k + " tokens, got " + s);
+        }
+        return s;
+    }
+}

@@ -1,0 +1,79 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.energy;
+
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.calm.autoencoder.AutoencoderConfig;
+import dev.calm.core.config.Checks;
+import dev.calm.core.llama.TransformerConfig;
+import java.util.Objects;
+
+/**
+ * Shape of a CALM (paper, section 3): the Llama backbone, the chunk size K and latent size l it shares with its
+ * autoencoder, and the energy head. JSON field names follow the reference's {@code CALMConfig}.
+ *
+ * @param backbone the Transformer over chunks (its vocabulary is the autoencoder's)
+ * @param patchSize K, tokens per chunk and per autoregressive step
+ * @param latentSize l, the size of the predicted vectors
+ * @param head the energy head and its loss
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSize, EnergyHeadConfig head) {
+
+    /** Validates every field; messages use the JSON names. */
+    public CalmConfig {
+        Objects.requireNonNull(backbone, "backbone");
+        Objects.requireNonNull(head, "head");
+        Checks.positive("patch_size", patchSize);
+        Checks.positive("latent_size", latentSize);
+    }
+
+    /**
+     * The paper's CALM-M: d 1024, intermediate 2752, 16 layers, 16 heads, 4 head blocks, K 4, l 128.
+     *
+     * @param vocabSize number of token ids
+     * @return the config
+     */
+    public static CalmConfig calmM(int vocabSize) {
+        return new CalmConfig(TransformerConfig.calmM(vocabSize), 4, 128, EnergyHeadConfig.paper());
+    }
+
+    /**
+     * The quickstart's CPU CALM: the {@link TransformerConfig#small} backbone (d 256, 4 layers), K 4, l 128,
+     * one head block.
+     *
+     * @param vocabSize number of token ids
+     * @return the config
+     */
+    public static CalmConfig small(int vocabSize) {
+        return new CalmConfig(TransformerConfig.small(vocabSize), 4, 128, new EnergyHeadConfig(64, 1, 8, 100, 1.0));
+    }
+
+    /**
+     * A test-sized CALM: the {@link TransformerConfig#tiny} backbone (d 64, 2 layers), one head block.
+     *
+     * @param vocabSize number of token ids
+     * @param patchSize K
+     * @param latentSize l
+     * @return the config
+     */
+    public static CalmConfig tiny(int vocabSize, int patchSize, int latentSize) {
+        return new CalmConfig(TransformerConfig.tiny(vocabSize), patchSize, latentSize,
+                new EnergyHeadConfig(16, 1, 8, 100, 1.0));
+    }
+
+    /**
+     * Checks that an autoencoder fits this model: same vocabulary, K and l.
+     *
+     * @param ae the autoencoder's config
+     */
+    public void checkCompatible(AutoencoderConfig ae) {
+        Checks.check(ae.vocabSize() == backbone.vocabSize() && ae.patchSize() == patchSize
+                        && ae.latentSize() == latentSize,
+                "the autoencoder (vocab_size " + ae.vocabSize() + ", patch_size " + ae.patchSize() + ", latent_size "
+                        + ae.latentSize() + ") does not fit this CALM (vocab_size " + backbone.vocabSize()
+                        + ", patch_size " + patchSize + ", latent_size " + latentSize + ")");
+    }
+}

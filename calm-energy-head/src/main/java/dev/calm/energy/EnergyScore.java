@@ -1,0 +1,92 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.energy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.calm.core.CalmException;
+
+/**
+ * The energy score (paper, section 3.2), a strictly proper scoring rule for beta in (0, 2) that needs only
+ * samples from the model. Its unbiased estimator from N model samples x_i and M target samples y_m is
+ *
+ * <pre>  S = 1/(N(N-1)) sum_{i != j} ||x_i - x_j||^beta  -  2/(NM) sum_{i, m} ||x_i - y_m||^beta</pre>
+ *
+ * and the training loss is -S (lower is better). Distances come from one batched Gram matrix per position,
+ * ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b, so memory grows with N*M, not N*M*l; ||.||^beta is computed as
+ * (||.||^2)^(beta/2) with the squared distance clamped at {@link #MIN_SQUARED_DISTANCE}, whose gradient is
+ * zero where it clamps (two identical samples give no gradient, as the subgradient 0 of the norm at 0).
+ */
+public final class EnergyScore {
+
+    /** Lower clamp of squared distances, far below any distance between distinct latent samples. */
+    public static final float MIN_SQUARED_DISTANCE = 1e-10f;
+
+    private EnergyScore() {}
+
+    /**
+     * The two mean distances of the estimator, each per position.
+     *
+     * @param diversity 1/(N(N-1)) sum_{i != j} ||x_i - x_j||^beta, [P]
+     * @param fidelity 1/(NM) sum_{i, m} ||x_i - y_m||^beta, [P]
+     */
+    public record Terms(NDArray diversity, NDArray fidelity) {
+
+        /** @return the energy score S = diversity - 2 fidelity, [P] (higher is better) */
+        public NDArray score() {
+            return diversity.sub(fidelity.mul(2f));
+        }
+
+        /** @return the loss -S averaged over positions, a scalar */
+        public NDArray loss() {
+            return fidelity.mul(2f).sub(diversity).mean();
+        }
+    }
+
+    /**
+     * Estimates the energy score of the model samples {@code x} against the target samples {@code y}.
+     *
+     * @param x model samples, [N, P, l] with N >= 2
+     * @param y target samples, [M, P, l]
+     * @param beta the distance exponent, in (0, 2)
+     * @return the per-position terms
+     */
+    public static Terms estimate(NDArray x, NDArray y, double beta) {
+        var xs = x.getShape();
+        var ys = y.getShape();
+        if (xs.dimension() != 3 || ys.dimension() != 3 || xs.get(1) != ys.get(1) || xs.get(2) != ys.get(2)) {
+            throw new CalmException("energy score needs model samples [N, P, l] and target samples [M, P, l], got "
+                    + xs + " and " + ys);
+        }
+        long n = xs.get(0);
+        if (n < 2) {
+            throw new CalmException("energy score needs at least 2 model samples per position, got " + n);
+        }
+        if (!(beta > 0 && beta < 2)) {
+            throw new CalmException("beta must be in (0, 2), got " + beta);
+        }
+        NDArray xp = x.transpose(1, 0, 2); // [P, N, l]
+        NDArray yp = y.transpose(1, 0, 2); // [P, M, l]
+        NDArray selfPairs = powerDistances(xp, xp, beta); // [P, N, N]
+        NDArray offDiagonal = offDiagonal(x.getManager(), n); // [N, N]
+        NDArray diversity = selfPairs.mul(offDiagonal).sum(new int[] {1, 2}).div((float) (n * (n - 1))); // [P]
+        NDArray fidelity = powerDistances(xp, yp, beta).mean(new int[] {1, 2}); // [P]
+        return new Terms(diversity, fidelity);
+    }
+
+    /** ||a_i - b_j||^beta for every pair, [P, I, J], from a: [P, I, l] and b: [P, J, l]. */
+    private static NDArray powerDistances(NDArray a, NDArray b, double beta) {
+        NDArray aa = a.square().sum(new int[] {2}, true); // [P, I, 1]
+        NDArray bb = b.square().sum(new int[] {2}, true).transpose(0, 2, 1); // [P, 1, J]
+        NDArray ab = a.matMul(b.transpose(0, 2, 1)); // [P, I, J]
+        NDArray squared = aa.add(bb).sub(ab.mul(2f)).maximum(MIN_SQUARED_DISTANCE); // [P, I, J]
+        return beta == 1 ? squared.sqrt() : squared.pow((float) (beta / 2));
+    }
+
+    /** 1 - I, the mask that drops each sample's distance to itself. */
+    private static NDArray offDiagonal(NDManager manager, long n) {
+        return manager.eye((int) n).toType(DataType.FLOAT32, false).neg().add(1f); // [N, N]
+    }
+}
