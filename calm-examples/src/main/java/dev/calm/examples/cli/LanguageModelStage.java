@@ -1,0 +1,174 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.examples.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import dev.calm.core.Rng;
+import dev.calm.core.StepScope;
+import dev.calm.core.config.Json;
+import dev.calm.core.data.TokenBlocks;
+import dev.calm.core.io.DType;
+import dev.calm.core.nn.Module;
+import dev.calm.energy.Generator;
+import dev.calm.training.LearningRateSchedule;
+import dev.calm.training.Objective;
+import dev.calm.training.ShuffledBlocks;
+import dev.calm.training.StepMetrics;
+import dev.calm.training.TrainConfig;
+import dev.calm.training.TrainResult;
+import dev.calm.training.Trainer;
+import dev.calm.training.TrainingContext;
+import dev.calm.training.TrainingHook;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.function.Function;
+
+/**
+ * The quickstart's language-model stages: CALM and the token baseline each train for the same wall-clock budget
+ * on the same blocks, with the held-out loss logged during training (the curves are in each stage's
+ * {@code metrics.jsonl}). A stage that finished before is not trained again: its weights are reloaded.
+ */
+final class LanguageModelStage {
+
+    /** Held-out blocks of the loss logged during training. */
+    private static final int MONITOR_BLOCKS = 16;
+    /** Steps between two held-out losses. */
+    private static final int MONITOR_EVERY = 100;
+    /** Marks a stage whose training is complete. */
+    static final String SUMMARY = "summary.json";
+
+    /**
+     * One model of the comparison.
+     *
+     * @param name short name ("calm", "baseline"), also the stage's directory
+     * @param description one line: the model and its shape
+     * @param model the model, initialised in the root manager
+     * @param objective how it is trained
+     * @param learningRate its peak learning rate
+     * @param generator how it generates, given the root manager
+     */
+    record Contender(String name, String description, Module model, Objective objective, double learningRate,
+            Function<NDManager, Generator> generator) {}
+
+    /**
+     * What a finished stage measured, also written to its {@code summary.json}.
+     *
+     * @param name the contender's name
+     * @param parameters trainable parameters
+     * @param steps optimizer steps
+     * @param seconds training wall time
+     * @param tokensPerSecond training throughput, text tokens per second
+     * @param trainFlops training FLOPs counted from the model's shapes
+     * @param heldOutBefore held-out loss of the untrained model
+     * @param heldOutAfter held-out loss after training
+     */
+    record Summary(String name, long parameters, long steps, double seconds, double tokensPerSecond, double trainFlops,
+            double heldOutBefore, double heldOutAfter) {}
+
+    /**
+     * The budget shared by both contenders.
+     *
+     * @param minutes wall-clock training budget of each model
+     * @param steps optimizer steps, or 0 to train until the budget is spent
+     * @param batchSize blocks per step
+     * @param seed seed of data order and noise
+     */
+    record Options(double minutes, int steps, int batchSize, long seed) {}
+
+    private LanguageModelStage() {}
+
+    /**
+     * Trains a contender (or reloads it when its stage is complete) and prints what it measured.
+     *
+     * @param dir the stage's directory
+     * @param c the contender
+     * @param train training blocks
+     * @param validation held-out blocks
+     * @param options the budget
+     * @param root the manager the model lives in
+     * @param out where results are printed
+     * @return the stage's summary
+     */
+    static Summary run(Path dir, Contender c, TokenBlocks train, int[][] validation, Options options, NDManager root,
+            PrintWriter out) {
+        Path summaryFile = dir.resolve(SUMMARY);
+        Path weights = dir.resolve("model.safetensors");
+        out.printf(Locale.ROOT, "%s: %s, %,d parameters%n", c.name(), c.description(), c.model().numParameters());
+        if (Files.exists(summaryFile) && Files.exists(weights)) {
+            c.model().load(weights, root);
+            Summary done = Json.read(summaryFile, Summary.class);
+            out.printf(Locale.ROOT, "already trained: %d steps in %.0f s; weights reloaded from %s%n", done.steps(),
+                    done.seconds(), weights);
+            return done;
+        }
+        Rng rng = new Rng(options.seed()).fork("held-out " + c.name());
+        double before = heldOutLoss(c.objective(), validation, options.batchSize(), rng, root);
+        TrainConfig config = TrainConfig.defaults(options.steps() > 0 ? options.steps() : Integer.MAX_VALUE).toBuilder()
+                .seed(options.seed())
+                .learningRate(c.learningRate())
+                .warmupSteps(100)
+                .lrShape(LearningRateSchedule.Shape.CONSTANT)
+                .logEvery(10)
+                .checkpointEvery(500)
+                .keepCheckpoints(1)
+                .maxMinutes(options.minutes())
+                .resume(true)
+                .progressBar(true)
+                .build();
+        out.printf(Locale.ROOT, "training %s for %s on %d x %d tokens per step, lr %.3g (warm-up 100, constant)%n",
+                c.name(), options.steps() > 0 ? options.steps() + " steps" : options.minutes() + " min",
+                options.batchSize(), train.blockLength(), c.learningRate());
+        out.flush();
+        TrainingHook monitor = new TrainingHook() {
+            @Override
+            public void onStep(StepMetrics m, TrainingContext context) {
+                if (m.step() % MONITOR_EVERY == 0) {
+                    context.record("val_loss", heldOutLoss(c.objective(), validation, options.batchSize(), rng, root));
+                }
+            }
+        };
+        ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
+        TrainResult r = new Trainer(c.objective(), data, config, dir, root).addHook(monitor).fit();
+        double after = heldOutLoss(c.objective(), validation, options.batchSize(), rng, root);
+        c.model().save(weights, DType.F32);
+        Summary s = new Summary(c.name(), c.model().numParameters(), r.steps(), r.elapsedSeconds(),
+                r.tokensPerSecond(), r.trainFlops(), before, after);
+        Json.write(summaryFile, s);
+        out.printf(Locale.ROOT, "trained %d steps in %.0f s: %,.0f tokens/s, %.3g training FLOPs (%.1f GFLOP/s); "
+                + "held-out loss %.4f -> %.4f%n", s.steps(), s.seconds(), s.tokensPerSecond(), s.trainFlops(),
+                s.trainFlops() / s.seconds() / 1e9, before, after);
+        out.flush();
+        return s;
+    }
+
+    /**
+     * The objective's loss on held-out blocks, without gradients, averaged over batches.
+     *
+     * @return the mean loss
+     */
+    static double heldOutLoss(Objective objective, int[][] blocks, int batchSize, Rng rng, NDManager root) {
+        double sum = 0;
+        int batches = 0;
+        Rng draws = rng.fork("draws"); // the same noise for every evaluation, so the curve is not noisier than it must be
+        for (int from = 0; from < blocks.length; from += batchSize) {
+            int[][] batch = Arrays.copyOfRange(blocks, from, Math.min(blocks.length, from + batchSize));
+            try (StepScope scope = StepScope.open(root)) {
+                NDArray ids = scope.manager().create(batch).toType(DataType.INT64, false); // [b, T]
+                sum += objective.loss(ids, draws).loss().getFloat();
+                batches++;
+            }
+        }
+        return sum / batches;
+    }
+
+    /** @return blocks for the held-out loss */
+    static int[][] monitorBlocks(TokenBlocks validation) {
+        return validation.sample(MONITOR_BLOCKS);
+    }
+}
