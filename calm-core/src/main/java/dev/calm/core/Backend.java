@@ -144,10 +144,14 @@ public final class Backend {
         JniUtils.indexSet((PtNDArray) target, (PtNDArray) value, bounds[0], bounds[1], bounds[2]);
     }
 
-    /** {min, max, step} per axis: the whole of every axis but {@code [from, to)} along one. */
+    /**
+     * {min, max, step} per axis: the whole of every axis but {@code [from, to)} along one. {@code max} is a copy:
+     * {@link Shape#getShape()} returns the shape's own array, which DJL caches per NDArray, so writing into it
+     * would silently change the array's reported shape.
+     */
     private static long[][] bounds(Shape shape, int axis, long from, long to) {
         long[] min = new long[shape.dimension()];
-        long[] max = shape.getShape();
+        long[] max = shape.getShape().clone();
         long[] step = new long[shape.dimension()];
         Arrays.fill(step, 1);
         min[axis] = from;

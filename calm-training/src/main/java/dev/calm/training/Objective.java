@@ -4,9 +4,14 @@
 package dev.calm.training;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.Rng;
+import dev.calm.core.StepScope;
 import dev.calm.core.nn.Module;
+import java.util.Arrays;
 
 /**
  * What the {@link Trainer} trains: a model and the loss of one micro-batch. The trainer owns everything else
@@ -35,5 +40,34 @@ public interface Objective {
      */
     default double flopsPerToken(Shape batch) {
         return Double.NaN;
+    }
+
+    /**
+     * The loss on held-out blocks without gradients (grad mode stays off afterwards, as the trainer keeps it
+     * outside its gradient collectors), averaged over batches.
+     *
+     * @param blocks token blocks, each [T]
+     * @param batchSize blocks per forward pass
+     * @param rng the loss's noise; pass an equal stream each time (e.g. {@code rng.fork("eval")}) so that two
+     *     evaluations differ only by the model
+     * @param root the manager each batch's step manager is opened under
+     * @return the mean over batches of the scalar loss
+     */
+    default double heldOutLoss(int[][] blocks, int batchSize, Rng rng, NDManager root) {
+        if (blocks.length == 0) {
+            throw new IllegalArgumentException("no held-out blocks");
+        }
+        Backend.setGradMode(false);
+        double sum = 0;
+        int batches = 0;
+        for (int from = 0; from < blocks.length; from += batchSize) {
+            int[][] batch = Arrays.copyOfRange(blocks, from, Math.min(blocks.length, from + batchSize));
+            try (StepScope scope = StepScope.open(root)) {
+                NDArray ids = scope.manager().create(batch).toType(DataType.INT64, false); // [b, T]
+                sum += loss(ids, rng).loss().getFloat();
+                batches++;
+            }
+        }
+        return sum / batches;
     }
 }

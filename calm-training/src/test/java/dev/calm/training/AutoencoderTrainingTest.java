@@ -8,16 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
-import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.Backend;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
-import dev.calm.core.SharedData;
-import dev.calm.core.data.Document;
-import dev.calm.core.data.DocumentSplit;
-import dev.calm.core.data.TokenBlocks;
-import dev.calm.core.tokenizer.BpeTrainer;
-import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.eval.ReconstructionAccuracy;
 import dev.calm.eval.ReconstructionEval;
 import java.nio.file.Path;
@@ -43,26 +36,15 @@ class AutoencoderTrainingTest {
 
     @Test
     void aTinyAutoencoderLearnsToReconstructHeldOutBrownText(@TempDir Path dir) {
-        List<Document> slice = SharedData.documents("brown.jsonl").subList(0, 60);
-        DocumentSplit split = DocumentSplit.of(slice, 0.1, 1);
-        try (Tokenizer tokenizer = BpeTrainer.train(split.train().stream().map(Document::text).toList(), 512)
-                        .saveAndLoad(dir.resolve("tokenizer.json"));
-                NDManager root = Backend.newManager(Device.cpu())) {
-            TokenBlocks train = TokenBlocks.encode(split.train(), tokenizer::encode, tokenizer.eosId(), 64, 4);
-            TokenBlocks heldOut = TokenBlocks.encode(split.validation(), tokenizer::encode, tokenizer.eosId(), 64, 4);
-            int[][] heldOutBlocks = heldOut.sample(64);
-            // K 4, d 128, l 32: the paper's architecture and objective at toy width
-            Autoencoder ae = new Autoencoder(new AutoencoderConfig(4, 512, 128, 320, 2, 2, 32, 0.15, 0.5, 1e-3, 1e-6));
+        TinyModels.TextSlice slice = TinyModels.brownSlice(dir);
+        try (NDManager root = Backend.newManager(Device.cpu())) {
+            Autoencoder ae = new Autoencoder(TinyModels.brownAutoencoderConfig());
             ae.initialize(root, new Rng(3));
-            double before = accuracy(ae, heldOutBlocks, root);
-
-            TrainConfig config = TrainConfig.defaults(300).toBuilder().seed(5).learningRate(6e-3).warmupSteps(20)
-                    .lrShape(LearningRateSchedule.Shape.COSINE).logEvery(50).checkpointEvery(0).progressBar(false).build();
-            TrainResult result = new Trainer(new AutoencoderObjective(ae, 0.1), new ShuffledBlocks(train.toArray(), 16, 5),
-                    config, dir.resolve("run"), root).fit();
-            double after = accuracy(ae, heldOutBlocks, root);
-            LOG.info("tiny autoencoder on {} Brown documents: held-out token accuracy {} -> {} in {} steps, {} s",
-                    slice.size(), before, after, result.steps(), result.elapsedSeconds());
+            double before = accuracy(ae, slice.heldOut(), root);
+            TrainResult result = TinyModels.trainAutoencoder(ae, slice.train(), dir.resolve("run"), root);
+            double after = accuracy(ae, slice.heldOut(), root);
+            LOG.info("tiny autoencoder on 60 Brown documents: held-out token accuracy {} -> {} in {} steps, {} s",
+                    before, after, result.steps(), result.elapsedSeconds());
 
             assertEquals(300, result.steps());
             // untrained: about chance over 512 ids (measured 0.003)

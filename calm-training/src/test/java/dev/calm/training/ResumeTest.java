@@ -36,11 +36,6 @@ class ResumeTest {
         Runs.oneThread();
     }
 
-    /** Thrown by a hook to simulate the process being killed. */
-    private static final class Killed extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-    }
-
     private static TrainConfig config() {
         return Runs.config(STEPS).checkpointEvery(4).keepCheckpoints(2).build();
     }
@@ -58,15 +53,8 @@ class ResumeTest {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0.2f);
             Trainer trainer = new Trainer(lm, Runs.data(4), config(), killed, root);
-            trainer.addHook(new TrainingHook() {
-                @Override
-                public void onStep(StepMetrics m) {
-                    if (m.step() == 10) {
-                        throw new Killed();
-                    }
-                }
-            });
-            assertThrows(Killed.class, trainer::fit);
+            trainer.addHook(Runs.killAt(10));
+            assertThrows(Runs.Killed.class, trainer::fit);
             assertEquals(killed.resolve("checkpoints/step-00000008"),
                     new CheckpointStore(killed).latest().orElseThrow());
             assertEquals(9, Runs.lines(killed).size(), "steps 1-9 were logged before the kill");
@@ -101,15 +89,8 @@ class ResumeTest {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             Trainer trainer = new Trainer(new TinyModels.LanguageModel(root, 1, 0), Runs.data(4), Runs.config(4).build(),
                     dir, root);
-            trainer.addHook(new TrainingHook() {
-                @Override
-                public void onStep(StepMetrics m) {
-                    if (m.step() == 3) {
-                        throw new Killed();
-                    }
-                }
-            });
-            assertThrows(Killed.class, trainer::fit);
+            trainer.addHook(Runs.killAt(3));
+            assertThrows(Runs.Killed.class, trainer::fit);
             assertEquals(2, Runs.lines(dir).size());
             assertTrue(new CheckpointStore(dir).latest().isEmpty());
         }

@@ -40,6 +40,28 @@ final class Runs {
         return new ShuffledBlocks(TinyModels.countingBlocks(32, 9, 16), batchSize, 5);
     }
 
+    /** The tiny CALM's blocks: 32 counting sequences of 16 tokens (4 chunks of K 4) over 16 ids. */
+    static ShuffledBlocks chunkData(int batchSize) {
+        return new ShuffledBlocks(TinyModels.countingBlocks(32, 16, 16), batchSize, 5);
+    }
+
+    /** Thrown by {@link #killAt} to simulate the process being killed. */
+    static final class Killed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+    }
+
+    /** @return a hook that "kills the process" (throws {@link Killed}) right after the given step */
+    static TrainingHook killAt(long step) {
+        return new TrainingHook() {
+            @Override
+            public void onStep(StepMetrics m) {
+                if (m.step() == step) {
+                    throw new Killed();
+                }
+            }
+        };
+    }
+
     /** @return the metrics lines of a run */
     static List<JsonNode> lines(Path runDir) {
         return new MetricsLog(runDir).read();

@@ -6,14 +6,26 @@ package dev.calm.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.autoencoder.Autoencoder;
+import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.Rng;
+import dev.calm.core.SharedData;
+import dev.calm.core.data.Document;
+import dev.calm.core.data.DocumentSplit;
+import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.nn.Init;
 import dev.calm.core.nn.Losses;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
+import dev.calm.core.tokenizer.BpeTrainer;
+import dev.calm.core.tokenizer.Tokenizer;
+import dev.calm.energy.Calm;
+import dev.calm.energy.CalmConfig;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -121,5 +133,88 @@ final class TinyModels {
             }
         }
         return blocks;
+    }
+
+    /** The tiny CALM's autoencoder: K 4 over the 16 ids of {@link Runs#chunkData}, d 32, l 8. */
+    static AutoencoderConfig tinyAutoencoderConfig() {
+        return new AutoencoderConfig(4, 16, 32, 64, 2, 2, 8, 0.15, 0.5, 1e-3, 1e-6);
+    }
+
+    /**
+     * @param root the manager of its parameters
+     * @param seed the initialisation seed
+     * @return an initialised (untrained) tiny autoencoder
+     */
+    static Autoencoder tinyAutoencoder(NDManager root, long seed) {
+        Autoencoder ae = new Autoencoder(tinyAutoencoderConfig());
+        ae.initialize(root, new Rng(seed));
+        return ae;
+    }
+
+    /**
+     * A test-sized CALM over the tiny autoencoder: {@link CalmConfig#tiny} (d 64, 2 layers, one head block of
+     * noise 16, N 8, M 100), K 4, l 8.
+     *
+     * @param ae the (frozen) autoencoder, e.g. {@link #tinyAutoencoder}
+     * @param root the manager of its parameters
+     * @param seed the initialisation seed
+     * @return the initialised model
+     */
+    static Calm tinyCalm(Autoencoder ae, NDManager root, long seed) {
+        Calm calm = new Calm(CalmConfig.tiny(16, 4, 8), ae);
+        calm.initialize(root, new Rng(seed));
+        return calm;
+    }
+
+    /** Vocabulary of the BPE trained on {@link #brownSlice}. */
+    static final int BROWN_VOCAB = 512;
+
+    /**
+     * Token blocks of a slice of real text.
+     *
+     * @param train training blocks
+     * @param heldOut evaluation blocks from held-out documents
+     */
+    record TextSlice(int[][] train, int[][] heldOut) {}
+
+    /**
+     * The first 60 Brown documents, 90/10 by document, a {@link #BROWN_VOCAB}-id BPE trained on the training
+     * part, blocks of 64 tokens (a multiple of K 4), and up to 64 held-out blocks. Skips when brown.jsonl is absent.
+     *
+     * @param dir where the tokenizer is written
+     * @return the slice
+     */
+    static TextSlice brownSlice(Path dir) {
+        List<Document> slice = SharedData.documents("brown.jsonl").subList(0, 60);
+        DocumentSplit split = DocumentSplit.of(slice, 0.1, 1);
+        try (Tokenizer tokenizer = BpeTrainer.train(split.train().stream().map(Document::text).toList(), BROWN_VOCAB)
+                .saveAndLoad(dir.resolve("tokenizer.json"))) {
+            TokenBlocks train = TokenBlocks.encode(split.train(), tokenizer::encode, tokenizer.eosId(), 64, 4);
+            TokenBlocks heldOut = TokenBlocks.encode(split.validation(), tokenizer::encode, tokenizer.eosId(), 64, 4);
+            return new TextSlice(train.toArray(), heldOut.sample(64));
+        }
+    }
+
+    /** K 4, d 128, l 32: the paper's autoencoder and objective at toy width, over {@link #BROWN_VOCAB} ids. */
+    static AutoencoderConfig brownAutoencoderConfig() {
+        return new AutoencoderConfig(4, BROWN_VOCAB, 128, 320, 2, 2, 32, 0.15, 0.5, 1e-3, 1e-6);
+    }
+
+    /**
+     * Trains an autoencoder with the recipe of {@link AutoencoderTrainingTest}: 300 steps of 16 blocks, lr 6e-3
+     * with 20 warm-up steps and a cosine decay, 10% random chunks (about 97% held-out token accuracy on
+     * {@link #brownSlice}, ~26 s on one thread).
+     *
+     * @param ae an initialised autoencoder, e.g. of {@link #brownAutoencoderConfig}
+     * @param train training blocks
+     * @param runDir the run directory
+     * @param root the manager of the autoencoder's parameters
+     * @return how the run ended
+     */
+    static TrainResult trainAutoencoder(Autoencoder ae, int[][] train, Path runDir, NDManager root) {
+        TrainConfig config = TrainConfig.defaults(300).toBuilder().seed(5).learningRate(6e-3).warmupSteps(20)
+                .lrShape(LearningRateSchedule.Shape.COSINE).logEvery(50).checkpointEvery(0).progressBar(false).build();
+        return new Trainer(new AutoencoderObjective(ae, 0.1), new ShuffledBlocks(train, 16, 5), config, runDir, root)
+                .fit();
     }
 }

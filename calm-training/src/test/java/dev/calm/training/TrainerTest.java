@@ -190,7 +190,7 @@ class TrainerTest {
             NDArray x = m.create(1f);
             CalmException e = assertThrows(CalmException.class, () -> new StepLoss(x, java.util.Map.of("lr", x)));
             assertEquals("metric name 'lr' is empty or reserved (reserved: [elapsed_s, grad_norm, loss, lr, skipped,"
-                    + " step, tokens_per_s])", e.getMessage());
+                    + " step, tokens_per_s, train_flops])", e.getMessage());
         }
     }
 

@@ -41,6 +41,11 @@ public final class KVCache implements AutoCloseable {
         return length;
     }
 
+    /** @return positions the buffers hold before they must grow (0 before the first append) */
+    int capacity() {
+        return keys.length == 0 || keys[0] == null ? 0 : (int) keys[0].getShape().get(TIME);
+    }
+
     /**
      * Appends one layer's new keys and values and returns views of all of them, owned by the new keys' manager.
      *

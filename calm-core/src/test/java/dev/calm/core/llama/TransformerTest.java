@@ -117,9 +117,13 @@ class TransformerTest {
         try (KVCache cache = model.newCache(manager)) {
             NDList parts = new NDList();
             parts.add(model.forwardTokens(ids.get(new NDIndex(":, 0:60")), cache));
+            assertEquals(64, cache.capacity());
             parts.add(model.forwardTokens(ids.get(new NDIndex(":, 60:70")), cache)); // crosses 64
+            assertEquals(128, cache.capacity());
             for (int i = 70; i < 150; i++) {
                 parts.add(model.forwardTokens(ids.get(new NDIndex(":, {}:{}", i, i + 1)), cache)); // crosses 128
+                // the buffers double only when full, never once per token
+                assertEquals(i + 1 <= 128 ? 128 : 256, cache.capacity(), "capacity after position " + i);
             }
             float diff = maxAbsDiff(full, NDArrays.concat(parts, 1));
             assertTrue(diff <= 1e-5f, "KV-cache decoding differs from the full pass by " + diff);

@@ -3,11 +3,8 @@
  */
 package dev.calm.examples.cli;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import dev.calm.core.Rng;
-import dev.calm.core.StepScope;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.io.DType;
@@ -25,8 +22,8 @@ import dev.calm.training.TrainingHook;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
+import java.util.function.DoubleSupplier;
 import java.util.function.Function;
 
 /**
@@ -107,8 +104,11 @@ final class LanguageModelStage {
                     done.seconds(), weights);
             return done;
         }
-        Rng rng = new Rng(options.seed()).fork("held-out " + c.name());
-        double before = heldOutLoss(c.objective(), validation, options.batchSize(), rng, root);
+        Rng draws = new Rng(options.seed()).fork("held-out " + c.name());
+        // the same noise for every evaluation, so that the curve is not noisier than it must be
+        DoubleSupplier heldOutLoss =
+                () -> c.objective().heldOutLoss(validation, options.batchSize(), draws.fork("draws"), root);
+        double before = heldOutLoss.getAsDouble();
         TrainConfig config = TrainConfig.defaults(options.steps() > 0 ? options.steps() : Integer.MAX_VALUE).toBuilder()
                 .seed(options.seed())
                 .learningRate(c.learningRate())
@@ -129,13 +129,13 @@ final class LanguageModelStage {
             @Override
             public void onStep(StepMetrics m, TrainingContext context) {
                 if (m.step() % MONITOR_EVERY == 0) {
-                    context.record("val_loss", heldOutLoss(c.objective(), validation, options.batchSize(), rng, root));
+                    context.record("val_loss", heldOutLoss.getAsDouble());
                 }
             }
         };
         ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
         TrainResult r = new Trainer(c.objective(), data, config, dir, root).addHook(monitor).fit();
-        double after = heldOutLoss(c.objective(), validation, options.batchSize(), rng, root);
+        double after = heldOutLoss.getAsDouble();
         c.model().save(weights, DType.F32);
         Summary s = new Summary(c.name(), c.model().numParameters(), r.steps(), r.elapsedSeconds(),
                 r.tokensPerSecond(), r.trainFlops(), before, after);
@@ -145,26 +145,6 @@ final class LanguageModelStage {
                 s.trainFlops() / s.seconds() / 1e9, before, after);
         out.flush();
         return s;
-    }
-
-    /**
-     * The objective's loss on held-out blocks, without gradients, averaged over batches.
-     *
-     * @return the mean loss
-     */
-    static double heldOutLoss(Objective objective, int[][] blocks, int batchSize, Rng rng, NDManager root) {
-        double sum = 0;
-        int batches = 0;
-        Rng draws = rng.fork("draws"); // the same noise for every evaluation, so the curve is not noisier than it must be
-        for (int from = 0; from < blocks.length; from += batchSize) {
-            int[][] batch = Arrays.copyOfRange(blocks, from, Math.min(blocks.length, from + batchSize));
-            try (StepScope scope = StepScope.open(root)) {
-                NDArray ids = scope.manager().create(batch).toType(DataType.INT64, false); // [b, T]
-                sum += objective.loss(ids, draws).loss().getFloat();
-                batches++;
-            }
-        }
-        return sum / batches;
     }
 
     /** @return blocks for the held-out loss */

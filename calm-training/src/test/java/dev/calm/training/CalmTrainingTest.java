@@ -1,0 +1,64 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.calm.autoencoder.Autoencoder;
+import dev.calm.core.Backend;
+import dev.calm.core.Device;
+import dev.calm.core.Rng;
+import dev.calm.energy.Calm;
+import dev.calm.energy.CalmConfig;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * CALM's second stage end to end on real text: over a tiny autoencoder trained on a slice of the Brown corpus,
+ * a tiny CALM trained with the energy loss lowers that loss on held-out documents clearly below its untrained
+ * value.
+ */
+class CalmTrainingTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CalmTrainingTest.class);
+
+    private static final int STEPS = 300;
+
+    @BeforeAll
+    static void oneThread() {
+        Runs.oneThread();
+    }
+
+    @Test
+    void aTinyCalmLowersItsEnergyLossOnHeldOutBrownText(@TempDir Path dir) {
+        TinyModels.TextSlice slice = TinyModels.brownSlice(dir);
+        try (NDManager root = Backend.newManager(Device.cpu())) {
+            Autoencoder ae = new Autoencoder(TinyModels.brownAutoencoderConfig());
+            ae.initialize(root, new Rng(3));
+            TinyModels.trainAutoencoder(ae, slice.train(), dir.resolve("ae"), root);
+
+            Calm calm = new Calm(CalmConfig.tiny(TinyModels.BROWN_VOCAB, 4, ae.config().latentSize()), ae);
+            calm.initialize(root, new Rng(4));
+            CalmObjective objective = new CalmObjective(calm);
+            double before = objective.heldOutLoss(slice.heldOut(), 16, new Rng(9), root);
+            TrainConfig config = Runs.config(STEPS).learningRate(3e-3).warmupSteps(20).logEvery(50).build();
+            TrainResult result = new Trainer(objective, new ShuffledBlocks(slice.train(), 16, 5), config,
+                    dir.resolve("calm"), root).fit();
+            double after = objective.heldOutLoss(slice.heldOut(), 16, new Rng(9), root);
+            LOG.info("tiny CALM on 60 Brown documents: held-out energy loss {} -> {} in {} steps, {} s", before, after,
+                    result.steps(), result.elapsedSeconds());
+
+            assertEquals(STEPS, result.steps());
+            // Untrained, the zero-initialised head emits z = 0, so the loss is 2 E||y||: measured 23.67. After 300 steps
+            // (lr 3e-3): 16.81. The held-out mean covers 64 blocks x 15 predicted chunks with a fixed noise seed.
+            assertTrue(after < 0.8 * before, "held-out energy loss " + before + " -> " + after);
+        }
+    }
+}
