@@ -3,6 +3,7 @@
  */
 package dev.calm.energy;
 
+import dev.calm.core.tokenizer.Tokenizer;
 import java.util.Arrays;
 
 /**
@@ -37,5 +38,13 @@ public record Generation(long[] prompt, long[] tokens, int steps, double seconds
             }
         }
         return tokens.clone();
+    }
+
+    /**
+     * @param tokenizer the tokenizer of the model
+     * @return the new tokens up to the first end-of-text, as text
+     */
+    public String text(Tokenizer tokenizer) {
+        return tokenizer.decode(Arrays.stream(untilEndOfText(tokenizer.eosId())).mapToInt(Math::toIntExact).toArray());
     }
 }

@@ -11,6 +11,7 @@ import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.StepScope;
 import dev.calm.core.llama.KVCache;
+import dev.calm.core.tokenizer.Tokenizer;
 import java.util.Arrays;
 
 /**
@@ -24,6 +25,7 @@ public abstract class Generator {
     private final NDManager root;
     private final int tokensPerStep;
     private final long padId;
+    private int threads = 1;
 
     /**
      * @param root the manager of the model's parameters
@@ -34,6 +36,36 @@ public abstract class Generator {
         this.root = root;
         this.tokensPerStep = tokensPerStep;
         this.padId = padId;
+    }
+
+    /**
+     * Sets the engine's intra-op threads while {@link #generate} runs (the previous count is restored after).
+     * The default is 1: a batch-1 step is a chain of small operations that do not pay for splitting across
+     * cores (measured on 2 cores, small preset: CALM 530 vs 395 tokens/s, baseline 232 vs 184 with 1 vs 2
+     * threads). Large models on many cores may want more; 0 leaves the engine's setting alone.
+     *
+     * @param threads intra-op threads during generation, or 0
+     * @return this generator
+     */
+    public Generator threads(int threads) {
+        if (threads < 0) {
+            throw new CalmException("generation threads must be >= 0, got " + threads);
+        }
+        this.threads = threads;
+        return this;
+    }
+
+    /**
+     * Samples a continuation of a text.
+     *
+     * @param tokenizer encodes the prompt
+     * @param prompt the text to continue
+     * @param maxNewTokens tokens to generate
+     * @param rng the source of randomness
+     * @return the prompt's ids, the new tokens and the timing; {@link Generation#text} decodes them
+     */
+    public final Generation generate(Tokenizer tokenizer, String prompt, int maxNewTokens, Rng rng) {
+        return generate(Arrays.stream(tokenizer.encode(prompt)).asLongStream().toArray(), maxNewTokens, rng);
     }
 
     /**
@@ -49,6 +81,18 @@ public abstract class Generator {
             throw new CalmException("max new tokens must be >= 1, got " + maxNewTokens);
         }
         Backend.setGradMode(false);
+        int engineThreads = Backend.threads();
+        if (threads > 0) {
+            Backend.setThreads(threads);
+        }
+        try {
+            return sample(prompt, maxNewTokens, rng);
+        } finally {
+            Backend.setThreads(engineThreads);
+        }
+    }
+
+    private Generation sample(long[] prompt, int maxNewTokens, Rng rng) {
         long start = System.nanoTime();
         long[] tokens = new long[maxNewTokens + tokensPerStep];
         int produced = 0;

@@ -6,6 +6,7 @@ package dev.calm.training;
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Json;
 import dev.calm.core.io.DType;
+import dev.calm.core.io.FileTrees;
 import dev.calm.core.nn.Module;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,7 +25,6 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,10 +101,10 @@ public final class CheckpointStore {
             move(temp, target);
             syncDirectory(dir);
         } catch (IOException e) {
-            deleteTree(temp);
+            FileTrees.delete(temp);
             throw new CalmException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            deleteTree(temp);
+            FileTrees.delete(temp);
             throw e;
         }
         writeLatest(target);
@@ -189,7 +189,7 @@ public final class CheckpointStore {
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
             for (Path p : entries) {
                 LOG.info("removing {} left by an interrupted checkpoint", p);
-                deleteTree(p);
+                FileTrees.delete(p);
             }
         } catch (IOException e) {
             throw new CalmException("cannot list " + dir + ": " + e.getMessage(), e);
@@ -213,7 +213,7 @@ public final class CheckpointStore {
             move(temp, dir.resolve(LATEST));
             syncDirectory(dir);
         } catch (IOException e) {
-            deleteTree(temp);
+            FileTrees.delete(temp);
             throw new CalmException("cannot update " + dir.resolve(LATEST) + ": " + e.getMessage(), e);
         }
     }
@@ -222,7 +222,7 @@ public final class CheckpointStore {
         List<Path> all = checkpoints();
         for (int i = 0; i < all.size() - keep; i++) {
             LOG.debug("removing old checkpoint {}", all.get(i));
-            deleteTree(all.get(i));
+            FileTrees.delete(all.get(i));
         }
     }
 
@@ -250,19 +250,6 @@ public final class CheckpointStore {
             ch.force(true);
         } catch (IOException e) {
             LOG.debug("cannot sync directory {}: {}", directory, e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path root) {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(root)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot delete {}: {}", root, e.getMessage());
         }
     }
 }

@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code metrics.jsonl}: one JSON object per logged step, appended as the run goes, with the keys
- * {@code step, loss, <metrics...>, lr, grad_norm, tokens_per_s, elapsed_s} (plus {@code skipped} and any values
- * hooks recorded).
+ * {@code step, loss, <metrics...>, lr, grad_norm, tokens_per_s, elapsed_s} (plus {@code train_flops} when the
+ * objective counts them, {@code skipped} and any values hooks recorded).
  */
 public final class MetricsLog {
 

@@ -145,6 +145,11 @@ public final class Trainer {
         }
     }
 
+    /** "/max_steps" for log lines, or nothing when only the time budget ends the run (max_steps unbounded). */
+    private String ofMaxSteps() {
+        return config.maxSteps() == Integer.MAX_VALUE ? "" : "/" + config.maxSteps();
+    }
+
     /** The mutable state of one call to fit. */
     private final class Loop {
         private final Module model;
@@ -202,7 +207,8 @@ public final class Trainer {
             long windowTokens = 0;
             double lastLoss = Double.NaN;
             TrainResult.StopReason reason = TrainResult.StopReason.MAX_STEPS;
-            try (ProgressDisplay progress = ProgressDisplay.open(config.progressBar(), step, config.maxSteps())) {
+            try (ProgressDisplay progress = ProgressDisplay.open(config.progressBar(), step, config.maxSteps(),
+                    config.maxMinutes())) {
                 while (step < config.maxSteps()) {
                     double lr = schedule.at((int) step);
                     Outcome out;
@@ -240,14 +246,14 @@ public final class Trainer {
                         metricsLog.append(MetricsLog.line(m, context.records()));
                         // with a bar on screen the line goes to DEBUG: the bar shows it, metrics.jsonl keeps it
                         LOG.atLevel(progress.active() ? Level.DEBUG : Level.INFO).log(
-                                "step {}/{} loss {}{} lr {} grad_norm {} {} tok/s", step, config.maxSteps(),
+                                "step {}{} loss {}{} lr {} grad_norm {} {} tok/s", step, ofMaxSteps(),
                                 String.format("%.4f", m.loss()), describe(m.metrics(), context.records()),
                                 String.format("%.3g", lr), String.format("%.3f", m.gradNorm()),
                                 String.format("%.0f", tokensPerSecond));
                         windowStart = System.nanoTime();
                         windowTokens = 0;
                     }
-                    progress.update(step, m.loss(), tokensPerSecond);
+                    progress.update(step, sessionSeconds, m.loss(), tokensPerSecond);
                     boolean overBudget = config.maxMinutes() != null && sessionSeconds / 60 >= config.maxMinutes();
                     if (context.stopRequested()) {
                         reason = TrainResult.StopReason.STOP_REQUESTED;

@@ -6,6 +6,7 @@ package dev.calm.core.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calm.core.CalmException;
+import dev.calm.core.io.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -128,7 +128,7 @@ public record NpmPackage(String name, String version, String integrity) {
         } catch (IOException e) {
             throw new CalmException("cannot store " + spec() + " in " + cacheDir + ": " + e.getMessage(), e);
         } finally {
-            deleteTree(staging);
+            FileTrees.delete(staging);
         }
     }
 
@@ -209,16 +209,6 @@ public record NpmPackage(String name, String version, String integrity) {
             Files.deleteIfExists(file);
         } catch (IOException e) {
             throw new CalmException("cannot delete " + file + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path dir) {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        } catch (IOException e) {
-            LOG.warn("cannot remove the temporary directory {}: {}", dir, e.getMessage());
         }
     }
 }

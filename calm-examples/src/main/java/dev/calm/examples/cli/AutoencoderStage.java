@@ -151,8 +151,9 @@ final class AutoencoderStage {
         int steps = options.steps();
         if (steps == 0) {
             Rng calibration = new Rng(options.seed()).fork("calibration");
-            double tokensPerSecond = Throughput.autoencoderTraining(root, ae, options.batchSize(), train.blockLength(),
-                    6, calibration.javaRandom(), calibration);
+            double tokensPerSecond = Throughput.forwardBackward(root, new AutoencoderObjective(ae, options.randomChunks()),
+                    ae.config().vocabSize(), options.batchSize(), train.blockLength(), 6, calibration.javaRandom(),
+                    calibration);
             long tokensPerStep = (long) options.batchSize() * train.blockLength();
             // 80% of the budget: the optimizer update, monitoring, checkpoints and a busy machine take the rest
             steps = (int) Math.max(10, 0.8 * options.minutes() * 60 * tokensPerSecond / tokensPerStep);

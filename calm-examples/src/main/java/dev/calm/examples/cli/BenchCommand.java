@@ -8,8 +8,15 @@ import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.Backend;
 import dev.calm.core.Rng;
-import dev.calm.core.llama.Transformer;
 import dev.calm.core.llama.TransformerConfig;
+import dev.calm.energy.Calm;
+import dev.calm.energy.CalmConfig;
+import dev.calm.energy.CalmGenerator;
+import dev.calm.energy.TokenBaseline;
+import dev.calm.energy.TokenGenerator;
+import dev.calm.training.AutoencoderObjective;
+import dev.calm.training.CalmObjective;
+import dev.calm.training.TokenObjective;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -19,16 +26,31 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code calm bench}: throughput of the Llama backbone with a tied softmax head, measured side by side in one
- * run: training steps (forward + backward of next-token cross-entropy) and KV-cached decoding at batch 1, then
- * the training steps of the CPU-preset autoencoder on the same token batches.
+ * {@code calm bench}: CALM against the token baseline on the same backbone, measured side by side in one run:
+ * training steps through the library's trainer (forward, backward, clipping, AdamW) and generation at batch 1
+ * with the KV cache, and the autoencoder's training steps. Random weights and random token ids: speed does not
+ * depend on them.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure backbone training and decoding throughput in tokens per second.")
+        description = "Measure training and generation throughput of CALM and the token baseline in tokens per second.")
 final class BenchCommand implements Callable<Integer> {
 
-    /** Backbone sizes to measure. */
-    enum Preset { tiny, small, calm_m }
+    /** Model sizes to measure: the backbone of both models, CALM's head and its autoencoder. */
+    enum Preset {
+        tiny, small, calm_m;
+
+        CalmConfig calm(int vocab) {
+            return switch (this) {
+                case tiny -> CalmConfig.tiny(vocab, 4, 128);
+                case small -> CalmConfig.small(vocab);
+                case calm_m -> CalmConfig.calmM(vocab);
+            };
+        }
+
+        AutoencoderConfig autoencoder(int vocab) {
+            return this == calm_m ? AutoencoderConfig.paper(vocab) : AutoencoderConfig.cpu(vocab);
+        }
+    }
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -42,53 +64,71 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "16", description = "training batch size (default: ${DEFAULT-VALUE})")
     private int batch;
 
-    @Option(names = "--seq", defaultValue = "256", description = "training sequence length (default: ${DEFAULT-VALUE})")
+    @Option(names = "--seq", defaultValue = "256", description = "training tokens per block, a multiple of K "
+            + "(default: ${DEFAULT-VALUE})")
     private int seq;
 
     @Option(names = "--steps", defaultValue = "10", description = "timed training steps (default: ${DEFAULT-VALUE})")
     private int steps;
 
-    @Option(names = "--decode-tokens", defaultValue = "128", description = "timed decoded tokens (default: ${DEFAULT-VALUE})")
-    private int decodeTokens;
+    @Option(names = "--gen-tokens", defaultValue = "256", description = "timed generated tokens (default: ${DEFAULT-VALUE})")
+    private int genTokens;
 
     @CommandLine.Mixin
     private RuntimeOptions runtime;
 
     @Override
     public Integer call() {
-        if (batch < 1 || seq < 2 || steps < 1 || decodeTokens < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "--batch and --steps and --decode-tokens must be >= 1 and --seq >= 2");
+        CalmConfig calmConfig = preset.calm(vocab);
+        TransformerConfig backbone = calmConfig.backbone();
+        int k = calmConfig.patchSize();
+        if (batch < 1 || steps < 1 || genTokens < 1 || seq < 2 * k || seq % k != 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --steps and --gen-tokens must be "
+                    + ">= 1 and --seq a multiple of K " + k + " and >= " + 2 * k);
         }
-        TransformerConfig config = switch (preset) {
-            case tiny -> TransformerConfig.tiny(vocab);
-            case small -> TransformerConfig.small(vocab);
-            case calm_m -> TransformerConfig.calmM(vocab);
-        };
+        if (16 + 16 + genTokens > backbone.maxPositionEmbeddings()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--gen-tokens exceeds the backbone's "
+                    + backbone.maxPositionEmbeddings() + " positions");
+        }
         PrintWriter out = spec.commandLine().getOut();
         try (NDManager root = runtime.open()) {
             Rng rng = new Rng(runtime.seed());
-            Transformer model = new Transformer(config);
-            model.initialize(root, rng.fork("init"));
-            out.printf(Locale.ROOT, "backbone %s: %,d parameters (d %d, %d layers, %d heads), vocab %d, %s, %d threads%n",
-                    preset, model.numParameters(), config.hiddenSize(), config.numHiddenLayers(),
-                    config.numAttentionHeads(), vocab, runtime.device(), Backend.threads());
-            if (Throughput.decodingOverhead() + decodeTokens > config.maxPositionEmbeddings()) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--decode-tokens exceeds the backbone's "
-                        + config.maxPositionEmbeddings() + " positions");
-            }
             SplittableRandom data = rng.fork("data").javaRandom();
-            double train = Throughput.backboneTraining(root, model, batch, seq, steps, data);
-            out.printf(Locale.ROOT, "train   batch %d x %d: %,.0f tokens/s (forward + backward)%n", batch, seq, train);
-            double decode = Throughput.backboneDecoding(root, model, decodeTokens, data);
-            out.printf(Locale.ROOT, "decode  batch 1, KV cache: %,.0f tokens/s (%.2f ms/token)%n", decode, 1000 / decode);
-            AutoencoderConfig aeConfig = AutoencoderConfig.cpu(vocab);
-            Autoencoder ae = new Autoencoder(aeConfig);
+            out.printf(Locale.ROOT, "preset %s: backbone d %d, %d layers, %d heads, intermediate %d, vocab %d; "
+                            + "training batch %d x %d tokens; %s, %d threads%n", preset, backbone.hiddenSize(),
+                    backbone.numHiddenLayers(), backbone.numAttentionHeads(), backbone.intermediateSize(), vocab, batch,
+                    seq, runtime.device(), Backend.threads());
+            out.flush();
+
+            TokenBaseline baseline = new TokenBaseline(backbone);
+            baseline.initialize(root, rng.fork("baseline"));
+            double baselineTrain = Throughput.training(root, new TokenObjective(baseline), vocab, batch, seq, steps,
+                    data);
+            double baselineGenerate = Throughput.generation(new TokenGenerator(baseline, root, 0), vocab, genTokens,
+                    data, rng.fork("sample baseline"));
+            out.printf(Locale.ROOT, "baseline  %,11d parameters | train %,8.0f tokens/s | generate %,7.0f tokens/s%n",
+                    baseline.numParameters(), baselineTrain, baselineGenerate);
+            out.flush();
+
+            Autoencoder ae = new Autoencoder(preset.autoencoder(vocab));
             ae.initialize(root, rng.fork("ae"));
-            double aeTrain = Throughput.autoencoderTraining(root, ae, batch, seq - seq % aeConfig.patchSize(), steps,
-                    data, rng.fork("dropout"));
-            out.printf(Locale.ROOT, "autoencoder (cpu preset, %,d parameters, K %d, l %d): train %,.0f tokens/s%n",
-                    ae.numParameters(), aeConfig.patchSize(), aeConfig.latentSize(), aeTrain);
+            double aeTrain = Throughput.training(root, new AutoencoderObjective(ae), vocab, batch, seq, steps, data);
+            out.printf(Locale.ROOT, "autoencoder %,9d parameters | train %,8.0f tokens/s (K %d, l %d)%n",
+                    ae.numParameters(), aeTrain, ae.config().patchSize(), ae.config().latentSize());
+            out.flush();
+            Calm calm = new Calm(calmConfig, ae);
+            calm.initialize(root, rng.fork("calm"));
+            double calmTrain = Throughput.training(root, new CalmObjective(calm), vocab, batch, seq, steps, data);
+            double calmGenerate = Throughput.generation(new CalmGenerator(calm, root, 0), vocab, genTokens, data,
+                    rng.fork("sample calm"));
+            out.printf(Locale.ROOT, "calm      %,11d parameters | train %,8.0f tokens/s | generate %,7.0f tokens/s"
+                            + " (K %d, l %d, %d head block(s), N %d, M %d)%n", calm.numParameters(), calmTrain,
+                    calmGenerate, k, calmConfig.latentSize(), calmConfig.head().numMlpLayers(),
+                    calmConfig.head().numSamples(), calmConfig.head().numTargetSamples());
+            out.printf(Locale.ROOT, "calm / baseline: training %.2fx, generation %.2fx%n", calmTrain / baselineTrain,
+                    calmGenerate / baselineGenerate);
+            out.flush();
+
         }
         out.flush();
         return 0;

@@ -59,8 +59,8 @@ final class GenerationStage {
             int total = 0;
             double seconds = 0;
             for (String prompt : prompts) {
-                Generation g = generator.generate(ids(tokenizer.encode(prompt)), tokens, rng);
-                String text = tokenizer.decode(ints(g.untilEndOfText(tokenizer.eosId())));
+                Generation g = generator.generate(tokenizer, prompt, tokens, rng);
+                String text = g.text(tokenizer);
                 samples.add(new Sample(e.getKey(), prompt, text, g.tokens().length, g.seconds()));
                 total += g.tokens().length;
                 seconds += g.seconds();
@@ -77,21 +77,5 @@ final class GenerationStage {
 
     private static String oneLine(String text) {
         return text.replace('\n', ' ');
-    }
-
-    private static long[] ids(int[] ids) {
-        long[] out = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = ids[i];
-        }
-        return out;
-    }
-
-    private static int[] ints(long[] ids) {
-        int[] out = new int[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            out[i] = Math.toIntExact(ids[i]);
-        }
-        return out;
     }
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Backend;
 import dev.calm.core.Rng;
-import dev.calm.core.llama.Transformer;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
@@ -129,13 +128,8 @@ final class QuickstartCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%n== tokenizer%n");
         TokenizerStage tokens = TokenizerStage.prepare(runDir, corpus, vocab, BLOCK_LENGTH, 4, out);
         try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = runtime.open()) {
+            out.printf(Locale.ROOT, "models run on %s with %d threads%n", runtime.device(), Backend.threads());
             Autoencoder ae = null;
-            out.printf(Locale.ROOT, "== backbone%n");
-            Transformer backbone = new Transformer(TransformerConfig.tiny(tokenizer.vocabSize()));
-            backbone.initialize(root, new Rng(seed).fork("backbone"));
-            double tps = Throughput.backboneTraining(root, backbone, 8, BLOCK_LENGTH, 3, new Rng(seed).javaRandom());
-            out.printf(Locale.ROOT, "tiny backbone (%,d parameters, %s, %d threads): %,.0f tokens/s forward + backward%n",
-                    backbone.numParameters(), runtime.device(), Backend.threads(), tps);
             if (aeMinutes > 0) {
                 out.printf(Locale.ROOT, "%n== autoencoder%n");
                 out.flush();

@@ -7,20 +7,27 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Backend;
+import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.StepScope;
-import dev.calm.core.llama.KVCache;
-import dev.calm.core.llama.Transformer;
-import dev.calm.core.nn.Losses;
-import dev.calm.core.nn.Module;
+import dev.calm.core.io.FileTrees;
+import dev.calm.energy.Generation;
+import dev.calm.energy.Generator;
+import dev.calm.training.Objective;
+import dev.calm.training.ShuffledBlocks;
+import dev.calm.training.StepMetrics;
+import dev.calm.training.TrainConfig;
+import dev.calm.training.Trainer;
+import dev.calm.training.TrainingHook;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.function.Function;
 
 /**
- * Throughput measurements on random token ids, shared by {@code bench} and {@code quickstart}: training steps
- * (forward + backward, no optimizer) and KV-cached decoding. Each timing starts after warm-up steps.
+ * Throughput measurements on random token ids, shared by {@code bench} and {@code quickstart}. Each timing starts
+ * after {@value #WARMUP} warm-up steps (or a warm-up generation), so that one-time set-up is not counted.
  */
 final class Throughput {
 
@@ -29,88 +36,87 @@ final class Throughput {
     private Throughput() {}
 
     /**
-     * Forward + backward of next-token cross-entropy through the backbone and its tied head.
+     * Full optimizer steps through the library's {@link Trainer} (forward, backward, clipping, AdamW), exactly as
+     * a training run takes them, in a scratch run directory that is deleted afterwards. The model is updated.
      *
-     * @return tokens per second
+     * @param batch blocks per step
+     * @param seq tokens per block
+     * @param steps timed steps
+     * @return text tokens per second (B x T per step)
      */
-    static double backboneTraining(NDManager root, Transformer model, int batch, int seq, int steps,
+    static double training(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
             SplittableRandom data) {
-        int vocab = model.config().vocabSize();
-        return training(root, model, batch, seq + 1, steps, data, vocab, ids -> {
-            NDArray input = ids.get(":, :-1"); // [B, T]
-            NDArray target = ids.get(":, 1:"); // [B, T]
-            return Losses.crossEntropy(model.embedTokens().logits(model.forwardTokens(input, null)), target);
-        }) * seq / (seq + 1);
+        int[][] blocks = new int[batch * (WARMUP + steps)][];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = data.ints(seq, 0, vocab).toArray();
+        }
+        TrainConfig config = TrainConfig.defaults(WARMUP + steps).toBuilder().warmupSteps(0).logEvery(WARMUP + steps)
+                .checkpointEvery(0).progressBar(false).build();
+        double[] elapsed = new double[2]; // at the end of the warm-up, at the end of the last step
+        TrainingHook clock = new TrainingHook() {
+            @Override
+            public void onStep(StepMetrics m) {
+                if (m.step() == WARMUP) {
+                    elapsed[0] = m.elapsedSeconds();
+                } else if (m.step() == WARMUP + steps) {
+                    elapsed[1] = m.elapsedSeconds();
+                }
+            }
+        };
+        Path dir = scratchDirectory();
+        try {
+            new Trainer(objective, new ShuffledBlocks(blocks, batch, data.nextLong()), config, dir, root).addHook(clock)
+                    .fit();
+        } finally {
+            FileTrees.delete(dir);
+        }
+        return (double) steps * batch * seq / (elapsed[1] - elapsed[0]);
     }
 
     /**
-     * Forward + backward of the autoencoder's training objective (token and latent dropout included).
+     * Forward + backward of an objective without an update (the model is unchanged): how the autoencoder stage
+     * sizes its step budget before training.
      *
      * @return tokens per second
      */
-    static double autoencoderTraining(NDManager root, Autoencoder ae, int batch, int seq, int steps,
+    static double forwardBackward(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
             SplittableRandom data, Rng rng) {
-        return training(root, ae, batch, seq, steps, data, ae.config().vocabSize(),
-                ids -> ae.trainingLoss(ids, rng).loss());
-    }
-
-    private static double training(NDManager root, Module model, int batch, int seq, int steps,
-            SplittableRandom data, int vocab, Function<NDArray, NDArray> loss) {
         long start = 0;
         for (int step = 0; step < WARMUP + steps; step++) {
             if (step == WARMUP) {
                 start = System.nanoTime();
             }
-            try (StepScope scope = StepScope.open(root, model);
+            try (StepScope scope = StepScope.open(root, objective.model());
                     GradientCollector gc = Backend.engine().newGradientCollector()) {
                 NDArray ids = scope.manager().create(data.longs((long) batch * seq, 0, vocab).toArray(),
                         new Shape(batch, seq)); // [B, T]
-                NDArray l = loss.apply(ids);
+                NDArray l = objective.loss(ids, rng).loss();
                 gc.backward(l);
                 l.getFloat(); // wait for the step to finish
             }
         }
-        model.namedParameters().values().forEach(p -> Backend.zeroGrad(p.array()));
+        objective.model().namedParameters().values().forEach(p -> Backend.zeroGrad(p.array()));
         return (double) steps * batch * seq / ((System.nanoTime() - start) / 1e9);
     }
 
     /**
-     * Greedy decoding at batch 1 with the KV cache, after a short random prompt.
+     * Generation at batch 1 with the KV cache after a random 16-token prompt, once untimed to warm up.
      *
-     * @return tokens per second
+     * @param tokens tokens generated in the timed call
+     * @return generated tokens per second, the prompt's pass included
      */
-    static double backboneDecoding(NDManager root, Transformer model, int tokens, SplittableRandom data) {
-        int prompt = 16;
-        int warmup = 8;
-        try (KVCache cache = model.newCache(root)) {
-            long next;
-            try (StepScope scope = StepScope.open(root, model)) {
-                NDArray ids = scope.manager().create(data.longs(prompt, 0, model.config().vocabSize()).toArray(),
-                        new Shape(1, prompt));
-                next = greedy(model, model.forwardTokens(ids, cache));
-            }
-            long start = 0;
-            for (int i = 0; i < warmup + tokens; i++) {
-                if (i == warmup) {
-                    start = System.nanoTime();
-                }
-                try (StepScope scope = StepScope.open(root)) { // inference: no parameter needs attaching
-                    NDArray ids = scope.manager().create(new long[] {next}, new Shape(1, 1));
-                    next = greedy(model, model.forwardTokens(ids, cache));
-                }
-            }
-            return tokens / ((System.nanoTime() - start) / 1e9);
+    static double generation(Generator generator, int vocab, int tokens, SplittableRandom data, Rng rng) {
+        long[] prompt = data.longs(16, 0, vocab).toArray();
+        generator.generate(prompt, 16, rng);
+        Generation g = generator.generate(prompt, tokens, rng);
+        return g.tokensPerSecond();
+    }
+
+    private static Path scratchDirectory() {
+        try {
+            return Files.createTempDirectory("calm-throughput");
+        } catch (IOException e) {
+            throw new CalmException("cannot create a scratch directory for the throughput run: " + e.getMessage());
         }
-    }
-
-    /** Positions {@link #backboneDecoding} uses beyond the timed tokens. */
-    static int decodingOverhead() {
-        return 16 + 8;
-    }
-
-    /** The most likely next token after the last position. */
-    private static long greedy(Transformer model, NDArray hidden) {
-        NDArray last = hidden.get(":, -1, :"); // [1, d]
-        return model.embedTokens().logits(last).argMax(-1).getLong();
     }
 }

@@ -42,13 +42,14 @@ class QuickstartCommandTest {
         Path data = corpus(dir);
         Path run = dir.resolve("run");
         String[] args = {"quickstart", "--data", data.toString(), "--run-dir", run.toString(), "--vocab", "300",
-            "--ae-minutes", "5", "--ae-steps", "12", "--ae-batch", "2", "--eval-tokens", "512", "--device", "cpu"};
+            "--ae-minutes", "5", "--ae-steps", "12", "--ae-batch", "2", "--eval-tokens", "512", "--lm-steps", "3",
+            "--lm-batch", "2", "--prompt", "the jury said", "--gen-tokens", "8", "--device", "cpu"};
         CliRun first = CliRun.run(args);
         assertEquals(0, first.exit(), first.err());
         assertTrue(first.out().contains("split (seed 0): 38 training and 2 validation documents"), first.out());
         assertTrue(first.out().matches("(?s).*\\| train \\| 38 \\| [0-9,]+ \\| [0-9,]+ \\| [0-9.]+ \\| [0-9,]+ \\|.*"),
                 first.out());
-        assertTrue(first.out().matches("(?s).*tiny backbone .*: [0-9,]+ tokens/s forward \\+ backward.*"), first.out());
+        assertTrue(first.out().contains("models run on cpu/fp32"), first.out());
         assertTrue(first.out().contains("12 steps of 2 x 256 tokens"), first.out());
         assertTrue(first.out().contains("reconstruction on validation (held out):"), first.out());
         assertTrue(first.out().contains("| 0.30 | 512 |"), first.out());
@@ -56,12 +57,27 @@ class QuickstartCommandTest {
                 "autoencoder/config.json", "autoencoder/metrics.jsonl", "autoencoder/reconstruction.json")) {
             assertTrue(Files.exists(run.resolve(artifact)), artifact);
         }
+        // CALM and the baseline: trained for the same 3 steps, each with its curve, weights and summary
+        for (String model : List.of("calm", "baseline")) {
+            assertTrue(first.out().contains("training " + model + " for 3 steps on 2 x 256 tokens"), first.out());
+            assertTrue(first.out().matches("(?s).*\\| " + model + " \\| [0-9,]+ \\| 3 \\| [0-9,]+ \\| [0-9.e+]+ \\| [0-9,]+ \\|.*"),
+                    first.out());
+            assertTrue(first.out().matches("(?s).*" + model + " +\\| the jury said.*"), "a continuation by " + model);
+            for (String artifact : List.of("model.safetensors", "summary.json", "metrics.jsonl")) {
+                assertTrue(Files.exists(run.resolve(model).resolve(artifact)), model + "/" + artifact);
+            }
+            assertTrue(Files.readAllLines(run.resolve(model).resolve("metrics.jsonl")).stream()
+                    .anyMatch(line -> line.matches(".*\"step\": ?3,.*")), model + " logs its last step");
+        }
+        assertTrue(first.out().matches("(?s).*generation speed ratio CALM / baseline: [0-9.]+x.*"), first.out());
+        assertTrue(Files.exists(run.resolve("generation.json")));
 
         CliRun second = CliRun.run(args);
         assertEquals(0, second.exit(), second.err());
         assertTrue(second.out().contains("tokenizer: reusing"), second.out());
         assertTrue(second.out().contains("autoencoder: resuming the plan"), second.out());
         assertTrue(second.out().contains("already trained: 12 steps"), second.out());
+        assertEquals(3, second.out().split("already trained: 3 steps", -1).length, "CALM and the baseline reloaded");
     }
 
     @Test

@@ -19,6 +19,10 @@ import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.tokenizer.BpeTrainer;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.eval.ReconstructionAccuracy;
+import dev.calm.energy.Calm;
+import dev.calm.energy.CalmConfig;
+import dev.calm.energy.CalmGenerator;
+import dev.calm.energy.Generation;
 import dev.calm.eval.ReconstructionEval;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,10 +35,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's autoencoder snippet with the same calls, at toy sizes: a generated corpus, 300 ids, 3 steps, and
- * the output under a temporary directory.
+ * The README's library snippets (autoencoder, then CALM on it) with the same calls, at toy sizes: a generated
+ * corpus, 300 ids, 3 steps each, and the output under a temporary directory.
  */
-class ReadmeAutoencoderSnippetTest {
+class ReadmeSnippetsTest {
 
     @BeforeAll
     static void oneThread() {
@@ -42,7 +46,7 @@ class ReadmeAutoencoderSnippetTest {
     }
 
     @Test
-    void readmeAutoencoderSnippetRuns(@TempDir Path dir) throws IOException {
+    void readmeLibrarySnippetsRun(@TempDir Path dir) throws IOException {
         SplittableRandom random = new SplittableRandom(1);
         List<String> lines = new ArrayList<>();
         for (int d = 0; d < 20; d++) {
@@ -54,6 +58,8 @@ class ReadmeAutoencoderSnippetTest {
         }
         Files.write(dir.resolve("corpus.jsonl"), lines);
         String table;
+        String continuation;
+        double tokensPerSecond;
 
         List<Document> docs = CorpusReader.read(dir.resolve("corpus.jsonl"));
         DocumentSplit split = DocumentSplit.of(docs, 0.05, 0);
@@ -69,9 +75,20 @@ class ReadmeAutoencoderSnippetTest {
                     dir.resolve("runs/ae"), root).fit();
             table = ReconstructionAccuracy.table(ReconstructionEval.sweep(
                     ae, heldOut.sample(64), 16, new double[] {0, 0.3}, new Rng(1), root));
+
+            Calm calm = new Calm(CalmConfig.small(tok.vocabSize()), ae);
+            calm.initialize(root, new Rng(1));
+            TrainConfig lm = TrainConfig.defaults(3).toBuilder().learningRate(1e-3).progressBar(false).build();
+            new Trainer(new CalmObjective(calm), new ShuffledBlocks(train.toArray(), 16, 0), lm,
+                    dir.resolve("runs/calm"), root).fit();
+            Generation g = new CalmGenerator(calm, root, tok.eosId()).generate(tok, "The jury said", 48, new Rng(2));
+            continuation = g.text(tok);
+            tokensPerSecond = g.tokensPerSecond();
         }
         assertEquals(4, table.lines().count(), table);
         assertTrue(table.contains("| 0.30 |"), table);
         assertTrue(Files.exists(dir.resolve("runs/ae/metrics.jsonl")));
+        assertTrue(Files.exists(dir.resolve("runs/calm/metrics.jsonl")));
+        assertTrue(tokensPerSecond > 0 && continuation != null, continuation);
     }
 }
