@@ -115,7 +115,7 @@ final class LanguageModelStage {
                 .warmupSteps(100)
                 .lrShape(LearningRateSchedule.Shape.CONSTANT)
                 .logEvery(10)
-                .checkpointEvery(500)
+                .checkpointEvery(100)
                 .keepCheckpoints(1)
                 .maxMinutes(options.minutes())
                 .resume(true)

@@ -98,7 +98,7 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--lm-batch", defaultValue = "16", description = "language-model blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
     private int lmBatch;
 
-    @Option(names = "--calm-lr", defaultValue = "1e-3", description = "CALM learning rate (default: ${DEFAULT-VALUE})")
+    @Option(names = "--calm-lr", defaultValue = "3e-3", description = "CALM learning rate (default: ${DEFAULT-VALUE})")
     private double calmLearningRate;
 
     @Option(names = "--baseline-lr", defaultValue = "1e-3", description = "token baseline learning rate (default: ${DEFAULT-VALUE})")
