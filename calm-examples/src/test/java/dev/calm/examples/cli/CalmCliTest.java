@@ -44,11 +44,23 @@ class CalmCliTest {
     }
 
     @Test
-    void benchMeasuresTrainingAndDecoding() {
+    void benchMeasuresCalmAndTheBaselineSideBySide() {
         CliRun r = CliRun.run("bench", "--preset", "tiny", "--vocab", "64", "--batch", "2", "--seq", "16", "--steps", "2",
-                "--decode-tokens", "4", "--device", "cpu");
+                "--gen-tokens", "8", "--device", "cpu");
         assertEquals(0, r.exit(), r.err());
-        assertTrue(r.out().matches("(?s).*train +batch 2 x 16: [0-9,]+ tokens/s.*"), r.out());
-        assertTrue(r.out().matches("(?s).*decode +batch 1, KV cache: [0-9,]+ tokens/s.*"), r.out());
+        for (String model : new String[] {"baseline", "calm"}) {
+            assertTrue(r.out().matches("(?s).*" + model + " +[0-9,]+ parameters \\| train +[0-9,]+ tokens/s \\| "
+                    + "generate +[0-9,]+ tokens/s.*"), r.out());
+        }
+        assertTrue(r.out().matches("(?s).*autoencoder +[0-9,]+ parameters \\| train +[0-9,]+ tokens/s.*"), r.out());
+        assertTrue(r.out().matches("(?s).*calm / baseline: training [0-9.]+x, generation [0-9.]+x.*"), r.out());
+    }
+
+    @Test
+    void benchRejectsASequenceThatIsNotAMultipleOfK() {
+        CliRun r = CliRun.run("bench", "--preset", "tiny", "--seq", "10");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--seq a multiple of K 4"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace");
     }
 }
