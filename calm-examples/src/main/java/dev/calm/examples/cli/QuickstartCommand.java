@@ -12,6 +12,7 @@ import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.CalmGenerator;
+import dev.calm.energy.EnergyHeadConfig;
 import dev.calm.energy.Generator;
 import dev.calm.energy.TokenBaseline;
 import dev.calm.energy.TokenGenerator;
@@ -101,6 +102,10 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--calm-lr", defaultValue = "3e-3", description = "CALM learning rate (default: ${DEFAULT-VALUE})")
     private double calmLearningRate;
 
+    @Option(names = "--calm-head-blocks", defaultValue = "1", description = "residual blocks of CALM's energy head "
+            + "(num_mlp_layers; the paper's CALM-M has 4) (default: ${DEFAULT-VALUE})")
+    private int calmHeadBlocks;
+
     @Option(names = "--baseline-lr", defaultValue = "1e-3", description = "token baseline learning rate (default: ${DEFAULT-VALUE})")
     private double baselineLearningRate;
 
@@ -154,14 +159,18 @@ final class QuickstartCommand implements Callable<Integer> {
         Tokenizer tokenizer = tokens.tokenizer();
         int vocabSize = tokenizer.vocabSize();
         Rng init = new Rng(runtime.seed());
-        Calm calm = new Calm(CalmConfig.small(vocabSize), ae);
+        CalmConfig preset = CalmConfig.small(vocabSize);
+        EnergyHeadConfig h = preset.head();
+        Calm calm = new Calm(new CalmConfig(preset.backbone(), preset.patchSize(), preset.latentSize(),
+                new EnergyHeadConfig(h.noiseSize(), calmHeadBlocks, h.numSamples(), h.numTargetSamples(), h.beta())),
+                ae);
         calm.initialize(root, init.fork("calm init"));
         TokenBaseline baseline = new TokenBaseline(TransformerConfig.small(vocabSize));
         baseline.initialize(root, init.fork("baseline init"));
         CalmConfig c = calm.config();
         List<LanguageModelStage.Contender> contenders = List.of(
                 new LanguageModelStage.Contender("calm", String.format(Locale.ROOT,
-                        "energy-head CALM (d %d, %d layers, K %d, l %d, %d head block)", c.backbone().hiddenSize(),
+                        "energy-head CALM (d %d, %d layers, K %d, l %d, %d head block(s))", c.backbone().hiddenSize(),
                         c.backbone().numHiddenLayers(), c.patchSize(), c.latentSize(), c.head().numMlpLayers()),
                         calm, new CalmObjective(calm), calmLearningRate,
                         m -> new CalmGenerator(calm, m, tokenizer.eosId())),
@@ -201,10 +210,10 @@ final class QuickstartCommand implements Callable<Integer> {
             problem = "--validation-fraction must be in (0, 1), got " + validationFraction;
         } else if (!(aeRandomChunks >= 0 && aeRandomChunks < 1)) {
             problem = "--ae-random-chunks must be in [0, 1), got " + aeRandomChunks;
-        } else if (lmMinutes < 0 || lmSteps < 0 || lmBatch < 1 || genTokens < 1 || !(calmLearningRate > 0)
-                || !(baselineLearningRate > 0)) {
-            problem = "--lm-minutes and --lm-steps must be >= 0, --lm-batch and --gen-tokens >= 1, --calm-lr and "
-                    + "--baseline-lr > 0";
+        } else if (lmMinutes < 0 || lmSteps < 0 || lmBatch < 1 || genTokens < 1 || calmHeadBlocks < 1
+                || !(calmLearningRate > 0) || !(baselineLearningRate > 0)) {
+            problem = "--lm-minutes and --lm-steps must be >= 0, --lm-batch, --gen-tokens and --calm-head-blocks >= 1, "
+                    + "--calm-lr and --baseline-lr > 0";
         } else if (prompts.stream().anyMatch(String::isEmpty)) {
             problem = "--prompt must not be empty";
         } else if (aeMinutes < 0 || aeSteps < 0 || aeBatch < 1 || evalTokens < BLOCK_LENGTH || !(aeLearningRate > 0)) {

@@ -89,6 +89,16 @@ class QuickstartCommandTest {
     }
 
     @Test
+    void badLanguageModelOptionsAreUsageErrors(@TempDir Path dir) {
+        for (String[] option : new String[][] {{"--calm-head-blocks", "0"}, {"--calm-lr", "0"}, {"--lm-batch", "0"}}) {
+            CliRun r = CliRun.run("quickstart", "--run-dir", dir.resolve("run").toString(), option[0], option[1]);
+            assertEquals(2, r.exit(), String.join(" ", option));
+            assertTrue(r.err().contains("--calm-head-blocks >= 1, --calm-lr and --baseline-lr > 0"), r.err());
+            assertFalse(Files.exists(dir.resolve("run")), "nothing is written before the options are checked");
+        }
+    }
+
+    @Test
     void anEmptyCorpusIsOneLine(@TempDir Path dir) throws IOException {
         Path empty = Files.writeString(dir.resolve("empty.jsonl"), "\n\n");
         CliRun r = CliRun.run("quickstart", "--data", empty.toString(), "--run-dir", dir.resolve("run").toString());
