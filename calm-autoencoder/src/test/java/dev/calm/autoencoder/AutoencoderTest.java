@@ -3,6 +3,7 @@
  */
 package dev.calm.autoencoder;
 
+import static dev.calm.core.GoldenFiles.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,11 +16,10 @@ import ai.djl.training.GradientCollector;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Device;
+import dev.calm.core.GoldenFiles;
 import dev.calm.core.Rng;
 import dev.calm.core.io.SafeTensorsReader;
 import dev.calm.core.nn.Parameter;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
@@ -52,30 +52,17 @@ class AutoencoderTest {
         manager.close();
     }
 
-    private static Path resource(String name) {
-        try {
-            return Path.of(AutoencoderTest.class.getResource("/golden/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private Map<String, NDArray> io() {
-        try (SafeTensorsReader reader = SafeTensorsReader.open(resource("tiny_autoencoder_io.safetensors"))) {
-            return reader.readAll(manager);
-        }
+        return GoldenFiles.tensors("tiny_autoencoder_io.safetensors", manager);
     }
 
     private Autoencoder golden() {
         Autoencoder ae = new Autoencoder(GOLDEN);
-        ae.load(resource("tiny_autoencoder.safetensors"), manager);
+        ae.load(GoldenFiles.path("tiny_autoencoder.safetensors"), manager);
         return ae;
     }
 
-    private static float maxAbsDiff(NDArray a, NDArray b) {
-        assertEquals(b.getShape(), a.getShape());
-        return a.sub(b).abs().max().getFloat();
-    }
 
     @Test
     void encoderMatchesTheReference() {
@@ -101,7 +88,7 @@ class AutoencoderTest {
 
     @Test
     void parameterNamesAreTheReferenceImplementations() {
-        try (SafeTensorsReader reader = SafeTensorsReader.open(resource("tiny_autoencoder.safetensors"))) {
+        try (SafeTensorsReader reader = SafeTensorsReader.open(GoldenFiles.path("tiny_autoencoder.safetensors"))) {
             assertEquals(new TreeSet<>(reader.names()), new TreeSet<>(new Autoencoder(GOLDEN).namedParameters().keySet()));
         }
         Map<String, Parameter> names = new Autoencoder(AutoencoderConfig.paper(32000)).namedParameters();
@@ -146,7 +133,7 @@ class AutoencoderTest {
     void withoutDropoutTheTrainingKlIsTheCleanPosteriorsKl() {
         AutoencoderConfig noDropout = new AutoencoderConfig(4, 24, 16, 40, 2, 2, 6, 0.0, 0.5, 1e-3, 1e-6);
         Autoencoder ae = new Autoencoder(noDropout);
-        ae.load(resource("tiny_autoencoder.safetensors"), manager);
+        ae.load(GoldenFiles.path("tiny_autoencoder.safetensors"), manager);
         AutoencoderLoss loss = ae.trainingLoss(io().get("input_ids"), new Rng(1));
         assertEquals(io().get("kl_clamp05").getFloat(), loss.kl().getFloat(), 1e-4f);
     }

@@ -65,6 +65,14 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
     }
 
     /**
+     * @param head another head config
+     * @return this config with its head replaced
+     */
+    public CalmConfig withHead(EnergyHeadConfig head) {
+        return new CalmConfig(backbone, patchSize, latentSize, head);
+    }
+
+    /**
      * Checks that an autoencoder fits this model: same vocabulary, K and l.
      *
      * @param ae the autoencoder's config

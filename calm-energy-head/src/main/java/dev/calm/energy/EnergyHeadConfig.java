@@ -38,4 +38,12 @@ public record EnergyHeadConfig(int noiseSize, int numMlpLayers, int numSamples, 
     public static EnergyHeadConfig paper() {
         return new EnergyHeadConfig(64, 4, 8, 100, 1.0);
     }
+
+    /**
+     * @param blocks residual MLP blocks
+     * @return this config with {@code num_mlp_layers} replaced
+     */
+    public EnergyHeadConfig withNumMlpLayers(int blocks) {
+        return new EnergyHeadConfig(noiseSize, blocks, numSamples, numTargetSamples, beta);
+    }
 }

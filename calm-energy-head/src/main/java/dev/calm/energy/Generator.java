@@ -81,10 +81,11 @@ public abstract class Generator {
             throw new CalmException("max new tokens must be >= 1, got " + maxNewTokens);
         }
         Backend.setGradMode(false);
-        int engineThreads = Backend.threads();
-        if (threads > 0) {
-            Backend.setThreads(threads);
+        if (threads == 0) {
+            return sample(prompt, maxNewTokens, rng);
         }
+        int engineThreads = Backend.threads();
+        Backend.setThreads(threads);
         try {
             return sample(prompt, maxNewTokens, rng);
         } finally {

@@ -3,6 +3,7 @@
  */
 package dev.calm.energy;
 
+import static dev.calm.core.GoldenFiles.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -88,10 +89,6 @@ class CalmTest {
         return manager.create(ids, new Shape(batch, length));
     }
 
-    private static float maxAbsDiff(NDArray a, NDArray b) {
-        assertEquals(b.getShape(), a.getShape());
-        return a.sub(b).abs().max().getFloat();
-    }
 
     @Test
     void checkpointNamesAreTheReferencesAndTheAutoencoderIsFrozenApart() {

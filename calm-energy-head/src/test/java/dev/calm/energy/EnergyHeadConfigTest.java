@@ -28,4 +28,16 @@ class EnergyHeadConfigTest {
         e = assertThrows(CalmException.class, () -> new EnergyHeadConfig(64, 4, 1, 100, 1.0));
         assertTrue(e.getMessage().contains("num_samples must be >= 2"), e.getMessage());
     }
+
+    @Test
+    void aDeeperHeadKeepsEveryOtherFieldAndIsValidated() {
+        CalmConfig small = CalmConfig.small(100);
+        CalmConfig deeper = small.withHead(small.head().withNumMlpLayers(3));
+        assertEquals(new EnergyHeadConfig(64, 3, 8, 100, 1.0), deeper.head());
+        assertEquals(small.backbone(), deeper.backbone());
+        assertEquals(small.patchSize(), deeper.patchSize());
+        assertEquals(small.latentSize(), deeper.latentSize());
+        CalmException e = assertThrows(CalmException.class, () -> small.head().withNumMlpLayers(0));
+        assertTrue(e.getMessage().contains("num_mlp_layers"), e.getMessage());
+    }
 }

@@ -3,6 +3,7 @@
  */
 package dev.calm.energy;
 
+import static dev.calm.core.GoldenFiles.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -16,10 +17,9 @@ import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Device;
+import dev.calm.core.GoldenFiles;
 import dev.calm.core.Rng;
 import dev.calm.core.io.SafeTensorsReader;
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -54,30 +54,17 @@ class EnergyHeadTest {
         manager.close();
     }
 
-    static Path resource(String name) {
-        try {
-            return Path.of(EnergyHeadTest.class.getResource("/golden/" + name).toURI());
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private Map<String, NDArray> io() {
-        try (SafeTensorsReader reader = SafeTensorsReader.open(resource("energy_head_io.safetensors"))) {
-            return reader.readAll(manager);
-        }
+        return GoldenFiles.tensors("energy_head_io.safetensors", manager);
     }
 
     private EnergyHead golden() {
         EnergyHead head = new EnergyHead(GOLDEN, D, L);
-        head.load(resource("energy_head.safetensors"), manager);
+        head.load(GoldenFiles.path("energy_head.safetensors"), manager);
         return head;
     }
 
-    private static float maxAbsDiff(NDArray a, NDArray b) {
-        assertEquals(b.getShape(), a.getShape());
-        return a.sub(b).abs().max().getFloat();
-    }
 
     @Test
     void parameterNamesAndShapesAreTheReferenceMlpGenerators() {
@@ -107,7 +94,7 @@ class EnergyHeadTest {
         assertEquals(expected, actual);
         assertEquals("mlp_generator", new EnergyHead(GOLDEN, D, L).parameterPrefix());
         // the reference script writes the same names (read back from its safetensors file)
-        try (SafeTensorsReader reader = SafeTensorsReader.open(resource("energy_head.safetensors"))) {
+        try (SafeTensorsReader reader = SafeTensorsReader.open(GoldenFiles.path("energy_head.safetensors"))) {
             List<String> fromFile = new ArrayList<>();
             for (String name : reader.names()) {
                 fromFile.add(name + " " + new Shape(reader.info(name).shape()));
@@ -129,7 +116,7 @@ class EnergyHeadTest {
         InputCompression embedProj = new InputCompression(2, D);
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias", "3.weight", "3.bias"),
                 List.copyOf(embedProj.namedParameters().keySet()));
-        embedProj.load(resource("embed_proj.safetensors"), manager);
+        embedProj.load(GoldenFiles.path("embed_proj.safetensors"), manager);
         Map<String, NDArray> io = io();
         NDArray out = embedProj.forward(io.get("chunk_embeddings")); // [2, 3, 16] -> [2, 3, 8]
         assertTrue(maxAbsDiff(out, io.get("compressed")) <= GOLDEN_TOL, "max |diff| "

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.calm.core.GoldenFiles;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Device;
@@ -79,7 +80,7 @@ class CheckpointTest {
         other.initialize(manager, new Rng(1));
         float[] before = other.forwardTokens(ids, null).toFloatArray();
         CalmException e = assertThrows(CalmException.class,
-                () -> other.load(Golden.resource("tiny_llama.safetensors"), manager));
+                () -> other.load(GoldenFiles.path("tiny_llama.safetensors"), manager));
         assertTrue(e.getMessage().contains("tiny_llama.safetensors does not match Transformer"), e.getMessage());
         assertTrue(e.getMessage().contains("layers.0.mlp.down_proj.weight (expected (16, 48), got (16, 40))"), e.getMessage());
         assertArrayEquals(before, other.forwardTokens(ids, null).toFloatArray(), 0f);
@@ -87,7 +88,7 @@ class CheckpointTest {
 
     @Test
     void truncatedCheckpointIsAClearErrorAndTheModelIsUntouched(@TempDir Path dir) throws Exception {
-        byte[] bytes = Files.readAllBytes(Golden.resource("tiny_llama.safetensors"));
+        byte[] bytes = Files.readAllBytes(GoldenFiles.path("tiny_llama.safetensors"));
         Path cut = dir.resolve("cut.safetensors");
         Files.write(cut, Arrays.copyOf(bytes, bytes.length - 100));
         Transformer model = Golden.model(manager);

@@ -3,6 +3,7 @@
  */
 package dev.calm.core.llama;
 
+import static dev.calm.core.GoldenFiles.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,9 +46,6 @@ class TransformerTest {
         manager.close();
     }
 
-    private static float maxAbsDiff(NDArray a, NDArray b) {
-        return a.sub(b).abs().max().getFloat();
-    }
 
     @Test
     void matchesTheNumpyReferenceOfHuggingFaceLlama() {

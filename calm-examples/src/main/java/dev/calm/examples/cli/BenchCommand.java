@@ -86,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --steps and --gen-tokens must be "
                     + ">= 1 and --seq a multiple of K " + k + " and >= " + 2 * k);
         }
-        if (16 + 16 + genTokens > backbone.maxPositionEmbeddings()) {
+        if (Throughput.generationPositions(genTokens) > backbone.maxPositionEmbeddings()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--gen-tokens exceeds the backbone's "
                     + backbone.maxPositionEmbeddings() + " positions");
         }

@@ -12,7 +12,6 @@ import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.CalmGenerator;
-import dev.calm.energy.EnergyHeadConfig;
 import dev.calm.energy.Generator;
 import dev.calm.energy.TokenBaseline;
 import dev.calm.energy.TokenGenerator;
@@ -159,11 +158,8 @@ final class QuickstartCommand implements Callable<Integer> {
         Tokenizer tokenizer = tokens.tokenizer();
         int vocabSize = tokenizer.vocabSize();
         Rng init = new Rng(runtime.seed());
-        CalmConfig preset = CalmConfig.small(vocabSize);
-        EnergyHeadConfig h = preset.head();
-        Calm calm = new Calm(new CalmConfig(preset.backbone(), preset.patchSize(), preset.latentSize(),
-                new EnergyHeadConfig(h.noiseSize(), calmHeadBlocks, h.numSamples(), h.numTargetSamples(), h.beta())),
-                ae);
+        CalmConfig small = CalmConfig.small(vocabSize);
+        Calm calm = new Calm(small.withHead(small.head().withNumMlpLayers(calmHeadBlocks)), ae);
         calm.initialize(root, init.fork("calm init"));
         TokenBaseline baseline = new TokenBaseline(TransformerConfig.small(vocabSize));
         baseline.initialize(root, init.fork("baseline init"));

@@ -33,6 +33,9 @@ final class Throughput {
 
     private static final int WARMUP = 2;
 
+    /** Prompt tokens before a timed generation (and its untimed warm-up of as many tokens). */
+    private static final int PROMPT = 16;
+
     private Throughput() {}
 
     /**
@@ -100,16 +103,25 @@ final class Throughput {
     }
 
     /**
-     * Generation at batch 1 with the KV cache after a random 16-token prompt, once untimed to warm up.
+     * Generation at batch 1 with the KV cache after a random {@value #PROMPT}-token prompt, once untimed to warm
+     * up.
      *
      * @param tokens tokens generated in the timed call
      * @return generated tokens per second, the prompt's pass included
      */
     static double generation(Generator generator, int vocab, int tokens, SplittableRandom data, Rng rng) {
-        long[] prompt = data.longs(16, 0, vocab).toArray();
-        generator.generate(prompt, 16, rng);
+        long[] prompt = data.longs(PROMPT, 0, vocab).toArray();
+        generator.generate(prompt, PROMPT, rng);
         Generation g = generator.generate(prompt, tokens, rng);
         return g.tokensPerSecond();
+    }
+
+    /**
+     * @param tokens tokens of a timed {@link #generation}
+     * @return the positions a model needs for it (each call starts a new cache)
+     */
+    static int generationPositions(int tokens) {
+        return PROMPT + Math.max(PROMPT, tokens);
     }
 
     private static Path scratchDirectory() {
