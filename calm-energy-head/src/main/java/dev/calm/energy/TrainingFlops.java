@@ -11,6 +11,8 @@ import dev.calm.core.llama.TransformerConfig;
  * equal FLOPs as in the paper. Only matrix products count (2 m k n for [m, k] x [k, n]; norms, activations and
  * softmax are ignored, as usual). A trainable forward costs 1x and its backward 2x (3x in all); the frozen
  * autoencoder runs forward only. Results are per text token of a training sequence of {@code seqLen} tokens.
+ *
+ * <p>The package-private per-module counts here are shared with {@link InferenceFlops}.
  */
 public final class TrainingFlops {
 
@@ -25,7 +27,7 @@ public final class TrainingFlops {
      */
     public static double tokenBaseline(TransformerConfig c, int seqLen) {
         long positions = seqLen - 1L;
-        double forward = backboneForward(c, positions) + 2.0 * c.hiddenSize() * c.vocabSize() * positions;
+        double forward = backboneForward(c, positions) + lmHead(c) * positions;
         return 3 * forward / seqLen;
     }
 
@@ -40,15 +42,12 @@ public final class TrainingFlops {
      */
     public static double calm(CalmConfig c, AutoencoderConfig ae, int seqLen) {
         long positions = seqLen / c.patchSize() - 1L;
-        double d = c.backbone().hiddenSize();
         double l = c.latentSize();
         EnergyHeadConfig h = c.head();
-        double compression = 2 * (c.patchSize() * d * 2 * d + 2 * d * d);
-        double headPerSample = 2 * (h.noiseSize() * d + h.numMlpLayers() * 5 * d * d + d * d + d * l); // x halves
-        double headPerPosition = 2 * (d * d + h.numMlpLayers() * d * d); // hidden_embd and each block's y half
-        double energy = 2 * l * ((double) h.numSamples() * h.numSamples() + (double) h.numSamples() * h.numTargetSamples());
-        double trained = backboneForward(c.backbone(), positions)
-                + positions * (compression + h.numSamples() * headPerSample + headPerPosition + energy);
+        double energy = 2 * l * ((double) h.numSamples() * h.numSamples()
+                + (double) h.numSamples() * h.numTargetSamples());
+        double trained = backboneForward(c.backbone(), positions) + positions
+                * (inputCompression(c) + h.numSamples() * headPerSample(c) + headPerPosition(c) + energy);
         return (3 * trained + positions * encoderForward(ae)) / seqLen;
     }
 
@@ -61,20 +60,74 @@ public final class TrainingFlops {
      * @return FLOPs of one sequence
      */
     public static double backboneForward(TransformerConfig c, long positions) {
+        double attendedKeys = positions * (positions + 1) / 2.0; // position t reads t + 1 keys
+        return positions * backbonePosition(c) + attention(c, attendedKeys);
+    }
+
+    /**
+     * One position through every backbone layer, attention excluded: the q, k, v and o projections (grouped
+     * k and v) and the SwiGLU's gate, up and down projections.
+     */
+    static double backbonePosition(TransformerConfig c) {
         double d = c.hiddenSize();
         double q = (double) c.numAttentionHeads() * c.headDim();
         double kv = (double) c.numKeyValueHeads() * c.headDim();
-        double perPosition = 2 * (d * q + 2 * d * kv + q * d) + 2 * 3 * d * c.intermediateSize();
-        double attendedKeys = positions * (positions + 1) / 2.0; // position t reads t + 1 keys
-        return c.numHiddenLayers() * (positions * perPosition + 2 * 2 * q * attendedKeys);
+        return c.numHiddenLayers() * (2 * (d * q + 2 * d * kv + q * d) + 2 * 3 * d * c.intermediateSize());
+    }
+
+    /**
+     * Attention in every backbone layer, scores q.k and the weighted sum of values, 2 * 2 * (query width) FLOPs
+     * per (query, key) pair; depends only on d = heads * head size, not on the split into heads.
+     *
+     * @param keys (query, key) pairs in all: one query reading n keys counts n
+     */
+    static double attention(TransformerConfig c, double keys) {
+        return c.numHiddenLayers() * 2 * 2 * ((double) c.numAttentionHeads() * c.headDim()) * keys;
+    }
+
+    /** The untied LM head of one position, d -> V. */
+    static double lmHead(TransformerConfig c) {
+        return 2.0 * c.hiddenSize() * c.vocabSize();
+    }
+
+    /** {@link InputCompression} of one chunk: K*d -> 2d -> d. */
+    static double inputCompression(CalmConfig c) {
+        double d = c.backbone().hiddenSize();
+        return 2 * (c.patchSize() * d * 2 * d + 2 * d * d);
+    }
+
+    /**
+     * The part of one {@link EnergyHead} sample that depends on its noise: noise_embd, each block's LN(x) half of
+     * linears.0, linears.2, linears.4 and down_proj, and the final layer.
+     */
+    static double headPerSample(CalmConfig c) {
+        double d = c.backbone().hiddenSize();
+        double l = c.latentSize();
+        EnergyHeadConfig h = c.head();
+        return 2 * (h.noiseSize() * d + h.numMlpLayers() * 5 * d * d + d * d + d * l); // x halves
+    }
+
+    /**
+     * The part of the {@link EnergyHead} computed once per position and shared by its samples: hidden_embd and
+     * each block's y half of linears.0 ({@link MlpBlock#condition}).
+     */
+    static double headPerPosition(CalmConfig c) {
+        double d = c.backbone().hiddenSize();
+        return 2 * (d * d + c.head().numMlpLayers() * d * d);
+    }
+
+    /** One residual SwiGLU layer of the autoencoder at one position: gate, up and down projections. */
+    static double autoencoderLayer(AutoencoderConfig ae) {
+        return 2 * 3 * (double) ae.hiddenSize() * ae.intermediateSize();
     }
 
     /** Forward FLOPs of the autoencoder's encoder for one chunk of K tokens. */
     static double encoderForward(AutoencoderConfig ae) {
         double d = ae.hiddenSize();
-        double layer = 2 * 3 * d * ae.intermediateSize();
+        double layer = autoencoderLayer(ae);
         int before = ae.encoderLayersBeforeSqueeze();
         int after = ae.numEncoderLayers() - before;
-        return ae.patchSize() * before * layer + 2 * ae.patchSize() * d * d + after * layer + 2 * d * 2 * ae.latentSize();
+        return ae.patchSize() * before * layer + 2 * ae.patchSize() * d * d + after * layer
+                + 2 * d * 2 * ae.latentSize();
     }
 }
