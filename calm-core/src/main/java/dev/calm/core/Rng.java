@@ -80,6 +80,11 @@ public final class Rng {
         return mix(seed + GOLDEN * ++draws);
     }
 
+    /** @return uniform in [0, 1): the top 53 bits of {@link #nextLong()} times 2^-53 */
+    public double nextDouble() {
+        return (nextLong() >>> 11) * 0x1.0p-53;
+    }
+
     /** @return a Java generator seeded from this stream, for shuffles and other host-side randomness */
     public SplittableRandom javaRandom() {
         return new SplittableRandom(nextLong());
