@@ -10,6 +10,7 @@ import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.Posterior;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.llama.AttentionLayout;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.nn.Module;
@@ -31,7 +32,7 @@ import dev.calm.core.nn.Parameter;
  * HeadLoss l = calm.trainingLoss(tokens, rng);                  // tokens [B, T], T a multiple of K
  * }</pre>
  */
-public class Calm extends Module {
+public class Calm extends Module implements StepModel {
 
     private final CalmConfig config;
     private final Autoencoder autoencoder;
@@ -102,11 +103,35 @@ public class Calm extends Module {
      * @return hidden states, one per chunk, [B, N, d]
      */
     public NDArray hidden(NDArray tokens, KVCache cache) {
+        return hidden(tokens, cache, null);
+    }
+
+    @Override
+    public NDArray hidden(NDArray tokens, KVCache cache, AttentionLayout layout) {
         Shape s = chunked(tokens, 1);
         int k = config.patchSize();
         NDArray embeddings = transformer.embed(tokens) // [B, N*K, d]
                 .reshape(s.get(0), s.get(1) / k, (long) k * config.backbone().hiddenSize()); // [B, N, K*d]
-        return transformer.forward(embedProj.forward(embeddings), cache); // [B, N, d]
+        return transformer.forward(embedProj.forward(embeddings), cache, layout); // [B, N, d]
+    }
+
+    @Override
+    public int tokensPerStep() {
+        return config.patchSize();
+    }
+
+    /**
+     * Draws next chunks: latent vectors from the generative head, decoded by the frozen autoencoder.
+     *
+     * @param hidden hidden states, [P, d]
+     * @param n samples per state
+     * @param rng the source of the head's noise
+     * @return token ids, INT64 [n, P, K]
+     */
+    @Override
+    public NDArray sample(NDArray hidden, int n, Rng rng) {
+        long positions = hidden.getShape().get(0);
+        return decode(head.sample(hidden, n, rng)).reshape(n, positions, config.patchSize()); // [n, P, K]
     }
 
     /**
@@ -140,10 +165,8 @@ public class Calm extends Module {
         return autoencoder.decode(z).argMax(-1);
     }
 
-    /**
-     * @param manager the manager the cache lives under
-     * @return an empty KV cache for the backbone, whose positions are chunks
-     */
+    /** The backbone's cache; its positions are chunks. */
+    @Override
     public KVCache newCache(NDManager manager) {
         return transformer.newCache(manager);
     }

@@ -8,8 +8,8 @@ import dev.calm.core.config.Checks;
 import dev.calm.core.llama.TransformerConfig;
 
 /**
- * Generation compute per generated token, counted from the models' shapes as {@link TokenGenerator} and
- * {@link CalmGenerator} compute a step with a KV cache, so that CALM and the token baseline can be compared as in
+ * Generation compute per generated token, counted from the models' shapes as the generator (calm-eval) computes
+ * a step with a KV cache, so that CALM and the token baseline can be compared as in
  * the paper's table (section 5). The conventions are those of {@link TrainingFlops}: only matrix products count
  * (2 m k n for [m, k] x [k, n]; norms, activations, softmax, biases and embedding look-ups are ignored), forward
  * only, batch 1.

@@ -6,6 +6,7 @@ package dev.calm.energy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.calm.core.CalmException;
+import dev.calm.core.llama.AttentionLayout;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.llama.TransformerConfig;
@@ -18,7 +19,7 @@ import dev.calm.core.nn.Module;
  * next-token cross-entropy. Parameter names are Hugging Face's {@code LlamaForCausalLM} ({@code model.*},
  * {@code lm_head.weight}, untied), so CALM and the baseline are compared on identical backbone code.
  */
-public class TokenBaseline extends Module {
+public class TokenBaseline extends Module implements TokenModel {
 
     private final TransformerConfig config;
     private final Transformer model;
@@ -50,6 +51,16 @@ public class TokenBaseline extends Module {
         return lmHead.forward(model.forwardTokens(ids, cache));
     }
 
+    @Override
+    public NDArray logits(NDArray hidden) {
+        return lmHead.forward(hidden); // [..., V]
+    }
+
+    @Override
+    public NDArray hidden(NDArray ids, KVCache cache, AttentionLayout layout) {
+        return model.forwardTokens(ids, cache, layout); // [B, T, d]
+    }
+
     /**
      * Mean next-token cross-entropy: position t predicts token t + 1.
      *
@@ -64,10 +75,7 @@ public class TokenBaseline extends Module {
         return Losses.crossEntropy(logits(tokens.get(":, :-1"), null), tokens.get(":, 1:")); // [B, T-1, V]
     }
 
-    /**
-     * @param manager the manager the cache lives under
-     * @return an empty KV cache for the backbone
-     */
+    @Override
     public KVCache newCache(NDManager manager) {
         return model.newCache(manager);
     }

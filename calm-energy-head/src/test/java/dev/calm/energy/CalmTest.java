@@ -3,6 +3,12 @@
  */
 package dev.calm.energy;
 
+import static dev.calm.energy.EnergyFixtures.LATENT;
+import static dev.calm.energy.EnergyFixtures.VOCAB;
+import static dev.calm.energy.EnergyFixtures.autoencoderConfig;
+import static dev.calm.energy.EnergyFixtures.randomiseHeadOutput;
+import static dev.calm.energy.EnergyFixtures.tinyCalm;
+
 import static dev.calm.core.GoldenFiles.maxAbsDiff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -42,9 +48,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CalmTest {
 
-    static final int VOCAB = 24;
-    static final int LATENT = 6;
-
     private NDManager manager;
 
     @BeforeEach
@@ -55,29 +58,6 @@ class CalmTest {
     @AfterEach
     void close() {
         manager.close();
-    }
-
-    /** A tiny autoencoder: V 24, d 16, intermediate 40, K, l 6, 2 + 2 layers. */
-    static AutoencoderConfig autoencoderConfig(int k) {
-        return new AutoencoderConfig(k, VOCAB, 16, 40, 2, 2, LATENT, 0.15, 0.5, 1e-3, 1e-6);
-    }
-
-    /** An initialised CALM over the tiny backbone (d 64, 2 layers) and an initialised tiny autoencoder. */
-    static Calm tinyCalm(NDManager manager, int k) {
-        Autoencoder ae = new Autoencoder(autoencoderConfig(k));
-        ae.initialize(manager, new Rng(1));
-        Calm calm = new Calm(CalmConfig.tiny(VOCAB, k, LATENT), ae);
-        calm.initialize(manager, new Rng(2));
-        return calm;
-    }
-
-    /** Replaces the zero-initialised last layer of the head by random values, so the head depends on its inputs. */
-    static void randomiseHeadOutput(Calm calm, NDManager manager) {
-        Map<String, NDArray> state = new LinkedHashMap<>(calm.stateDict());
-        Rng rng = new Rng(3);
-        String w = "mlp_generator.final_layer.linears.2.weight";
-        state.put(w, rng.normal(manager, state.get(w).getShape(), 0f, 0.5f));
-        calm.load(state, manager);
     }
 
     private NDArray tokens(long seed, int batch, int length) {

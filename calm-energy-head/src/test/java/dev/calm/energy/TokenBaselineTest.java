@@ -3,6 +3,8 @@
  */
 package dev.calm.energy;
 
+import static dev.calm.energy.EnergyFixtures.tinyBaseline;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,12 +45,6 @@ class TokenBaselineTest {
         manager.close();
     }
 
-    static TokenBaseline tinyBaseline(NDManager manager) {
-        TokenBaseline model = new TokenBaseline(TransformerConfig.tiny(VOCAB)); // d 64, 2 layers
-        model.initialize(manager, new Rng(1));
-        return model;
-    }
-
     private NDArray tokens(long seed, int batch, int length) {
         long[] ids = new long[batch * length];
         var r = new Rng(seed).javaRandom();
@@ -79,7 +75,7 @@ class TokenBaselineTest {
 
     @Test
     void trainingLossIsTheMeanNextTokenCrossEntropy() {
-        TokenBaseline model = tinyBaseline(manager);
+        TokenBaseline model = tinyBaseline(manager, VOCAB);
         // make the logits non-uniform so the check is not trivially ln V
         Map<String, NDArray> state = new java.util.LinkedHashMap<>(model.stateDict());
         state.put("lm_head.weight", new Rng(5).normal(manager, new Shape(VOCAB, 64), 0f, 0.5f));
@@ -112,13 +108,13 @@ class TokenBaselineTest {
     @Test
     void anUntrainedModelsLossIsNearLnV() {
         // init std 0.02 gives logits of order 0.02 * |h| ~ 0.16: the softmax is nearly uniform
-        float loss = tinyBaseline(manager).trainingLoss(tokens(3, 4, 32)).getFloat();
+        float loss = tinyBaseline(manager, VOCAB).trainingLoss(tokens(3, 4, 32)).getFloat();
         assertEquals(Math.log(VOCAB), loss, 0.05);
     }
 
     @Test
     void cachedLogitsEqualTheFullPass() {
-        TokenBaseline model = tinyBaseline(manager);
+        TokenBaseline model = tinyBaseline(manager, VOCAB);
         NDArray tokens = tokens(4, 1, 12);
         NDArray full = model.logits(tokens, null); // [1, 12, V]
         NDList pieces = new NDList();
@@ -134,7 +130,7 @@ class TokenBaselineTest {
 
     @Test
     void badShapesGetClearErrors() {
-        TokenBaseline model = tinyBaseline(manager);
+        TokenBaseline model = tinyBaseline(manager, VOCAB);
         CalmException e = assertThrows(CalmException.class,
                 () -> model.trainingLoss(manager.zeros(new Shape(3, 1), DataType.INT64)));
         assertTrue(e.getMessage().contains("T >= 2") && e.getMessage().contains("(3, 1)"), e.getMessage());

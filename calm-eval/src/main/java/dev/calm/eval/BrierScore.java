@@ -68,6 +68,31 @@ public final class BrierScore {
     }
 
     /**
+     * {@link #sampledAll(long[], long[], long[])} with the accuracy and collision terms taken from different
+     * pairs of samples, as when a step is shorter than 4 tokens: each accuracy indicator needs one sample whose
+     * every step is drawn given the gold prefix (samples at successive teacher-forced positions), while the
+     * collision indicator needs two paths that continue together only while they agree (a branch of the KV
+     * cache along the first path). Each term keeps its expectation, so the estimate stays unbiased.
+     *
+     * @param y the gold next tokens, at least {@link #MAX_N}
+     * @param a1 a sample of the next tokens, each step drawn given the gold prefix
+     * @param a2 another such sample, independent of a1
+     * @param c1 a sampled path of the next tokens
+     * @param c2 a second path, drawn independently of c1 at each step where their prefixes agree
+     * @return the estimates of Brier-1 to Brier-4, indexed n - 1
+     * @throws IllegalArgumentException if an array is shorter than {@link #MAX_N}
+     */
+    public static double[] sampledAll(long[] y, long[] a1, long[] a2, long[] c1, long[] c2) {
+        checkLength("c1", c1, MAX_N);
+        checkLength("c2", c2, MAX_N);
+        double[] brier = sampledAll(y, a1, a2);
+        for (int n = 1; n <= MAX_N; n++) {
+            brier[n - 1] += indicator(a1, a2, n) - indicator(c1, c2, n); // swap the collision pair
+        }
+        return brier;
+    }
+
+    /**
      * The lower-variance estimate of Brier-n for a model that gives probabilities:
      * {@code 2 prod_{j<n} goldProbabilities[j] - 1{x1[:n-1] = x2[:n-1]} collision[n-1]}.
      *

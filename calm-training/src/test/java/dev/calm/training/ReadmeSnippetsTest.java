@@ -18,12 +18,15 @@ import dev.calm.core.data.DocumentSplit;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.tokenizer.BpeTrainer;
 import dev.calm.core.tokenizer.Tokenizer;
-import dev.calm.eval.ReconstructionAccuracy;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
-import dev.calm.energy.CalmGenerator;
-import dev.calm.energy.Generation;
+import dev.calm.eval.BrierEvaluator;
+import dev.calm.eval.BrierLM;
+import dev.calm.eval.ReconstructionAccuracy;
 import dev.calm.eval.ReconstructionEval;
+import dev.calm.sampling.GenerationConfig;
+import dev.calm.sampling.Generations;
+import dev.calm.sampling.Generator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +63,7 @@ class ReadmeSnippetsTest {
         String table;
         String continuation;
         double tokensPerSecond;
+        String description;
 
         List<Document> docs = CorpusReader.read(dir.resolve("corpus.jsonl"));
         DocumentSplit split = DocumentSplit.of(docs, 0.05, 0);
@@ -81,14 +85,18 @@ class ReadmeSnippetsTest {
             TrainConfig lm = TrainConfig.defaults(3).toBuilder().learningRate(1e-3).progressBar(false).build();
             new Trainer(new CalmObjective(calm), new ShuffledBlocks(train.toArray(), 16, 0), lm,
                     dir.resolve("runs/calm"), root).fit();
-            Generation g = new CalmGenerator(calm, root, tok.eosId()).generate(tok, "The jury said", 48, new Rng(2));
-            continuation = g.text(tok);
+            Generations g = new Generator(calm, root, tok.eosId()).generate(tok, List.of("The jury said"),
+                    GenerationConfig.of(48).withTemperature(0.5), new Rng(2));              // batched, KV cache
+            BrierLM.Result brier = new BrierEvaluator(calm, root).evaluate(heldOut.sample(16), 8, new Rng(3));
+            continuation = g.first().text(tok);
             tokensPerSecond = g.tokensPerSecond();
+            description = brier.describe();
         }
         assertEquals(4, table.lines().count(), table);
         assertTrue(table.contains("| 0.30 |"), table);
         assertTrue(Files.exists(dir.resolve("runs/ae/metrics.jsonl")));
         assertTrue(Files.exists(dir.resolve("runs/calm/metrics.jsonl")));
         assertTrue(tokensPerSecond > 0 && continuation != null, continuation);
+        assertTrue(description.contains("Brier-4") && description.contains("BrierLM"), description);
     }
 }

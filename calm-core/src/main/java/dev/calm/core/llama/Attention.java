@@ -17,9 +17,6 @@ import dev.calm.core.nn.Module;
  */
 public final class Attention extends Module {
 
-    /** Added to the scores of future positions; exp underflows to exactly 0 in FP32. */
-    private static final float MASKED = -1e30f;
-
     private final int heads;
     private final int kvHeads;
     private final int headDim;
@@ -51,9 +48,10 @@ public final class Attention extends Module {
      * @param rope cos/sin tables of those positions
      * @param cache the cache to read and extend, or null for a full-sequence pass
      * @param layer this layer's index in the cache
+     * @param mask an additive mask [rows, T, S] from an {@link AttentionLayout}, or null for causal reading
      * @return [B, T, d]
      */
-    public NDArray forward(NDArray x, RotaryEmbedding.Tables rope, KVCache cache, int layer) {
+    public NDArray forward(NDArray x, RotaryEmbedding.Tables rope, KVCache cache, int layer, NDArray mask) {
         long b = x.getShape().get(0);
         int t = (int) x.getShape().get(1);
         int groups = heads / kvHeads;
@@ -75,7 +73,12 @@ public final class Attention extends Module {
         // axis, so one plain matmul per key/value head serves all of them (no copies of k and v per group).
         NDArray qg = q.reshape(b, kvHeads, groups * t, headDim); // [B, Hkv, G*T, hd]
         NDArray scores = qg.matMul(k.swapAxes(2, 3)).mul(scale); // [B, Hkv, G*T, S]
-        if (t > 1) {
+        if (mask != null) {
+            long rows = mask.getShape().get(0);
+            scores = scores.reshape(b, kvHeads, groups, t, s)
+                    .add(mask.reshape(rows, 1, 1, t, s)) // the same mask for the G heads of a group
+                    .reshape(b, kvHeads, (long) groups * t, s);
+        } else if (t > 1) {
             scores = scores.add(causalMask(x.getManager(), past, groups, t, s)); // + [G*T, S]
         }
         NDArray out = scores.softmax(-1).matMul(v); // [B, Hkv, G*T, hd]
@@ -100,6 +103,6 @@ public final class Attention extends Module {
         }
         NDArray queryPos = manager.create(rows, new Shape(rows.length, 1)); // [G*T, 1]
         NDArray keyPos = manager.arange(0f, (float) s, 1f, DataType.FLOAT32).reshape(1, s); // [1, S]
-        return keyPos.gt(queryPos).toType(DataType.FLOAT32, false).mul(MASKED); // [G*T, S]
+        return keyPos.gt(queryPos).toType(DataType.FLOAT32, false).mul(AttentionLayout.MASKED); // [G*T, S]
     }
 }

@@ -33,10 +33,11 @@ public final class DecoderLayer extends Module {
      * @param x [B, T, d]
      * @param rope cos/sin tables of the T positions
      * @param cache the KV cache, or null
+     * @param mask an additive attention mask [rows, T, S], or null for causal attention
      * @return [B, T, d]
      */
-    public NDArray forward(NDArray x, RotaryEmbedding.Tables rope, KVCache cache) {
-        NDArray h = x.add(selfAttn.forward(inputLayernorm.forward(x), rope, cache, index));
+    public NDArray forward(NDArray x, RotaryEmbedding.Tables rope, KVCache cache, NDArray mask) {
+        NDArray h = x.add(selfAttn.forward(inputLayernorm.forward(x), rope, cache, index, mask));
         return h.add(mlp.forward(postAttentionLayernorm.forward(h)));
     }
 }

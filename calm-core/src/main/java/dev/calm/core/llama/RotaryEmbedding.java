@@ -5,6 +5,7 @@ package dev.calm.core.llama;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.Backend;
 import dev.calm.core.nn.Module;
@@ -77,6 +78,24 @@ public final class RotaryEmbedding extends Module {
         }
         return new Tables(Backend.narrow(cos, 0, offset, offset + length, manager),
                 Backend.narrow(signedSin, 0, offset, offset + length, manager));
+    }
+
+    /**
+     * @param manager owner of the returned rows (the step's manager)
+     * @param positions any positions, in any order
+     * @return cos and signed sin, each [positions.length, headDim]
+     */
+    public Tables tables(NDManager manager, long[] positions) {
+        if (cos == null) {
+            throw new IllegalStateException("rotary tables not allocated: initialize or load the module first");
+        }
+        for (long p : positions) {
+            if (p < 0 || p >= maxPositions) {
+                throw new IllegalArgumentException("position " + p + " exceeds max_position_embeddings " + maxPositions);
+            }
+        }
+        NDArray rows = manager.create(positions);
+        return new Tables(cos.get(manager, new NDIndex("{}", rows)), signedSin.get(manager, new NDIndex("{}", rows)));
     }
 
     /**

@@ -5,6 +5,7 @@ package dev.calm.core.llama;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.calm.core.CalmException;
 import dev.calm.core.nn.Embedding;
 import dev.calm.core.nn.Module;
@@ -72,7 +73,19 @@ public class Transformer extends Module {
      * @return final-normed hidden states [B, T, d]
      */
     public NDArray forwardTokens(NDArray ids, KVCache cache) {
-        return forward(embed(ids), cache);
+        return forward(embed(ids), cache, null);
+    }
+
+    /**
+     * Runs token ids through the backbone with explicit positions and attention mask.
+     *
+     * @param ids [B, T]
+     * @param cache the KV cache to read and extend, or null
+     * @param layout positions and mask of the T new positions, or null for a causal run from the cache's end
+     * @return final-normed hidden states [B, T, d]
+     */
+    public NDArray forwardTokens(NDArray ids, KVCache cache, AttentionLayout layout) {
+        return forward(embed(ids), cache, layout);
     }
 
     /**
@@ -83,20 +96,46 @@ public class Transformer extends Module {
      * @return final-normed hidden states [B, T, d]
      */
     public NDArray forward(NDArray inputsEmbeds, KVCache cache) {
+        return forward(inputsEmbeds, cache, null);
+    }
+
+    /**
+     * Runs input embeddings through the backbone with explicit positions and attention mask: the general form,
+     * for left-padded batches and for branches off a cached prefix.
+     *
+     * @param inputsEmbeds [B, T, d]
+     * @param cache the KV cache to read and extend, or null
+     * @param layout positions and mask of the T new positions, or null for a causal run from the cache's end
+     * @return final-normed hidden states [B, T, d]
+     */
+    public NDArray forward(NDArray inputsEmbeds, KVCache cache, AttentionLayout layout) {
         var shape = inputsEmbeds.getShape();
         if (shape.dimension() != 3 || shape.get(2) != config.hiddenSize()) {
             throw new CalmException("backbone input must be [batch, time, " + config.hiddenSize() + "], got " + shape);
         }
         int t = (int) shape.get(1);
         int past = cache == null ? 0 : cache.length();
-        if (past + t > config.maxPositionEmbeddings()) {
-            throw new CalmException("sequence of " + (past + t) + " positions exceeds max_position_embeddings "
+        long end = layout == null ? past + t : layout.maxPosition() + 1;
+        if (end > config.maxPositionEmbeddings()) {
+            throw new CalmException("sequence of " + end + " positions exceeds max_position_embeddings "
                     + config.maxPositionEmbeddings());
         }
-        RotaryEmbedding.Tables tables = rope.tables(inputsEmbeds.getManager(), past, t);
+        NDArray mask = null;
+        RotaryEmbedding.Tables tables;
+        if (layout == null) {
+            tables = rope.tables(inputsEmbeds.getManager(), past, t);
+        } else {
+            Shape m = layout.mask().getShape();
+            if (layout.length() != t || m.get(2) != past + t || (m.get(0) != 1 && m.get(0) != shape.get(0))) {
+                throw new CalmException("attention layout for " + layout.length() + " positions with mask " + m
+                        + " does not fit an input " + shape + " after " + past + " cached positions");
+            }
+            tables = rope.tables(inputsEmbeds.getManager(), layout.positions());
+            mask = layout.mask();
+        }
         NDArray h = inputsEmbeds;
         for (DecoderLayer layer : layers) {
-            h = layer.forward(h, tables, cache);
+            h = layer.forward(h, tables, cache, mask);
         }
         if (cache != null) {
             cache.advance(t);

@@ -75,7 +75,7 @@ class TransformerTest {
         Map<String, NDArray> io = Golden.io(manager);
         NDArray x = model.embed(io.get("input_ids"));
         RotaryEmbedding.Tables t = rope(manager, 7);
-        NDArray h = model.layers().get(0).forward(x, t, null);
+        NDArray h = model.layers().get(0).forward(x, t, null, null);
         // values up to 6.7 in magnitude: 1e-5 absolute is about 2 ulp of FP32 there
         assertTrue(maxAbsDiff(h, io.get("layer0_output")) <= GOLDEN_TOL, "diff " + maxAbsDiff(h, io.get("layer0_output")));
     }

@@ -11,9 +11,9 @@ import dev.calm.core.Rng;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
-import dev.calm.energy.CalmGenerator;
+import dev.calm.energy.InferenceFlops;
 import dev.calm.energy.TokenBaseline;
-import dev.calm.energy.TokenGenerator;
+import dev.calm.sampling.Generator;
 import dev.calm.training.AutoencoderObjective;
 import dev.calm.training.CalmObjective;
 import dev.calm.training.TokenObjective;
@@ -74,6 +74,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--gen-tokens", defaultValue = "256", description = "timed generated tokens (default: ${DEFAULT-VALUE})")
     private int genTokens;
 
+    @Option(names = "--gen-batch", defaultValue = "16", description = "sequences of the batched generation timing (default: ${DEFAULT-VALUE})")
+    private int genBatch;
+
     @CommandLine.Mixin
     private RuntimeOptions runtime;
 
@@ -82,8 +85,8 @@ final class BenchCommand implements Callable<Integer> {
         CalmConfig calmConfig = preset.calm(vocab);
         TransformerConfig backbone = calmConfig.backbone();
         int k = calmConfig.patchSize();
-        if (batch < 1 || steps < 1 || genTokens < 1 || seq < 2 * k || seq % k != 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --steps and --gen-tokens must be "
+        if (batch < 1 || steps < 1 || genTokens < 1 || genBatch < 1 || seq < 2 * k || seq % k != 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --steps, --gen-tokens and --gen-batch must be "
                     + ">= 1 and --seq a multiple of K " + k + " and >= " + 2 * k);
         }
         if (Throughput.generationPositions(genTokens) > backbone.maxPositionEmbeddings()) {
@@ -104,10 +107,14 @@ final class BenchCommand implements Callable<Integer> {
             baseline.initialize(root, rng.fork("baseline"));
             double baselineTrain = Throughput.training(root, new TokenObjective(baseline), vocab, batch, seq, steps,
                     data);
-            double baselineGenerate = Throughput.generation(new TokenGenerator(baseline, root, 0), vocab, genTokens,
-                    data, rng.fork("sample baseline"));
-            out.printf(Locale.ROOT, "baseline  %,11d parameters | train %,8.0f tokens/s | generate %,7.0f tokens/s%n",
-                    baseline.numParameters(), baselineTrain, baselineGenerate);
+            Generator baselineGenerator = new Generator(baseline, root, 0);
+            double baselineGenerate = Throughput.generation(baselineGenerator, vocab, 1, genTokens, data,
+                    rng.fork("sample baseline"));
+            double baselineBatched = Throughput.generation(baselineGenerator, vocab, genBatch, genTokens, data,
+                    rng.fork("sample baseline"));
+            out.printf(Locale.ROOT, "baseline  %,11d parameters | train %,8.0f tokens/s | generate %,7.0f tokens/s, "
+                    + "%,7.0f at batch %d%n", baseline.numParameters(), baselineTrain, baselineGenerate,
+                    baselineBatched, genBatch);
             out.flush();
 
             Autoencoder ae = new Autoencoder(preset.autoencoder(vocab));
@@ -119,14 +126,19 @@ final class BenchCommand implements Callable<Integer> {
             Calm calm = new Calm(calmConfig, ae);
             calm.initialize(root, rng.fork("calm"));
             double calmTrain = Throughput.training(root, new CalmObjective(calm), vocab, batch, seq, steps, data);
-            double calmGenerate = Throughput.generation(new CalmGenerator(calm, root, 0), vocab, genTokens, data,
+            Generator calmGenerator = new Generator(calm, root, 0);
+            double calmGenerate = Throughput.generation(calmGenerator, vocab, 1, genTokens, data, rng.fork("sample calm"));
+            double calmBatched = Throughput.generation(calmGenerator, vocab, genBatch, genTokens, data,
                     rng.fork("sample calm"));
-            out.printf(Locale.ROOT, "calm      %,11d parameters | train %,8.0f tokens/s | generate %,7.0f tokens/s"
-                            + " (K %d, l %d, %d head block(s), N %d, M %d)%n", calm.numParameters(), calmTrain,
-                    calmGenerate, k, calmConfig.latentSize(), calmConfig.head().numMlpLayers(),
-                    calmConfig.head().numSamples(), calmConfig.head().numTargetSamples());
-            out.printf(Locale.ROOT, "calm / baseline: training %.2fx, generation %.2fx%n", calmTrain / baselineTrain,
-                    calmGenerate / baselineGenerate);
+            out.printf(Locale.ROOT, "calm      %,11d parameters | train %,8.0f tokens/s | generate %,7.0f tokens/s, "
+                            + "%,7.0f at batch %d (K %d, l %d, %d head block(s), N %d, M %d)%n", calm.numParameters(),
+                    calmTrain, calmGenerate, calmBatched, genBatch, k, calmConfig.latentSize(),
+                    calmConfig.head().numMlpLayers(), calmConfig.head().numSamples(),
+                    calmConfig.head().numTargetSamples());
+            out.printf(Locale.ROOT, "calm / baseline: training %.2fx, generation %.2fx at batch 1, %.2fx at batch %d%n",
+                    calmTrain / baselineTrain, calmGenerate / baselineGenerate, calmBatched / baselineBatched, genBatch);
+            out.printf(Locale.ROOT, "inference FLOPs per token at 2048 positions: baseline %.3g, calm %.3g%n",
+                    InferenceFlops.tokenBaseline(backbone, 2048), InferenceFlops.calm(calmConfig, ae.config(), 2048));
             out.flush();
 
         }

@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = CalmCli.Version.class,
         description = "Continuous Autoregressive Language Models on the JVM.",
-        subcommands = {QuickstartCommand.class, InfoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {QuickstartCommand.class, GenerateCommand.class, EvalCommand.class, BenchCommand.class,
+                InfoCommand.class, CommandLine.HelpCommand.class})
 public final class CalmCli implements Runnable {
 
     @CommandLine.Spec

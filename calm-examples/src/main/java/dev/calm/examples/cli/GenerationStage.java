@@ -3,11 +3,16 @@
  */
 package dev.calm.examples.cli;
 
+import ai.djl.ndarray.NDManager;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.tokenizer.Tokenizer;
-import dev.calm.energy.Generation;
-import dev.calm.energy.Generator;
+import dev.calm.energy.StepModel;
+import dev.calm.energy.TokenModel;
+import dev.calm.sampling.Generation;
+import dev.calm.sampling.GenerationConfig;
+import dev.calm.sampling.Generations;
+import dev.calm.sampling.Generator;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,65 +22,81 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The quickstart's generation stage: each model continues the same prompts at temperature 1, batch 1, with the
- * KV cache; the continuations are printed as text (up to the first end-of-text) with each model's speed.
+ * The quickstart's generation stage: each model continues the same prompts, as one batch, at temperature 1 and
+ * 1/2 (the paper finds quality needs T &lt;= 1/2); then each model's speed is measured with the KV cache at
+ * batch 1 and at batch {@value #BATCH}, on a fixed budget without stopping at end-of-text.
  */
 final class GenerationStage {
 
-    /** Tokens generated once before timing, so that the first call's set-up is not counted. */
-    private static final int WARMUP_TOKENS = 16;
+    /** The larger batch of the speed measurement. */
+    static final int BATCH = 16;
+    /** The temperatures of the printed continuations. */
+    private static final double[] TEMPERATURES = {1.0, 0.5};
 
     /**
      * One prompt's continuation by one model.
      *
      * @param model the contender's name
+     * @param temperature the sampling temperature
      * @param prompt the prompt text
      * @param continuation the generated text, up to the first end-of-text
-     * @param tokens tokens generated
-     * @param seconds wall time
      */
-    record Sample(String model, String prompt, String continuation, int tokens, double seconds) {}
+    record Sample(String model, double temperature, String prompt, String continuation) {}
+
+    /**
+     * A model's generation speed.
+     *
+     * @param model the contender's name
+     * @param batch1 tokens per second at batch 1
+     * @param batched tokens per second of {@value #BATCH} sequences together
+     * @param fallbacks steps at T = 1/2 where exact temperature sampling fell back to the batch method
+     * @param steps steps taken at T = 1/2
+     */
+    record Speed(String model, double batch1, double batched, long fallbacks, int steps) {}
 
     private GenerationStage() {}
 
     /**
      * @param runDir where {@code generation.json} is written
-     * @param generators each contender's generator, by name
+     * @param models each contender, by name
      * @param tokenizer encodes prompts and decodes continuations
      * @param prompts the prompts
      * @param tokens tokens generated per prompt
      * @param seed seed of the samplers
+     * @param root the manager the models live in
      * @param out where the continuations are printed
-     * @return generation speed in tokens per second, by model
+     * @return each model's speed, by name
      */
-    static Map<String, Double> run(Path runDir, Map<String, Generator> generators, Tokenizer tokenizer,
-            List<String> prompts, int tokens, long seed, PrintWriter out) {
+    static Map<String, Speed> run(Path runDir, Map<String, StepModel> models, Tokenizer tokenizer,
+            List<String> prompts, int tokens, long seed, NDManager root, PrintWriter out) {
         List<Sample> samples = new ArrayList<>();
-        Map<String, Double> speed = new LinkedHashMap<>();
-        for (Map.Entry<String, Generator> e : generators.entrySet()) {
+        Map<String, Speed> speeds = new LinkedHashMap<>();
+        for (Map.Entry<String, StepModel> e : models.entrySet()) {
             Rng rng = new Rng(seed).fork("generate " + e.getKey());
-            Generator generator = e.getValue();
-            generator.generate(new long[0], WARMUP_TOKENS, rng);
-            int total = 0;
-            double seconds = 0;
-            for (String prompt : prompts) {
-                Generation g = generator.generate(tokenizer, prompt, tokens, rng);
-                String text = g.text(tokenizer);
-                samples.add(new Sample(e.getKey(), prompt, text, g.tokens().length, g.seconds()));
-                total += g.tokens().length;
-                seconds += g.seconds();
-                out.printf(Locale.ROOT, "%-8s | %s%s%n", e.getKey(), prompt, oneLine(text));
+            Generator generator = new Generator(e.getValue(), root, tokenizer.eosId());
+            Generations tempered = null;
+            for (double t : TEMPERATURES) {
+                Generations g = generator.generate(tokenizer, prompts, GenerationConfig.of(tokens).withTemperature(t),
+                        rng);
+                for (int i = 0; i < prompts.size(); i++) {
+                    String text = g.sequences().get(i).text(tokenizer);
+                    samples.add(new Sample(e.getKey(), t, prompts.get(i), text));
+                    out.printf(Locale.ROOT, "%-8s T=%.1f | %s%s%n", e.getKey(), t, prompts.get(i), text.replace('\n', ' '));
+                }
+                tempered = g;
             }
-            speed.put(e.getKey(), total / seconds);
-            out.printf(Locale.ROOT, "%-8s | %,.0f tokens/s (batch 1, KV cache, %d tokens per prompt)%n%n", e.getKey(),
-                    total / seconds, tokens);
+            Speed s = new Speed(e.getKey(), Throughput.generation(generator, tokenizer, prompts.get(0), 1, tokens, rng),
+                    Throughput.generation(generator, tokenizer, prompts.get(0), BATCH, tokens, rng),
+                    tempered.fallbacks(), tempered.steps());
+            speeds.put(e.getKey(), s);
+            out.printf(Locale.ROOT, "%-8s | %,.0f tokens/s at batch 1, %,.0f at batch %d (KV cache, %d tokens per "
+                    + "sequence); T = 0.5 %s%n%n", e.getKey(), s.batch1(), s.batched(), BATCH, tokens,
+                    e.getValue() instanceof TokenModel ? "from the tempered softmax" : String.format(Locale.ROOT,
+                            "from samples, exact in %d of %d steps (the rest fell back to the batch method)",
+                            s.steps() * prompts.size() - s.fallbacks(), s.steps() * prompts.size()));
             out.flush();
         }
-        Json.write(runDir.resolve("generation.json"), samples);
-        return speed;
-    }
-
-    private static String oneLine(String text) {
-        return text.replace('\n', ' ');
+        Json.write(runDir.resolve("generation.json"), Map.of("samples", samples, "speed", speeds.values()));
+        return speeds;
     }
 }

@@ -9,7 +9,7 @@ import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.io.DType;
 import dev.calm.core.nn.Module;
-import dev.calm.energy.Generator;
+import dev.calm.energy.StepModel;
 import dev.calm.training.LearningRateSchedule;
 import dev.calm.training.Objective;
 import dev.calm.training.ShuffledBlocks;
@@ -24,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.function.DoubleSupplier;
-import java.util.function.Function;
 
 /**
  * The quickstart's language-model stages: CALM and the token baseline each train for the same wall-clock budget
@@ -48,10 +47,11 @@ final class LanguageModelStage {
      * @param model the model, initialised in the root manager
      * @param objective how it is trained
      * @param learningRate its peak learning rate
-     * @param generator how it generates, given the root manager
+     * @param config the model's config, saved beside its weights as {@code config.json}
+     * @param sampler the model as generation and BrierLM see it (the same object as {@code model})
      */
     record Contender(String name, String description, Module model, Objective objective, double learningRate,
-            Function<NDManager, Generator> generator) {}
+            Object config, StepModel sampler) {}
 
     /**
      * What a finished stage measured, also written to its {@code summary.json}.
@@ -100,6 +100,9 @@ final class LanguageModelStage {
         if (Files.exists(summaryFile) && Files.exists(weights)) {
             c.model().load(weights, root);
             Summary done = Json.read(summaryFile, Summary.class);
+            if (!Files.exists(dir.resolve(RunModels.CONFIG))) { // a run directory from before configs were saved
+                Json.write(dir.resolve(RunModels.CONFIG), c.config());
+            }
             out.printf(Locale.ROOT, "already trained: %d steps in %.0f s; weights reloaded from %s%n", done.steps(),
                     done.seconds(), weights);
             return done;
@@ -136,6 +139,7 @@ final class LanguageModelStage {
         ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
         TrainResult r = new Trainer(c.objective(), data, config, dir, root).addHook(monitor).fit();
         double after = heldOutLoss.getAsDouble();
+        Json.write(dir.resolve(RunModels.CONFIG), c.config());
         c.model().save(weights, DType.F32);
         Summary s = new Summary(c.name(), c.model().numParameters(), r.steps(), r.elapsedSeconds(),
                 r.tokensPerSecond(), r.trainFlops(), before, after);

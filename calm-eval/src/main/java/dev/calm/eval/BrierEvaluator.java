@@ -1,0 +1,314 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.eval;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
+import dev.calm.core.CalmException;
+import dev.calm.core.Rng;
+import dev.calm.core.StepScope;
+import dev.calm.core.llama.AttentionLayout;
+import dev.calm.core.llama.KVCache;
+import dev.calm.energy.StepModel;
+import dev.calm.energy.TokenModel;
+import java.util.Arrays;
+import java.util.stream.LongStream;
+
+/**
+ * BrierLM of a model on held-out text (paper, section 3): Brier-1..4 at every position of every sequence, from
+ * one teacher-forced pass plus, where a step is shorter than 4 tokens, continuations that branch off each
+ * position with the KV cache.
+ *
+ * <p>Two estimators, equal in expectation, so CALM and the token baseline are ranked on one scale:
+ * <ul>
+ *   <li>{@link Estimator#SAMPLED} needs only samples (any {@link StepModel}, CALM included). A position's
+ *       state is sampled twice. The accuracy terms 1{x = y} use samples at successive teacher-forced positions
+ *       (x's next step is drawn given y's prefix, which is all the indicator needs); the collision term
+ *       1{x1 = x2} continues along the first sample's path while the two agree, as the reference does.
+ *   <li>{@link Estimator#PROBABILITIES} needs a {@link TokenModel}: the accuracy term is exact, 2 prod_j
+ *       P(y_j | y_&lt;j), and the collision term is the sampled prefixes' agreement times the exact collision
+ *       probability sum_x P(x | prefix)^2 of the last token.
+ * </ul>
+ * Positions are steps: every chunk boundary for CALM, every token for a token model. A position is scored when
+ * the 4 tokens after it are in the sequence.
+ */
+public final class BrierEvaluator {
+
+    /** How Brier-n is estimated. */
+    public enum Estimator {
+        /** From two samples only: 1{x1 = y} + 1{x2 = y} - 1{x1 = x2}. */
+        SAMPLED,
+        /** From the token model's probabilities: 2 P(y) - 1{prefixes agree} sum_x P(x)^2. */
+        PROBABILITIES
+    }
+
+    private static final int N = BrierScore.MAX_N;
+
+    private final StepModel model;
+    private final NDManager root;
+    private final Estimator estimator;
+    private final int k;
+    private final int branchSteps; // steps after the first that 4 tokens need: ceil(4 / K) - 1
+
+    /**
+     * An evaluator with the lower-variance estimator the model allows: probabilities for a {@link TokenModel},
+     * samples otherwise.
+     *
+     * @param model the model
+     * @param root the manager of its parameters
+     */
+    public BrierEvaluator(StepModel model, NDManager root) {
+        this(model, root, model instanceof TokenModel ? Estimator.PROBABILITIES : Estimator.SAMPLED);
+    }
+
+    /**
+     * @param model the model
+     * @param root the manager of its parameters
+     * @param estimator the estimator; {@link Estimator#PROBABILITIES} needs a {@link TokenModel}
+     */
+    public BrierEvaluator(StepModel model, NDManager root, Estimator estimator) {
+        if (estimator == Estimator.PROBABILITIES && !(model instanceof TokenModel)) {
+            throw new CalmException("the probability estimator of BrierLM needs a model with a softmax; "
+                    + model.getClass().getSimpleName() + " only samples: use Estimator.SAMPLED");
+        }
+        this.model = model;
+        this.root = root;
+        this.estimator = estimator;
+        this.k = model.tokensPerStep();
+        this.branchSteps = (N + k - 1) / k - 1;
+    }
+
+    /** @return the estimator in use */
+    public Estimator estimator() {
+        return estimator;
+    }
+
+    /** @return the shortest sequence this model can be scored on: one position and the 4 tokens after it */
+    public int minLength() {
+        return (branchSteps + 2) * k;
+    }
+
+    /**
+     * Scores every position of held-out sequences, a batch at a time.
+     *
+     * @param sequences token sequences of equal length, a multiple of K and at least {@link #minLength()}
+     *     (for example {@code TokenBlocks.sample})
+     * @param batchSize sequences per forward pass
+     * @param rng the source of the model's samples
+     * @return Brier-1..4 with standard errors, and BrierLM
+     */
+    public BrierLM.Result evaluate(int[][] sequences, int batchSize, Rng rng) {
+        if (batchSize < 1) {
+            throw new CalmException("BrierLM batch size must be >= 1, got " + batchSize);
+        }
+        BrierLM total = new BrierLM();
+        for (int from = 0; from < sequences.length; from += batchSize) {
+            evaluate(Arrays.copyOfRange(sequences, from, Math.min(sequences.length, from + batchSize)), total, rng);
+        }
+        return total.result();
+    }
+
+    /**
+     * Scores every position of one batch of sequences.
+     *
+     * @param batch token sequences of equal length, a multiple of K and at least {@link #minLength()}
+     * @param into the aggregate the positions' Brier-1..4 are added to
+     * @param rng the source of the model's samples
+     */
+    public void evaluate(int[][] batch, BrierLM into, Rng rng) {
+        int t = checkedLength(batch);
+        int b = batch.length;
+        int steps = t / k;
+        int positions = steps - 1 - branchSteps;
+        long[] flat = new long[b * t];
+        for (int r = 0; r < b; r++) {
+            for (int i = 0; i < t; i++) {
+                flat[r * t + i] = batch[r][i];
+            }
+        }
+        Backend.setGradMode(false);
+        try (StepScope scope = StepScope.open(root); KVCache cache = model.newCache(scope.manager())) {
+            NDManager m = scope.manager();
+            NDArray hidden = model.hidden(m.create(flat, new Shape(b, t)), cache, null); // [B, S, d]
+            NDArray states = hidden.reshape((long) b * steps, -1); // [B*S, d]
+            Paths paths = new Paths(b, positions);
+            double[][] collision = new double[branchSteps + 1][];
+            double[] gold = null;
+            long[][][] teacher; // [2][B*S][K]: two samples at every teacher-forced position
+            if (estimator == Estimator.PROBABILITIES) {
+                TokenModel tokens = (TokenModel) model;
+                NDArray logits = tokens.logits(states); // [B*S, V]
+                gold = goldProbabilities(logits, m.create(flat).reshape(b * (long) t), b, t); // [B*S]
+                collision[0] = collisionProbabilities(logits, b, steps, positions);
+                teacher = rows(TokenModel.sampleLogits(logits, 2, rng).expandDims(2), 1);
+            } else {
+                teacher = rows(model.sample(states, 2, rng), k);
+            }
+            paths.record(0, teacher, steps);
+            for (int j = 1; j <= branchSteps && paths.anyAgree(j); j++) {
+                // every position's continuation along its first sample, at position p + j
+                long[] input = paths.firstPath(j - 1);
+                int keys = steps + j * positions;
+                AttentionLayout layout = AttentionLayout.of(m, LongStream.range(j, j + positions).toArray(), 1, keys,
+                        (r, q, key) -> key <= q || key >= steps && (key - steps) % positions == q);
+                NDArray h = model.hidden(m.create(input, new Shape(b, (long) positions * k)), cache, layout)
+                        .reshape((long) b * positions, -1); // [B*P, d]
+                if (estimator == Estimator.PROBABILITIES) {
+                    NDArray logits = ((TokenModel) model).logits(h); // [B*P, V]
+                    collision[j] = collisionProbabilities(logits, b, positions, positions);
+                    paths.record(j, rows(TokenModel.sampleLogits(logits, 2, rng).expandDims(2), 1), positions);
+                } else {
+                    paths.record(j, rows(model.sample(h, 2, rng), k), positions);
+                }
+            }
+            for (int r = 0; r < b; r++) {
+                for (int p = 0; p < positions; p++) {
+                    long[] y = Arrays.copyOfRange(flat, r * t + (p + 1) * k, r * t + (p + 1) * k + N);
+                    long[] c1 = paths.path(r, p, 0);
+                    long[] c2 = paths.path(r, p, 1);
+                    if (estimator == Estimator.PROBABILITIES) {
+                        double[] goldProbs = new double[N];
+                        double[] coll = new double[N];
+                        for (int j = 0; j < N; j++) {
+                            goldProbs[j] = gold[r * steps + p + j];
+                            coll[j] = collision[j] == null ? 0 : collision[j][r * positions + p];
+                        }
+                        into.add(BrierScore.withProbabilitiesAll(goldProbs, c1, c2, coll));
+                    } else {
+                        long[] a1 = teacherPath(teacher[0], r * steps + p);
+                        long[] a2 = teacherPath(teacher[1], r * steps + p);
+                        into.add(BrierScore.sampledAll(y, a1, a2, c1, c2));
+                    }
+                }
+            }
+        }
+    }
+
+    /** The first 4 tokens of one sample at each of the successive teacher-forced positions from {@code at}. */
+    private long[] teacherPath(long[][] samples, int at) {
+        long[] out = new long[(branchSteps + 1) * k];
+        for (int j = 0; j <= branchSteps; j++) {
+            System.arraycopy(samples[at + j], 0, out, j * k, k);
+        }
+        return Arrays.copyOf(out, N);
+    }
+
+    /** P(y_{i+1} | y_&lt;=i) at every position i (0 at a sequence's last position), [B*T]. */
+    private static double[] goldProbabilities(NDArray logits, NDArray ids, int b, int t) {
+        NDArray next = ids.reshape(b, t).get(":, 1:"); // [B, T-1]
+        NDArray target = next.concat(next.get(":, -1:"), 1).reshape(-1, 1); // [B*T, 1], last one unused
+        float[] logp = logits.logSoftmax(-1).gather(target, 1).toFloatArray(); // [B*T]
+        double[] out = new double[logp.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = (i + 1) % t == 0 ? 0 : Math.exp(logp[i]);
+        }
+        return out;
+    }
+
+    /** sum_x P(x)^2 at the first {@code positions} of each row of {@code rows} states, [B*P]. */
+    private static double[] collisionProbabilities(NDArray logits, int b, int rowLength, int positions) {
+        float[] all = logits.softmax(-1).square().sum(new int[] {-1}).toFloatArray(); // [B*rowLength]
+        double[] out = new double[b * positions];
+        for (int r = 0; r < b; r++) {
+            for (int p = 0; p < positions; p++) {
+                out[r * positions + p] = all[r * rowLength + p];
+            }
+        }
+        return out;
+    }
+
+    private int checkedLength(int[][] batch) {
+        if (batch.length == 0) {
+            throw new CalmException("BrierLM needs at least one sequence");
+        }
+        int t = batch[0].length;
+        for (int[] s : batch) {
+            if (s.length != t) {
+                throw new CalmException("BrierLM sequences of a batch must have equal lengths, got " + t + " and "
+                        + s.length);
+            }
+        }
+        if (t % k != 0 || t < minLength()) {
+            throw new CalmException("BrierLM sequences must be a multiple of K = " + k + " tokens and at least "
+                    + minLength() + " long, got " + t);
+        }
+        return t;
+    }
+
+    /** INT64 [n, R, K] on the device -> [n][R][K] on the host. */
+    private static long[][][] rows(NDArray ids, int k) {
+        int n = (int) ids.getShape().get(0);
+        int count = (int) ids.getShape().get(1);
+        long[] flat = ids.toLongArray();
+        long[][][] out = new long[n][count][];
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < count; r++) {
+                int from = (i * count + r) * k;
+                out[i][r] = Arrays.copyOfRange(flat, from, from + k);
+            }
+        }
+        return out;
+    }
+
+    /** The pair of sampled continuations of every position: step j of sample s, per row and position. */
+    private final class Paths {
+        private final int b;
+        private final int positions;
+        private final long[][][][] steps; // [branchSteps + 1][2][B*P][K]
+
+        Paths(int b, int positions) {
+            this.b = b;
+            this.positions = positions;
+            this.steps = new long[branchSteps + 1][][][];
+        }
+
+        /** Records step j's two samples; {@code stride} is the positions per row in {@code samples}. */
+        void record(int j, long[][][] samples, int stride) {
+            long[][][] kept = new long[2][b * positions][];
+            for (int s = 0; s < 2; s++) {
+                for (int r = 0; r < b; r++) {
+                    for (int p = 0; p < positions; p++) {
+                        kept[s][r * positions + p] = samples[s][r * stride + p];
+                    }
+                }
+            }
+            steps[j] = kept;
+        }
+
+        /** Whether any position's two paths agree on steps 0 .. j-1 (else no collision term is left). */
+        boolean anyAgree(int j) {
+            for (int i = 0; i < b * positions; i++) {
+                boolean same = true;
+                for (int s = 0; s < j && same; s++) {
+                    same = Arrays.equals(steps[s][0][i], steps[s][1][i]);
+                }
+                if (same) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The first sample's step j at every position, the tokens of the next branch step, [B * P * K]. */
+        long[] firstPath(int j) {
+            long[] out = new long[b * positions * k];
+            for (int i = 0; i < b * positions; i++) {
+                System.arraycopy(steps[j][0][i], 0, out, i * k, k);
+            }
+            return out;
+        }
+
+        /** Sample s's first 4 tokens at a position; steps never computed (paths diverged) are -1. */
+        long[] path(int r, int p, int s) {
+            long[] out = new long[(branchSteps + 1) * k];
+            Arrays.fill(out, -1);
+            for (int j = 0; j <= branchSteps && steps[j] != null; j++) {
+                System.arraycopy(steps[j][s][r * positions + p], 0, out, j * k, k);
+            }
+            return Arrays.copyOf(out, N);
+        }
+    }
+}

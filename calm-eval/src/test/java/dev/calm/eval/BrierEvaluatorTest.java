@@ -1,0 +1,191 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.eval;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
+import dev.calm.core.CalmException;
+import dev.calm.core.Device;
+import dev.calm.core.Rng;
+import dev.calm.energy.Calm;
+import dev.calm.energy.Deterministic;
+import dev.calm.energy.EnergyFixtures;
+import dev.calm.energy.StepModel;
+import dev.calm.energy.TokenBaseline;
+import java.util.Arrays;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * BrierLM through the models: both estimators against exact Brier-n of a small token model (every n-gram
+ * enumerated with full passes, no cache), the alignment of gold tokens, samples and branches for every K, flat
+ * memory, and clear errors.
+ */
+class BrierEvaluatorTest {
+
+    private static final int V = 6;
+    private static final int T = 10;
+
+    private NDManager manager;
+
+    @BeforeEach
+    void open() {
+        manager = Backend.newManager(Device.cpu());
+    }
+
+    @AfterEach
+    void close() {
+        manager.close();
+        Backend.setGradMode(true);
+    }
+
+    /** A token baseline over 6 ids whose weights are scaled up, so its next-token distributions are far from flat. */
+    private TokenBaseline smallTokenModel() {
+        TokenBaseline model = EnergyFixtures.tinyBaseline(manager, V);
+        Backend.setGradMode(false); // in-place scaling of parameters
+        model.namedParameters().values().forEach(p -> p.array().muli(3f));
+        return model;
+    }
+
+    @Test
+    void bothEstimatorsAreUnbiasedForATokenModelWhoseBrierIsComputedExactly() {
+        // exact Brier-n at each of the 6 scored positions of one sequence of 10 tokens: 2 P(y[:n]) - sum_g P(g)^2
+        // over all 6^n n-grams g, from full passes without a cache. Each estimator is run 400 times (2,400
+        // position estimates) and must be within 4 standard errors of the exact mean, for every n.
+        TokenBaseline model = smallTokenModel();
+        int[] gold = new Rng(5).javaRandom().ints(T, 0, V).toArray();
+        double[] exact = exactBrier(model, gold);
+        for (BrierEvaluator.Estimator estimator : BrierEvaluator.Estimator.values()) {
+            BrierEvaluator evaluator = new BrierEvaluator(model, manager, estimator);
+            BrierLM all = new BrierLM();
+            Rng rng = new Rng(7);
+            for (int run = 0; run < 400; run++) {
+                evaluator.evaluate(new int[][] {gold}, all, rng);
+            }
+            BrierLM.Result r = all.result();
+            assertEquals(2400, r.positions());
+            for (int n = 0; n < 4; n++) {
+                double z = (r.brier()[n] - exact[n]) / r.standardError()[n];
+                assertTrue(Math.abs(z) < 4, estimator + " Brier-" + (n + 1) + ": " + r.brier()[n] + " ± "
+                        + r.standardError()[n] + " vs exact " + exact[n]);
+            }
+            // a flat model over 6 ids would have |Brier-4| <= 2 / 6^4 = 0.0015: this one is far from flat
+            assertTrue(Math.abs(exact[3]) > 0.01, "exact Brier-4 " + exact[3]);
+        }
+    }
+
+    @Test
+    void goldTokensSamplesAndBranchesAreAlignedForEveryK() {
+        // With a deterministic step (zero noise) both samples agree, so Brier-n = 2 * 1{x[:n] = y[:n]} - 1 exactly.
+        // Gold text that is the model's own deterministic continuation scores 1 at every position and every n,
+        // random text -1 wherever the model's continuation differs: an off-by-one anywhere breaks this.
+        for (int k : new int[] {1, 2, 4}) {
+            Calm calm = EnergyFixtures.tinyCalm(manager, k);
+            EnergyFixtures.randomiseHeadOutput(calm, manager);
+            StepModel greedy = Deterministic.of(calm);
+            int steps = 12;
+            int[] own = continuation(greedy, k, steps);
+            BrierLM.Result r = new BrierEvaluator(greedy, manager).evaluate(new int[][] {own, own}, 2, new Rng(1));
+            int positions = steps - 1 - ((4 + k - 1) / k - 1);
+            assertEquals(2L * positions, r.positions(), "K = " + k);
+            assertArrayEquals(new double[] {1, 1, 1, 1}, r.brier(), 0, "K = " + k);
+            int[] shifted = own.clone(); // the model's text with one token changed at 3K + 1: positions whose
+            shifted[3 * k + 1] = (shifted[3 * k + 1] + 1) % EnergyFixtures.VOCAB; // next 4 tokens cover it fail
+            BrierLM.Result s = new BrierEvaluator(greedy, manager).evaluate(new int[][] {shifted}, 1, new Rng(1));
+            assertTrue(s.brier()[3] < 1 && s.brier()[0] > -1, "K = " + k + ": " + Arrays.toString(s.brier()));
+        }
+    }
+
+    @Test
+    void liveArraysAreTheSameBeforeAndAfterEvaluating() {
+        TokenBaseline model = smallTokenModel();
+        Calm calm = EnergyFixtures.tinyCalm(manager, 2);
+        int[][] gold = {new Rng(1).javaRandom().ints(T, 0, V).toArray(), new Rng(2).javaRandom().ints(T, 0, V).toArray()};
+        new BrierEvaluator(model, manager).evaluate(gold, 2, new Rng(1));
+        new BrierEvaluator(calm, manager).evaluate(gold, 2, new Rng(1));
+        int before = manager.getManagedArrays().size();
+        for (int i = 0; i < 5; i++) {
+            new BrierEvaluator(model, manager).evaluate(gold, 1, new Rng(i));
+            new BrierEvaluator(calm, manager).evaluate(gold, 2, new Rng(i));
+        }
+        assertEquals(before, manager.getManagedArrays().size());
+    }
+
+    @Test
+    void badModelsAndSequencesAreNamed() {
+        Calm calm = EnergyFixtures.tinyCalm(manager, 4);
+        CalmException e = assertThrows(CalmException.class,
+                () -> new BrierEvaluator(calm, manager, BrierEvaluator.Estimator.PROBABILITIES));
+        assertTrue(e.getMessage().contains("only samples"), e.getMessage());
+        BrierEvaluator evaluator = new BrierEvaluator(calm, manager);
+        assertEquals(8, evaluator.minLength());
+        e = assertThrows(CalmException.class, () -> evaluator.evaluate(new int[][] {new int[6]}, 1, new Rng(0)));
+        assertTrue(e.getMessage().contains("multiple of K = 4 tokens and at least 8 long, got 6"), e.getMessage());
+        e = assertThrows(CalmException.class, () -> evaluator.evaluate(new int[][] {new int[8], new int[12]}, 2,
+                new Rng(0)));
+        assertTrue(e.getMessage().contains("equal lengths"), e.getMessage());
+    }
+
+    /** Exact mean Brier-1..4 over the scored positions of one sequence, by enumeration with full passes. */
+    private double[] exactBrier(TokenBaseline model, int[] gold) {
+        Backend.setGradMode(false);
+        double[] mean = new double[4];
+        int positions = T - 4;
+        for (int p = 0; p < positions; p++) {
+            long[] context = Arrays.stream(Arrays.copyOf(gold, p + 1)).asLongStream().toArray();
+            double[] sumSquares = new double[4]; // sum over n-grams g of P(g)^2
+            double[] gram = {1}; // P of every j-gram after the context, in base-V order
+            for (int j = 0; j < 4; j++) {
+                double[] next = new double[gram.length * V];
+                for (int g = 0; g < gram.length; g++) {
+                    float[] probs = nextToken(model, context, g, j);
+                    for (int x = 0; x < V; x++) {
+                        next[g * V + x] = gram[g] * probs[x];
+                    }
+                }
+                gram = next;
+                for (double q : gram) {
+                    sumSquares[j] += q * q;
+                }
+                int index = 0;
+                for (int i = 0; i <= j; i++) {
+                    index = index * V + gold[p + 1 + i];
+                }
+                mean[j] += (2 * gram[index] - sumSquares[j]) / positions;
+            }
+        }
+        return mean;
+    }
+
+    /** The next-token distribution after the context and the j-gram with base-V index g. */
+    private float[] nextToken(TokenBaseline model, long[] context, int g, int j) {
+        long[] seq = Arrays.copyOf(context, context.length + j);
+        for (int i = j - 1; i >= 0; i--, g /= V) {
+            seq[context.length + i] = g % V;
+        }
+        NDArray logits = model.logits(manager.create(seq, new Shape(1, seq.length)), null); // [1, L, V]
+        return logits.get(":, -1, :").softmax(-1).toFloatArray();
+    }
+
+    /** The model's deterministic continuation of an end-of-text step, {@code steps} steps long. */
+    private int[] continuation(StepModel model, int k, int steps) {
+        long[] seq = new long[k];
+        while (seq.length < steps * k) {
+            NDArray hidden = model.hidden(manager.create(seq, new Shape(1, seq.length)), null, null);
+            long[] next = model.sample(hidden.get(":, -1, :"), 1, new Rng(0)).toLongArray();
+            long[] grown = Arrays.copyOf(seq, seq.length + k);
+            System.arraycopy(next, 0, grown, seq.length, k);
+            seq = grown;
+        }
+        return Arrays.stream(seq).mapToInt(Math::toIntExact).toArray();
+    }
+}

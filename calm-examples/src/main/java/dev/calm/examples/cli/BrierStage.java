@@ -1,0 +1,89 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.examples.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.calm.core.Rng;
+import dev.calm.core.config.Json;
+import dev.calm.core.data.TokenBlocks;
+import dev.calm.energy.StepModel;
+import dev.calm.eval.BrierEvaluator;
+import dev.calm.eval.BrierLM;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * BrierLM of each model on each held-out corpus (paper, section 3): the same blocks for every model, Brier-1..4
+ * with their standard errors, and BrierLM, or "undefined" when a Brier-n is not positive (small models).
+ */
+final class BrierStage {
+
+    /** Blocks per forward pass. */
+    private static final int BATCH = 8;
+
+    /**
+     * One model on one corpus.
+     *
+     * @param model the model's name
+     * @param corpus the held-out corpus
+     * @param estimator how Brier-n was estimated
+     * @param positions positions scored
+     * @param brier Brier-1..4
+     * @param standardError their standard errors
+     * @param brierLM 100 (Brier-1 Brier-2 Brier-3 Brier-4)^(1/4), NaN when undefined
+     * @param brierLMStandardError its standard error (delta method)
+     * @param seconds evaluation wall time
+     */
+    record Row(String model, String corpus, String estimator, long positions, double[] brier, double[] standardError,
+            double brierLM, double brierLMStandardError, double seconds) {}
+
+    private BrierStage() {}
+
+    /**
+     * @param file where the rows are written as JSON
+     * @param models the models by name
+     * @param heldOut held-out corpora by name
+     * @param tokens tokens evaluated per corpus (whole blocks, the same blocks for every model)
+     * @param seed seed of the blocks and of the models' samples
+     * @param root the manager the models live in
+     * @param out where the table is printed
+     * @return the rows, model by model
+     */
+    static List<Row> run(Path file, Map<String, StepModel> models, Map<String, TokenBlocks> heldOut, int tokens,
+            long seed, NDManager root, PrintWriter out) {
+        List<Row> rows = new ArrayList<>();
+        out.printf(Locale.ROOT, "| model | corpus | positions | Brier-1 | Brier-2 | Brier-3 | Brier-4 | BrierLM |%n");
+        out.println("|---|---|---:|---:|---:|---:|---:|---:|");
+        for (Map.Entry<String, TokenBlocks> corpus : heldOut.entrySet()) {
+            TokenBlocks blocks = corpus.getValue();
+            int[][] sequences = blocks.sample(Math.max(1, tokens / blocks.blockLength()));
+            for (Map.Entry<String, StepModel> m : models.entrySet()) {
+                long start = System.nanoTime();
+                BrierEvaluator evaluator = new BrierEvaluator(m.getValue(), root);
+                BrierLM.Result r = evaluator.evaluate(sequences, BATCH,
+                        new Rng(seed).fork("brier " + m.getKey() + " " + corpus.getKey()));
+                Row row = new Row(m.getKey(), corpus.getKey(), evaluator.estimator().name().toLowerCase(Locale.ROOT),
+                        r.positions(), r.brier(), r.standardError(), r.brierLM(), r.brierLMStandardError(),
+                        (System.nanoTime() - start) / 1e9);
+                rows.add(row);
+                out.printf(Locale.ROOT, "| %s | %s | %,d | %s | %s | %s | %s | %s |%n", row.model(), row.corpus(),
+                        row.positions(), pm(r, 0), pm(r, 1), pm(r, 2), pm(r, 3),
+                        r.defined() ? String.format(Locale.ROOT, "%.3g ± %.2g", r.brierLM(), r.brierLMStandardError())
+                                : "undefined");
+                out.flush();
+            }
+        }
+        out.println("(mean ± standard error over positions; BrierLM is undefined when a Brier-n is not positive)");
+        Json.write(file, rows);
+        return rows;
+    }
+
+    private static String pm(BrierLM.Result r, int n) {
+        return String.format(Locale.ROOT, "%.3g ± %.2g", r.brier()[n], r.standardError()[n]);
+    }
+}
