@@ -10,7 +10,7 @@ import dev.calm.core.llama.TransformerConfig;
 /**
  * Generation compute per generated token, counted from the models' shapes as the generator (calm-eval) computes
  * a step with a KV cache, so that CALM and the token baseline can be compared as in
- * the paper's table (section 5). The conventions are those of {@link TrainingFlops}: only matrix products count
+ * the paper's comparison table. The conventions are those of {@link TrainingFlops}: only matrix products count
  * (2 m k n for [m, k] x [k, n]; norms, activations, softmax, biases and embedding look-ups are ignored), forward
  * only, batch 1.
  *

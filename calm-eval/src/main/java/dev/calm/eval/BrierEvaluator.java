@@ -18,7 +18,7 @@ import java.util.Arrays;
 import java.util.stream.LongStream;
 
 /**
- * BrierLM of a model on held-out text (paper, section 3): Brier-1..4 at every position of every sequence, from
+ * BrierLM of a model on held-out text (paper, section 4): Brier-1..4 at every position of every sequence, from
  * one teacher-forced pass plus, where a step is shorter than 4 tokens, continuations that branch off each
  * position with the KV cache.
  *

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Approximate temperature sampling from a batch of N i.i.d. draws (paper, section 4): chooses one of the drawn
+ * Approximate temperature sampling from a batch of N i.i.d. draws (paper, section 5): chooses one of the drawn
  * outcomes so that, as N grows, the choice follows P_T(x) = P(x)^(1/T) / Z_T.
  *
  * <p>Write 1/T = n + alpha with an integer n &ge; 1 and alpha in [0, 1), and let c_x be how often outcome x occurs

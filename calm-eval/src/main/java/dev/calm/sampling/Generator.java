@@ -21,7 +21,7 @@ import java.util.stream.LongStream;
 
 /**
  * Autoregressive generation for any {@link StepModel} (CALM: K tokens per step; the token baseline: one) with a
- * KV cache, a batch of prompts, a token budget, end-of-text, and temperature (paper, sections 4 and 5).
+ * KV cache, a batch of prompts, a token budget, end-of-text, and temperature (paper, section 5).
  *
  * <p>Each prompt is left-padded with end-of-text to whole steps (an empty prompt is one step of end-of-text, a
  * document start), as the model saw documents in training. Shorter prompts of a batch are then aligned by whole

@@ -3,7 +3,7 @@
  */
 package dev.calm.sampling;
 
-/** How a model that only offers samples is sampled at a temperature below 1 (paper, section 4). */
+/** How a model that only offers samples is sampled at a temperature below 1 (paper, section 5). */
 public enum TemperatureMethod {
     /** {@link TemperatureSampler}: exact, by rejection and a Bernoulli factory, with a counted fallback. */
     EXACT,

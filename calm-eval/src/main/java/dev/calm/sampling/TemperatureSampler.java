@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Exact temperature sampling from a black-box sampler (paper, section 4): returns x with probability
+ * Exact temperature sampling from a black-box sampler (paper, section 5): returns x with probability
  * P_T(x) = P(x)^(1/T) / Z_T, using only draws from P, by rejection plus a Bernoulli factory.
  *
  * <p>Write 1/T = n + alpha with an integer n &ge; 1 and alpha in [0, 1). One attempt:

@@ -18,7 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * BrierLM of each model on each held-out corpus (paper, section 3): the same blocks for every model, Brier-1..4
+ * BrierLM of each model on each held-out corpus (paper, section 4): the same blocks for every model, Brier-1..4
  * with their standard errors, and BrierLM, or "undefined" when a Brier-n is not positive (small models).
  */
 final class BrierStage {
@@ -35,12 +35,12 @@ final class BrierStage {
      * @param positions positions scored
      * @param brier Brier-1..4
      * @param standardError their standard errors
-     * @param brierLM 100 (Brier-1 Brier-2 Brier-3 Brier-4)^(1/4), NaN when undefined
-     * @param brierLMStandardError its standard error (delta method)
+     * @param brierLM 100 (Brier-1 Brier-2 Brier-3 Brier-4)^(1/4), null when undefined (a Brier-n is not positive)
+     * @param brierLMStandardError its standard error (delta method), null when undefined
      * @param seconds evaluation wall time
      */
     record Row(String model, String corpus, String estimator, long positions, double[] brier, double[] standardError,
-            double brierLM, double brierLMStandardError, double seconds) {}
+            Double brierLM, Double brierLMStandardError, double seconds) {}
 
     private BrierStage() {}
 
@@ -68,8 +68,8 @@ final class BrierStage {
                 BrierLM.Result r = evaluator.evaluate(sequences, BATCH,
                         new Rng(seed).fork("brier " + m.getKey() + " " + corpus.getKey()));
                 Row row = new Row(m.getKey(), corpus.getKey(), evaluator.estimator().name().toLowerCase(Locale.ROOT),
-                        r.positions(), r.brier(), r.standardError(), r.brierLM(), r.brierLMStandardError(),
-                        (System.nanoTime() - start) / 1e9);
+                        r.positions(), r.brier(), r.standardError(), r.defined() ? r.brierLM() : null,
+                        r.defined() ? r.brierLMStandardError() : null, (System.nanoTime() - start) / 1e9);
                 rows.add(row);
                 out.printf(Locale.ROOT, "| %s | %s | %,d | %s | %s | %s | %s | %s |%n", row.model(), row.corpus(),
                         row.positions(), pm(r, 0), pm(r, 1), pm(r, 2), pm(r, 3),

@@ -197,7 +197,7 @@ final class QuickstartCommand implements Callable<Integer> {
                     .findFirst().orElseThrow();
             out.printf(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %.3g | %.3g | %s | %,.0f | %,.0f |%n", name,
                     s.parameters(), s.steps(), s.tokensPerSecond(), s.trainFlops(), inferenceFlops.get(name),
-                    Double.isNaN(b.brierLM()) ? "undefined" : String.format(Locale.ROOT, "%.3g", b.brierLM()),
+                    b.brierLM() == null ? "undefined" : String.format(Locale.ROOT, "%.3g", b.brierLM()),
                     speed.get(name).batch1(), speed.get(name).batched());
         });
         out.printf(Locale.ROOT, "generation speed ratio CALM / baseline: %.1fx at batch 1, %.1fx at batch %d%n",
