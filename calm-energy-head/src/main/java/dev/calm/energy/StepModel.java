@@ -45,4 +45,24 @@ public interface StepModel {
      * @return token ids, INT64 [n, P, tokensPerStep]
      */
     NDArray sample(NDArray hidden, int n, Rng rng);
+
+    /**
+     * Copies sampled steps to the host.
+     *
+     * @param samples token ids, INT64 [n, P, K], as {@link #sample} returns them
+     * @return the same ids as [n][P][K]
+     */
+    static long[][][] toHost(NDArray samples) {
+        int n = (int) samples.getShape().get(0);
+        int positions = (int) samples.getShape().get(1);
+        int k = (int) samples.getShape().get(2);
+        long[] flat = samples.toLongArray();
+        long[][][] out = new long[n][positions][k];
+        for (int i = 0; i < n; i++) {
+            for (int p = 0; p < positions; p++) {
+                System.arraycopy(flat, (i * positions + p) * k, out[i][p], 0, k);
+            }
+        }
+        return out;
+    }
 }

@@ -143,9 +143,9 @@ public final class BrierEvaluator {
                 NDArray logits = tokens.logits(states); // [B*S, V]
                 gold = goldProbabilities(logits, m.create(flat).reshape(b * (long) t), b, t); // [B*S]
                 collision[0] = collisionProbabilities(logits, b, steps, positions);
-                teacher = rows(TokenModel.sampleLogits(logits, 2, rng).expandDims(2), 1);
+                teacher = StepModel.toHost(TokenModel.sampleLogits(logits, 2, rng).expandDims(2));
             } else {
-                teacher = rows(model.sample(states, 2, rng), k);
+                teacher = StepModel.toHost(model.sample(states, 2, rng));
             }
             paths.record(0, teacher, steps);
             for (int j = 1; j <= branchSteps && paths.anyAgree(j); j++) {
@@ -159,9 +159,9 @@ public final class BrierEvaluator {
                 if (estimator == Estimator.PROBABILITIES) {
                     NDArray logits = ((TokenModel) model).logits(h); // [B*P, V]
                     collision[j] = collisionProbabilities(logits, b, positions, positions);
-                    paths.record(j, rows(TokenModel.sampleLogits(logits, 2, rng).expandDims(2), 1), positions);
+                    paths.record(j, StepModel.toHost(TokenModel.sampleLogits(logits, 2, rng).expandDims(2)), positions);
                 } else {
-                    paths.record(j, rows(model.sample(h, 2, rng), k), positions);
+                    paths.record(j, StepModel.toHost(model.sample(h, 2, rng)), positions);
                 }
             }
             for (int r = 0; r < b; r++) {
@@ -236,21 +236,6 @@ public final class BrierEvaluator {
                     + minLength() + " long, got " + t);
         }
         return t;
-    }
-
-    /** INT64 [n, R, K] on the device -> [n][R][K] on the host. */
-    private static long[][][] rows(NDArray ids, int k) {
-        int n = (int) ids.getShape().get(0);
-        int count = (int) ids.getShape().get(1);
-        long[] flat = ids.toLongArray();
-        long[][][] out = new long[n][count][];
-        for (int i = 0; i < n; i++) {
-            for (int r = 0; r < count; r++) {
-                int from = (i * count + r) * k;
-                out[i][r] = Arrays.copyOfRange(flat, from, from + k);
-            }
-        }
-        return out;
     }
 
     /** The pair of sampled continuations of every position: step j of sample s, per row and position. */

@@ -42,7 +42,7 @@ abstract class StepSampler {
             return new StepSampler() {
                 @Override
                 long[][] next(NDArray hidden, Rng rng) {
-                    return rows(model.sample(hidden, 1, rng), model.tokensPerStep())[0];
+                    return StepModel.toHost(model.sample(hidden, 1, rng))[0];
                 }
             };
         }
@@ -51,28 +51,13 @@ abstract class StepSampler {
                 @Override
                 long[][] next(NDArray hidden, Rng rng) {
                     NDArray ids = TokenModel.sampleLogits(tokens.logits(hidden).div((float) t), 1, rng); // [1, B]
-                    return rows(ids.expandDims(2), 1)[0];
+                    return StepModel.toHost(ids.expandDims(2))[0];
                 }
             };
         }
         return config.method() == TemperatureMethod.BATCH
                 ? new Batch(model, new BatchTemperatureSampler(t), config.candidates())
                 : new Exact(model, new TemperatureSampler(t, TemperatureSampler.DEFAULT_MAX_TRIES, config.candidates()));
-    }
-
-    /** INT64 [n, B, K] on the device -> [n][B][K] on the host. */
-    static long[][][] rows(NDArray ids, int k) {
-        int n = (int) ids.getShape().get(0);
-        int b = (int) ids.getShape().get(1);
-        long[] flat = ids.toLongArray();
-        long[][][] out = new long[n][b][];
-        for (int i = 0; i < n; i++) {
-            for (int r = 0; r < b; r++) {
-                int from = (i * b + r) * k;
-                out[i][r] = Arrays.copyOfRange(flat, from, from + k);
-            }
-        }
-        return out;
     }
 
     /** A step's tokens as an outcome that the temperature samplers compare by value. */
@@ -107,7 +92,7 @@ abstract class StepSampler {
 
         @Override
         long[][] next(NDArray hidden, Rng rng) {
-            long[][][] drawn = rows(model.sample(hidden, candidates, rng), model.tokensPerStep()); // [N][B][K]
+            long[][][] drawn = StepModel.toHost(model.sample(hidden, candidates, rng)); // [N][B][K]
             long[][] out = new long[drawn[0].length][];
             for (int r = 0; r < out.length; r++) {
                 List<Chunk> chunks = new ArrayList<>(candidates);
@@ -139,7 +124,7 @@ abstract class StepSampler {
                 ArrayDeque<Chunk> buffer = new ArrayDeque<>();
                 Supplier<Chunk> draw = () -> {
                     if (buffer.isEmpty()) {
-                        for (long[][] d : rows(model.sample(row, DRAWS_PER_CALL, rng), model.tokensPerStep())) {
+                        for (long[][] d : StepModel.toHost(model.sample(row, DRAWS_PER_CALL, rng))) {
                             buffer.add(new Chunk(d[0]));
                         }
                     }
