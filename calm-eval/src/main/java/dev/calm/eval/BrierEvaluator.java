@@ -120,53 +120,88 @@ public final class BrierEvaluator {
      */
     public void evaluate(int[][] batch, BrierLM into, Rng rng) {
         int t = checkedLength(batch);
-        int b = batch.length;
-        int steps = t / k;
-        int positions = steps - 1 - branchSteps;
-        long[] flat = new long[b * t];
-        for (int r = 0; r < b; r++) {
+        long[] flat = new long[batch.length * t];
+        for (int r = 0; r < batch.length; r++) {
             for (int i = 0; i < t; i++) {
                 flat[r * t + i] = batch[r][i];
             }
         }
         Backend.setGradMode(false);
         try (StepScope scope = StepScope.open(root); KVCache cache = model.newCache(scope.manager())) {
-            NDManager m = scope.manager();
-            NDArray hidden = model.hidden(m.create(flat, new Shape(b, t)), cache, null); // [B, S, d]
-            NDArray states = hidden.reshape((long) b * steps, -1); // [B*S, d]
-            Paths paths = new Paths(b, positions);
-            double[][] collision = new double[branchSteps + 1][];
-            double[] gold = null;
-            long[][][] teacher; // [2][B*S][K]: two samples at every teacher-forced position
+            Pass pass = new Pass(scope.manager(), cache, flat, batch.length, t, rng);
+            pass.teacherForced();
+            for (int j = 1; j <= branchSteps && pass.paths.anyAgree(j); j++) {
+                pass.branch(j);
+            }
+            pass.addTo(into);
+        }
+    }
+
+    /** One batch: the teacher-forced pass, the branches off its cache, and the scores of its positions. */
+    private final class Pass {
+        private final NDManager m;
+        private final KVCache cache;
+        private final long[] flat; // [B*T] gold ids
+        private final int b;
+        private final int t;
+        private final int steps; // S = T / K positions per row
+        private final int positions; // P scored positions per row
+        private final Rng rng;
+        private final Paths paths;
+        private final double[][] collision = new double[branchSteps + 1][]; // [j][B*P]: sum_x P(x)^2 at step j
+        private double[] gold; // [B*S]: P(y_{i+1} | y_<=i), probabilities estimator only
+        private long[][][] teacher; // [2][B*S][K]: two samples at every teacher-forced position
+
+        Pass(NDManager m, KVCache cache, long[] flat, int b, int t, Rng rng) {
+            this.m = m;
+            this.cache = cache;
+            this.flat = flat;
+            this.b = b;
+            this.t = t;
+            this.steps = t / k;
+            this.positions = steps - 1 - branchSteps;
+            this.rng = rng;
+            this.paths = new Paths(b, positions);
+        }
+
+        /** The gold blocks through the model, filling the cache: two samples (and probabilities) everywhere. */
+        void teacherForced() {
+            NDArray states = model.hidden(m.create(flat, new Shape(b, t)), cache, null) // [B, S, d]
+                    .reshape((long) b * steps, -1); // [B*S, d]
             if (estimator == Estimator.PROBABILITIES) {
-                TokenModel tokens = (TokenModel) model;
-                NDArray logits = tokens.logits(states); // [B*S, V]
-                gold = goldProbabilities(logits, m.create(flat).reshape(b * (long) t), b, t); // [B*S]
+                NDArray logits = ((TokenModel) model).logits(states); // [B*S, V]
+                gold = goldProbabilities(logits, m.create(flat), b, t);
                 collision[0] = collisionProbabilities(logits, b, steps, positions);
                 teacher = StepModel.toHost(TokenModel.sampleLogits(logits, 2, rng).expandDims(2));
             } else {
                 teacher = StepModel.toHost(model.sample(states, 2, rng));
             }
             paths.record(0, teacher, steps);
-            for (int j = 1; j <= branchSteps && paths.anyAgree(j); j++) {
-                // every position's continuation along its first sample, at position p + j
-                long[] input = paths.firstPath(j - 1);
-                int keys = steps + j * positions;
-                AttentionLayout layout = AttentionLayout.of(m, LongStream.range(j, j + positions).toArray(), 1, keys,
-                        (r, q, key) -> key <= q || key >= steps && (key - steps) % positions == q);
-                NDArray h = model.hidden(m.create(input, new Shape(b, (long) positions * k)), cache, layout)
-                        .reshape((long) b * positions, -1); // [B*P, d]
-                if (estimator == Estimator.PROBABILITIES) {
-                    NDArray logits = ((TokenModel) model).logits(h); // [B*P, V]
-                    collision[j] = collisionProbabilities(logits, b, positions, positions);
-                    paths.record(j, StepModel.toHost(TokenModel.sampleLogits(logits, 2, rng).expandDims(2)), positions);
-                } else {
-                    paths.record(j, StepModel.toHost(model.sample(h, 2, rng)), positions);
-                }
+        }
+
+        /**
+         * Branch step j: every position p's continuation along its first sample, at rotary position p + j, reading
+         * the gold keys up to p and its own earlier branch steps.
+         */
+        void branch(int j) {
+            int keys = steps + j * positions;
+            AttentionLayout layout = AttentionLayout.of(m, LongStream.range(j, j + positions).toArray(), 1, keys,
+                    (r, q, key) -> key <= q || key >= steps && (key - steps) % positions == q);
+            NDArray ids = m.create(paths.firstPath(j - 1), new Shape(b, (long) positions * k)); // [B, P*K]
+            NDArray h = model.hidden(ids, cache, layout).reshape((long) b * positions, -1); // [B*P, d]
+            if (estimator == Estimator.PROBABILITIES) {
+                NDArray logits = ((TokenModel) model).logits(h); // [B*P, V]
+                collision[j] = collisionProbabilities(logits, b, positions, positions);
+                paths.record(j, StepModel.toHost(TokenModel.sampleLogits(logits, 2, rng).expandDims(2)), positions);
+            } else {
+                paths.record(j, StepModel.toHost(model.sample(h, 2, rng)), positions);
             }
+        }
+
+        /** Adds Brier-1..4 of every scored position. */
+        void addTo(BrierLM into) {
             for (int r = 0; r < b; r++) {
                 for (int p = 0; p < positions; p++) {
-                    long[] y = Arrays.copyOfRange(flat, r * t + (p + 1) * k, r * t + (p + 1) * k + N);
                     long[] c1 = paths.path(r, p, 0);
                     long[] c2 = paths.path(r, p, 1);
                     if (estimator == Estimator.PROBABILITIES) {
@@ -178,6 +213,7 @@ public final class BrierEvaluator {
                         }
                         into.add(BrierScore.withProbabilitiesAll(goldProbs, c1, c2, coll));
                     } else {
+                        long[] y = Arrays.copyOfRange(flat, r * t + (p + 1) * k, r * t + (p + 1) * k + N);
                         long[] a1 = teacherPath(teacher[0], r * steps + p);
                         long[] a2 = teacherPath(teacher[1], r * steps + p);
                         into.add(BrierScore.sampledAll(y, a1, a2, c1, c2));
@@ -198,7 +234,7 @@ public final class BrierEvaluator {
 
     /** P(y_{i+1} | y_&lt;=i) at every position i (0 at a sequence's last position), [B*T]. */
     private static double[] goldProbabilities(NDArray logits, NDArray ids, int b, int t) {
-        NDArray next = ids.reshape(b, t).get(":, 1:"); // [B, T-1]
+        NDArray next = ids.reshape(b, t).get(":, 1:"); // [B, T-1] from ids [B*T]
         NDArray target = next.concat(next.get(":, -1:"), 1).reshape(-1, 1); // [B*T, 1], last one unused
         float[] logp = logits.logSoftmax(-1).gather(target, 1).toFloatArray(); // [B*T]
         double[] out = new double[logp.length];

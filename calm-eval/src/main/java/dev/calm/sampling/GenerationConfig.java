@@ -12,7 +12,8 @@ import dev.calm.core.CalmException;
  * @param temperature T in (0, 1]: samples are drawn from P(x)^(1/T) / Z over whole steps (K-token chunks for
  *     CALM, tokens for a token model)
  * @param stopAtEndOfText whether a sequence ends at its first end-of-text token (which is not returned)
- * @param method how a model without probabilities is sampled below T = 1
+ * @param method how a model without probabilities is sampled below T = 1 (a {@link dev.calm.energy.TokenModel}
+ *     is tempered exactly through its softmax whatever the method)
  * @param candidates N, the candidates per step of {@link TemperatureMethod#BATCH} and of the exact method's
  *     fallback
  */
