@@ -24,6 +24,9 @@ import dev.calm.core.llama.TransformerConfig;
  */
 public final class InferenceFlops {
 
+    /** The context of the paper's table: attention reads 2048 backbone positions. */
+    public static final int PAPER_CONTEXT = 2048;
+
     private InferenceFlops() {}
 
     /**

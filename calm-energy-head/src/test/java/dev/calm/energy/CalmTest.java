@@ -61,12 +61,7 @@ class CalmTest {
     }
 
     private NDArray tokens(long seed, int batch, int length) {
-        long[] ids = new long[batch * length];
-        var r = new Rng(seed).javaRandom();
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = r.nextInt(VOCAB);
-        }
-        return manager.create(ids, new Shape(batch, length));
+        return EnergyFixtures.randomTokens(manager, seed, batch, length, VOCAB);
     }
 
 

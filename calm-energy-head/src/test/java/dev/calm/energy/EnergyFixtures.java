@@ -5,6 +5,7 @@ package dev.calm.energy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.Rng;
@@ -43,6 +44,21 @@ public final class EnergyFixtures {
         String w = "mlp_generator.final_layer.linears.2.weight";
         state.put(w, rng.normal(manager, state.get(w).getShape(), 0f, 0.5f));
         calm.load(state, manager);
+    }
+
+    /**
+     * Uniformly random token ids.
+     *
+     * @param manager owner of the result
+     * @param seed the seed
+     * @param batch rows
+     * @param length tokens per row
+     * @param vocab ids are drawn from [0, vocab)
+     * @return INT64 [batch, length]
+     */
+    public static NDArray randomTokens(NDManager manager, long seed, int batch, int length, int vocab) {
+        return manager.create(new Rng(seed).javaRandom().longs((long) batch * length, 0, vocab).toArray(),
+                new Shape(batch, length));
     }
 
     /** An initialised token baseline over the tiny backbone (d 64, 2 layers). */

@@ -27,7 +27,7 @@ class InferenceFlopsTest {
     private static final int VOCAB = 128256; // Llama-3 tokenizer
 
     /** The paper's attention context. */
-    private static final int CONTEXT = 2048;
+    private static final int CONTEXT = InferenceFlops.PAPER_CONTEXT;
 
     @Test
     void tokenBaselineByHand() {

@@ -150,8 +150,7 @@ public final class Generator {
         int steps = 0;
         try (KVCache cache = model.newCache(root)) {
             long[] input = ids;
-            int produced = 0;
-            while (produced < config.maxNewTokens() && !allTrue(done)) {
+            while (steps * k < config.maxNewTokens() && !allTrue(done)) {
                 long[][] next;
                 try (StepScope step = StepScope.open(root)) {
                     NDManager m = step.manager();
@@ -161,7 +160,6 @@ public final class Generator {
                     next = sampler.next(hidden.get(":, -1, :"), rng); // [B][K] from [B, d]
                 }
                 steps++;
-                produced += k;
                 input = new long[b * k];
                 for (int r = 0; r < b; r++) {
                     System.arraycopy(next[r], 0, input, r * k, k);

@@ -137,8 +137,9 @@ final class BenchCommand implements Callable<Integer> {
                     calmConfig.head().numTargetSamples());
             out.printf(Locale.ROOT, "calm / baseline: training %.2fx, generation %.2fx at batch 1, %.2fx at batch %d%n",
                     calmTrain / baselineTrain, calmGenerate / baselineGenerate, calmBatched / baselineBatched, genBatch);
-            out.printf(Locale.ROOT, "inference FLOPs per token at 2048 positions: baseline %.3g, calm %.3g%n",
-                    InferenceFlops.tokenBaseline(backbone, 2048), InferenceFlops.calm(calmConfig, ae.config(), 2048));
+            int context = InferenceFlops.PAPER_CONTEXT;
+            out.printf(Locale.ROOT, "inference FLOPs per token at %d positions: baseline %.3g, calm %.3g%n", context,
+                    InferenceFlops.tokenBaseline(backbone, context), InferenceFlops.calm(calmConfig, ae.config(), context));
             out.flush();
 
         }

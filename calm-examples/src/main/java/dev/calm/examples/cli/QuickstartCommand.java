@@ -185,7 +185,7 @@ final class QuickstartCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%n== generation%n");
         Map<String, GenerationStage.Speed> speed = GenerationStage.run(runDir, models, tokenizer, prompts, genTokens,
                 runtime.seed(), root, out);
-        int context = 2048; // positions, as the paper's table counts attention
+        int context = InferenceFlops.PAPER_CONTEXT;
         Map<String, Double> inferenceFlops = Map.of(
                 "calm", InferenceFlops.calm(calm.config(), ae.config(), context),
                 "baseline", InferenceFlops.tokenBaseline(baseline.config(), context));
