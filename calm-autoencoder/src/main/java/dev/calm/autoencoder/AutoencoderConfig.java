@@ -37,7 +37,22 @@ public record AutoencoderConfig(
         double klWeight,
         double rmsNormEps) {
 
-    /** Validates every field; messages use the JSON names. */
+    /**
+     * Validates every field; messages use the JSON names.
+     *
+     * @param patchSize K &gt; 0
+     * @param vocabSize &gt; 0
+     * @param hiddenSize d &gt; 0
+     * @param intermediateSize &gt; 0
+     * @param numEncoderLayers &gt; 0
+     * @param numDecoderLayers &gt; 0
+     * @param latentSize l &gt; 0
+     * @param aeDropout in [0, 0.99]
+     * @param klClamp &gt;= 0 (0 clamps nothing)
+     * @param klWeight &gt;= 0
+     * @param rmsNormEps finite and &gt; 0
+     * @throws dev.calm.core.CalmException naming the first invalid field
+     */
     public AutoencoderConfig {
         Checks.positive("patch_size", patchSize);
         Checks.positive("vocab_size", vocabSize);

@@ -9,8 +9,9 @@ import dev.calm.core.Rng;
 /**
  * The encoder's diagonal Gaussian q(z | x) = N(mean, diag(exp(logStd)^2)) over the latent vectors of a batch.
  *
- * @param mean [B, N, l]
- * @param logStd [B, N, l]
+ * @param mean [B, N, l]: one l-vector per chunk of K tokens (CALM's generative head receives it flattened to
+ *     [P, l], one row per predicted position)
+ * @param logStd [B, N, l], the log standard deviation of each dimension, same shape as {@code mean}
  */
 public record Posterior(NDArray mean, NDArray logStd) {
 

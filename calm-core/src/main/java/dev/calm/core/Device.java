@@ -26,7 +26,15 @@ public record Device(Kind kind, int index, Precision precision) {
         GPU
     }
 
-    /** Validates the combination: only supported precisions, a sensible index. */
+    /**
+     * Validates the combination: only supported precisions, a sensible index.
+     *
+     * @param kind CPU or GPU, not null
+     * @param index the CUDA ordinal, &gt;= 0; must be 0 for the CPU
+     * @param precision FP32 anywhere, FP16 on a GPU only; never BF16
+     * @throws CalmException for BF16 (DJL 0.36 aborts the JVM when it casts to bfloat16), FP16 on the CPU, a
+     *     negative index, a CPU index other than 0, or a null kind or precision
+     */
     public Device {
         if (kind == null || precision == null) {
             throw new CalmException("device kind and precision must be given");
@@ -96,7 +104,7 @@ public record Device(Kind kind, int index, Precision precision) {
         return new Device(kind, index, precision);
     }
 
-    /** @return the DJL device */
+    /** @return the DJL device: {@code cpu()} or {@code gpu(index)}; the precision is not part of it */
     public ai.djl.Device djl() {
         return kind == Kind.CPU ? ai.djl.Device.cpu() : ai.djl.Device.gpu(index);
     }

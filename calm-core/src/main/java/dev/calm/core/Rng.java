@@ -50,7 +50,7 @@ public final class Rng {
         return new Rng(seed, draws);
     }
 
-    /** @return the seed */
+    /** @return the seed this stream was created or restored with; with {@link #draws()}, its whole state */
     public long seed() {
         return seed;
     }

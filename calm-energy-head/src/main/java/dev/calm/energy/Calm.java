@@ -70,27 +70,27 @@ public class Calm extends Module implements StepModel {
         this.head = child(head.parameterPrefix(), head);
     }
 
-    /** @return the model's shape */
+    /** @return the model's shape: backbone, K, l and energy-head settings */
     public CalmConfig config() {
         return config;
     }
 
-    /** @return the frozen autoencoder */
+    /** @return the frozen autoencoder, not a child module: neither trained nor saved with this model */
     public Autoencoder autoencoder() {
         return autoencoder;
     }
 
-    /** @return the backbone */
+    /** @return the backbone over chunks, saved under {@code transformer.*} */
     public Transformer transformer() {
         return transformer;
     }
 
-    /** @return the generative head */
+    /** @return the generative head, saved under its {@link GenerativeHead#parameterPrefix()} */
     public GenerativeHead head() {
         return head;
     }
 
-    /** @return K */
+    /** @return K, the tokens per chunk: each autoregressive step predicts one chunk */
     public int patchSize() {
         return config.patchSize();
     }

@@ -22,7 +22,17 @@ import java.util.Objects;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSize, EnergyHeadConfig head) {
 
-    /** Validates every field; messages use the JSON names. */
+    /**
+     * Validates every field; messages use the JSON names. That K and l match the autoencoder is checked
+     * when the {@link Calm} is built.
+     *
+     * @param backbone not null
+     * @param patchSize K &gt; 0
+     * @param latentSize l &gt; 0
+     * @param head not null
+     * @throws NullPointerException if backbone or head is null
+     * @throws dev.calm.core.CalmException if K or l is not positive
+     */
     public CalmConfig {
         Objects.requireNonNull(backbone, "backbone");
         Objects.requireNonNull(head, "head");

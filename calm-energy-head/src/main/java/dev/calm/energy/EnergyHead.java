@@ -58,7 +58,7 @@ public class EnergyHead extends GenerativeHead {
         this.finalLayer = child("final_layer", new FinalLayer(hiddenSize, latentSize));
     }
 
-    /** @return the head's hyperparameters */
+    /** @return the head's hyperparameters: noise size, blocks, N, M and beta of its energy loss */
     public EnergyHeadConfig config() {
         return config;
     }

@@ -20,7 +20,16 @@ import dev.calm.core.config.Checks;
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record EnergyHeadConfig(int noiseSize, int numMlpLayers, int numSamples, int numTargetSamples, double beta) {
 
-    /** Validates every field; messages use the JSON names. */
+    /**
+     * Validates every field; messages use the JSON names.
+     *
+     * @param noiseSize &gt; 0
+     * @param numMlpLayers &gt; 0
+     * @param numSamples N &gt;= 2
+     * @param numTargetSamples M &gt; 0
+     * @param beta in the open interval (0, 2)
+     * @throws dev.calm.core.CalmException naming the first invalid field
+     */
     public EnergyHeadConfig {
         Checks.positive("noise_size", noiseSize);
         Checks.positive("num_mlp_layers", numMlpLayers);

@@ -17,7 +17,13 @@ import java.util.Objects;
  */
 public record HeadLoss(NDArray loss, Map<String, NDArray> metrics) {
 
-    /** Checks the loss and copies the metrics. */
+    /**
+     * Checks the loss and copies the metrics.
+     *
+     * @param loss the scalar to minimise, not null
+     * @param metrics named scalars, copied in their iteration order
+     * @throws NullPointerException if the loss or the map is null
+     */
     public HeadLoss {
         Objects.requireNonNull(loss, "loss");
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));

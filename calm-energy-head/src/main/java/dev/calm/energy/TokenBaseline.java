@@ -32,12 +32,12 @@ public class TokenBaseline extends Module implements TokenModel {
         this.lmHead = child("lm_head", new Linear(config.hiddenSize(), config.vocabSize(), false));
     }
 
-    /** @return the backbone's shape */
+    /** @return the backbone's shape; its {@code vocab_size} is also the width of {@code lm_head} */
     public TransformerConfig config() {
         return config;
     }
 
-    /** @return the backbone */
+    /** @return the backbone, saved under {@code model.*} as in Hugging Face's {@code LlamaForCausalLM} */
     public Transformer transformer() {
         return model;
     }

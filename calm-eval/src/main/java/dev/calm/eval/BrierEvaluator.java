@@ -81,7 +81,7 @@ public final class BrierEvaluator {
         this.branchSteps = (N + k - 1) / k - 1;
     }
 
-    /** @return the estimator in use */
+    /** @return the estimator in use: from probabilities for a token model, from samples otherwise (or as forced) */
     public Estimator estimator() {
         return estimator;
     }

@@ -176,7 +176,16 @@ public final class BrierLM {
     public record Result(long positions, double[] brier, double[] standardError, double brierLM,
             double brierLMStandardError) {
 
-        /** Copies the arrays, so a result never changes. */
+        /**
+         * Copies the arrays, so a result never changes.
+         *
+         * @param positions positions evaluated
+         * @param brier the four Brier-n means (copied)
+         * @param standardError their four standard errors (copied)
+         * @param brierLM BrierLM, or NaN when undefined
+         * @param brierLMStandardError its standard error, or NaN
+         * @throws IllegalArgumentException if an array does not hold exactly 4 values
+         */
         public Result {
             if (brier.length != MAX_N || standardError.length != MAX_N) {
                 throw new IllegalArgumentException("a BrierLM result needs " + MAX_N + " means and " + MAX_N

@@ -15,7 +15,13 @@ import java.util.Arrays;
  */
 public record Generation(long[] prompt, long[] tokens, boolean endOfText) {
 
-    /** Copies the arrays. */
+    /**
+     * Copies the arrays.
+     *
+     * @param prompt the prompt's ids (copied)
+     * @param tokens the generated ids (copied)
+     * @param endOfText whether an end-of-text token ended the sequence
+     */
     public Generation {
         prompt = prompt.clone();
         tokens = tokens.clone();

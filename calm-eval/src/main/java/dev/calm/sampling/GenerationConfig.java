@@ -23,7 +23,16 @@ public record GenerationConfig(
     /** The paper's batch size for the approximate method at T = 1/2. */
     public static final int DEFAULT_CANDIDATES = 200;
 
-    /** Validates the settings. */
+    /**
+     * Validates the settings.
+     *
+     * @param maxNewTokens &gt;= 1
+     * @param temperature T in (0, 1]
+     * @param stopAtEndOfText whether to stop at end-of-text
+     * @param method not null
+     * @param candidates N &gt;= 1
+     * @throws CalmException naming the first invalid setting
+     */
     public GenerationConfig {
         if (maxNewTokens < 1) {
             throw new CalmException("max new tokens must be >= 1, got " + maxNewTokens);

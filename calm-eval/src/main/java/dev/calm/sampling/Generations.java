@@ -15,7 +15,14 @@ import java.util.List;
  */
 public record Generations(List<Generation> sequences, int steps, double seconds, long fallbacks) {
 
-    /** Copies the list. */
+    /**
+     * Copies the list.
+     *
+     * @param sequences one generation per prompt (copied)
+     * @param steps steps after the prompts
+     * @param seconds wall time of the call
+     * @param fallbacks exact-sampling steps that fell back to the batch method
+     */
     public Generations {
         sequences = List.copyOf(sequences);
     }

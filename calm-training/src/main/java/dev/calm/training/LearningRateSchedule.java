@@ -28,7 +28,15 @@ public record LearningRateSchedule(double learningRate, int warmupSteps, int tot
         COSINE
     }
 
-    /** Validates every field; messages use the JSON names. */
+    /**
+     * Validates every field; messages use the JSON names.
+     *
+     * @param learningRate finite and &gt; 0
+     * @param warmupSteps &gt;= 0; &lt; totalSteps for the cosine shape
+     * @param totalSteps &gt; 0
+     * @param shape not null
+     * @throws dev.calm.core.CalmException naming the first invalid field
+     */
     public LearningRateSchedule {
         Checks.positive("learning_rate", learningRate);
         Checks.check(warmupSteps >= 0, "warmup_steps must be >= 0, got " + warmupSteps);

@@ -41,7 +41,7 @@ public final class MetricsLog {
         this.file = runDir.resolve(FILE);
     }
 
-    /** @return the file */
+    /** @return the path of {@code metrics.jsonl} in the run directory (it may not exist yet) */
     public Path file() {
         return file;
     }

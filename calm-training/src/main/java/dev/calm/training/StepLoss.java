@@ -21,7 +21,16 @@ import java.util.TreeSet;
  */
 public record StepLoss(NDArray loss, Map<String, NDArray> metrics) {
 
-    /** Checks that the loss is present and copies the metric map. */
+    /**
+     * Checks that the loss is present and copies the metric map.
+     *
+     * @param loss a scalar with a gradient path, not null
+     * @param metrics scalars by name (null means none); a name may not be blank or one of the metrics line's own
+     *     keys ({@code step}, {@code loss}, {@code lr}, {@code grad_norm}, {@code tokens_per_s}, {@code elapsed_s},
+     *     {@code skipped}, {@code train_flops})
+     * @throws NullPointerException if the loss is null
+     * @throws dev.calm.core.CalmException if a metric name is blank or reserved
+     */
     public StepLoss {
         Objects.requireNonNull(loss, "loss");
         metrics = metrics == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(metrics));

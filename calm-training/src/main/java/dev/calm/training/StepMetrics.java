@@ -31,7 +31,19 @@ public record StepMetrics(
         boolean skipped,
         double trainFlops) {
 
-    /** Copies the metric map. */
+    /**
+     * Copies the metric map.
+     *
+     * @param step steps done, from 1
+     * @param loss mean loss of the step
+     * @param metrics mean metrics by name (copied)
+     * @param learningRate the step's learning rate
+     * @param gradNorm global gradient norm before clipping
+     * @param tokensPerSecond throughput since the last metrics line
+     * @param elapsedSeconds training wall time so far
+     * @param skipped whether the update was skipped
+     * @param trainFlops the run's training FLOPs so far, or NaN
+     */
     public StepMetrics {
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }

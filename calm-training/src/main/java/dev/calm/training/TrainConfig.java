@@ -56,7 +56,30 @@ public record TrainConfig(
         boolean resume,
         boolean progressBar) {
 
-    /** Validates every field; messages use the JSON names. */
+    /**
+     * Validates every field; messages use the JSON names.
+     *
+     * @param seed any value
+     * @param maxSteps &gt; 0
+     * @param learningRate finite and &gt; 0
+     * @param warmupSteps &gt;= 0; &lt; maxSteps for the cosine shape
+     * @param lrShape not null
+     * @param weightDecay in [0, 1]
+     * @param beta1 in [0, 1)
+     * @param beta2 in [0, 1)
+     * @param eps finite and &gt; 0
+     * @param maxGradNorm finite and &gt;= 0 (0 turns clipping off)
+     * @param gradAccumulation &gt; 0
+     * @param logEvery &gt; 0
+     * @param checkpointEvery &gt;= 0 (0: only at the end)
+     * @param keepCheckpoints &gt; 0
+     * @param checkpointFormat F32, BF16 or F16
+     * @param maxBadSteps &gt; 0
+     * @param maxMinutes null (no budget) or finite and &gt; 0
+     * @param resume whether to resume
+     * @param progressBar whether to show a progress bar
+     * @throws dev.calm.core.CalmException naming the first invalid field
+     */
     public TrainConfig {
         Checks.positive("max_steps", maxSteps);
         Checks.positive("learning_rate", learningRate);

@@ -97,12 +97,12 @@ public final class Trainer {
         return this;
     }
 
-    /** @return the run's checkpoints */
+    /** @return the run's checkpoint directories under {@code checkpoints/} of the run directory */
     public CheckpointStore checkpoints() {
         return store;
     }
 
-    /** @return the run's metrics file */
+    /** @return the run's {@code metrics.jsonl}, one JSON line per logged step */
     public MetricsLog metrics() {
         return metricsLog;
     }

@@ -33,7 +33,20 @@ public record TrainerState(
         double elapsedSeconds,
         TrainConfig config) {
 
-    /** Validates the counters. */
+    /**
+     * Validates the counters.
+     *
+     * @param step &gt;= 0
+     * @param optimizerStep in [0, step]
+     * @param rngSeed the stream's seed
+     * @param rngDraws &gt;= 0
+     * @param dataPosition &gt;= 0
+     * @param consecutiveBadSteps &gt;= 0
+     * @param tokensSeen tokens consumed
+     * @param elapsedSeconds training wall time
+     * @param config not null
+     * @throws dev.calm.core.CalmException naming the first invalid counter
+     */
     public TrainerState {
         Checks.check(step >= 0, "step must be >= 0, got " + step);
         Checks.check(optimizerStep >= 0 && optimizerStep <= step,

@@ -30,7 +30,7 @@ public final class TrainingContext {
         this.runDir = runDir;
     }
 
-    /** @return the model being trained */
+    /** @return the root module being trained (the objective's model) */
     public Module model() {
         return model;
     }
@@ -40,7 +40,7 @@ public final class TrainingContext {
         return manager;
     }
 
-    /** @return the run directory */
+    /** @return the run directory, which holds {@code metrics.jsonl} and {@code checkpoints/} */
     public Path runDir() {
         return runDir;
     }

@@ -17,7 +17,15 @@ import java.util.Locale;
  */
 public record CorpusStats(long documents, long characters, long bytes, long tokens) {
 
-    /** Validates the counts. */
+    /**
+     * Validates the counts.
+     *
+     * @param documents number of documents, &gt;= 0
+     * @param characters Unicode code points, &gt;= 0
+     * @param bytes UTF-8 bytes, &gt;= 0
+     * @param tokens tokens without the separators, &gt;= 0
+     * @throws CalmException if a count is negative
+     */
     public CorpusStats {
         if (documents < 0 || characters < 0 || bytes < 0 || tokens < 0) {
             throw new CalmException("corpus statistics must be >= 0, got documents=" + documents + ", characters="

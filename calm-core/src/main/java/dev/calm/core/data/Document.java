@@ -14,7 +14,13 @@ import dev.calm.core.CalmException;
  */
 public record Document(String id, String text) {
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param id the document's name, not blank
+     * @param text its text, not null (may be empty)
+     * @throws CalmException if the id is null or blank or the text is null
+     */
     public Document {
         if (id == null || id.isBlank()) {
             throw new CalmException("document id must be a non-blank string, got " + (id == null ? "null" : "'" + id + "'"));

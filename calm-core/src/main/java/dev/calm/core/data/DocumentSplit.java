@@ -26,7 +26,12 @@ import java.util.Set;
  */
 public record DocumentSplit(List<Document> train, List<Document> validation) {
 
-    /** Makes both lists immutable copies. */
+    /**
+     * Makes both lists immutable copies.
+     *
+     * @param train the training documents (copied)
+     * @param validation the validation documents (copied)
+     */
     public DocumentSplit {
         train = List.copyOf(train);
         validation = List.copyOf(validation);

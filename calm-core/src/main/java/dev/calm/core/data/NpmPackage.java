@@ -48,7 +48,14 @@ public record NpmPackage(String name, String version, String integrity) {
     /** How long {@link #fetch(Path)} lets npm run. */
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
-    /** Validates the fields. */
+    /**
+     * Validates the fields.
+     *
+     * @param name a lower-case npm package name, optionally {@code @scope/}-prefixed
+     * @param version the exact version (letters, digits, {@code .+-})
+     * @param integrity {@code sha512-} followed by the base64 digest
+     * @throws CalmException if a field is null or malformed
+     */
     public NpmPackage {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new CalmException("invalid npm package name: " + name);

@@ -82,7 +82,7 @@ public final class SafeTensorsReader implements AutoCloseable {
         }
     }
 
-    /** @return the file this reader reads */
+    /** @return the safetensors file this reader has open; tensors are read from it lazily until {@link #close()} */
     public Path file() {
         return file;
     }

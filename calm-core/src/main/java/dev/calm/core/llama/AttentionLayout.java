@@ -38,7 +38,13 @@ public record AttentionLayout(long[] positions, NDArray mask) {
         boolean visible(int row, int query, int key);
     }
 
-    /** Copies the positions and checks the mask's shape. */
+    /**
+     * Copies the positions and checks the mask's shape.
+     *
+     * @param positions the rotary position of each of the T new queries (copied)
+     * @param mask the additive mask {@code [rows, T, S]}; not copied, so it lives as long as its manager
+     * @throws CalmException if the mask is not 3-D with T queries
+     */
     public AttentionLayout {
         positions = positions.clone();
         Shape s = mask.getShape();

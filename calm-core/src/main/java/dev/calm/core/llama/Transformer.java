@@ -42,7 +42,7 @@ public class Transformer extends Module {
                 new RotaryEmbedding(config.headDim(), config.maxPositionEmbeddings(), config.ropeTheta()));
     }
 
-    /** @return the config */
+    /** @return the backbone's shape (Hugging Face {@code LlamaConfig} fields), fixed at construction */
     public TransformerConfig config() {
         return config;
     }
@@ -52,7 +52,7 @@ public class Transformer extends Module {
         return embedTokens;
     }
 
-    /** @return the decoder layers, in order */
+    /** @return the decoder layers {@code layers.0 .. layers.(L-1)} in order, as an unmodifiable list */
     public List<DecoderLayer> layers() {
         return Collections.unmodifiableList(layers);
     }

@@ -33,7 +33,21 @@ public record TransformerConfig(
         double ropeTheta,
         double rmsNormEps) {
 
-    /** Validates every field; messages use the JSON names. */
+    /**
+     * Validates every field; messages use the JSON names.
+     *
+     * @param vocabSize &gt; 0
+     * @param hiddenSize &gt; 0, divisible by numAttentionHeads, with an even head size
+     *     hiddenSize / numAttentionHeads (rotary embeddings rotate pairs)
+     * @param intermediateSize &gt; 0
+     * @param numHiddenLayers &gt; 0
+     * @param numAttentionHeads &gt; 0, divisible by numKeyValueHeads
+     * @param numKeyValueHeads &gt; 0
+     * @param maxPositionEmbeddings &gt; 0
+     * @param ropeTheta finite and &gt; 0
+     * @param rmsNormEps finite and &gt; 0
+     * @throws dev.calm.core.CalmException naming the first invalid field
+     */
     public TransformerConfig {
         Checks.positive("vocab_size", vocabSize);
         Checks.positive("hidden_size", hiddenSize);

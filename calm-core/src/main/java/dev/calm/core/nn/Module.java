@@ -37,7 +37,8 @@ public abstract class Module {
      * @param shape its shape
      * @param init its initialiser
      * @param decay whether weight decay applies to it
-     * @return the parameter
+     * @return the parameter, without values until {@link #initialize} or {@link #load(Path, NDManager)}
+     * @throws IllegalArgumentException if this module already has a parameter or child of that name
      */
     protected final Parameter parameter(String name, Shape shape, Init init, boolean decay) {
         Parameter p = new Parameter(shape, init, decay);
@@ -53,7 +54,8 @@ public abstract class Module {
      * @param name its local name, e.g. "self_attn" or "layers.3"
      * @param module the child
      * @param <M> its type
-     * @return the child
+     * @return the child, whose parameters are named {@code name.<its names>}
+     * @throws IllegalArgumentException if this module already has a parameter or child of that name
      */
     protected final <M extends Module> M child(String name, M module) {
         if (children.putIfAbsent(name, module) != null || parameters.containsKey(name)) {
@@ -128,6 +130,7 @@ public abstract class Module {
      *
      * @param tensors the values by dotted name
      * @param manager the owner and device of the loaded parameters
+     * @throws dev.calm.core.CalmException listing the missing, unexpected and wrongly shaped names
      */
     public final void load(Map<String, NDArray> tensors, NDManager manager) {
         Map<String, Shape> shapes = new LinkedHashMap<>();
@@ -144,6 +147,8 @@ public abstract class Module {
      *
      * @param file a safetensors checkpoint
      * @param manager the owner and device of the loaded parameters
+     * @throws dev.calm.core.CalmException if the file cannot be read, or listing the missing, unexpected and
+     *     wrongly shaped names
      */
     public final void load(Path file, NDManager manager) {
         try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {

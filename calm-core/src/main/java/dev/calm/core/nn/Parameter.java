@@ -33,12 +33,12 @@ public final class Parameter {
         this.decay = decay;
     }
 
-    /** @return the shape */
+    /** @return the declared shape, for example {@code [out, in]}; {@link Module#load} rejects a tensor of another shape */
     public Shape shape() {
         return shape;
     }
 
-    /** @return whether weight decay applies */
+    /** @return whether AdamW applies its decoupled weight decay to this parameter (matrices yes, norms and biases no) */
     public boolean decay() {
         return decay;
     }
@@ -48,7 +48,10 @@ public final class Parameter {
         return array != null;
     }
 
-    /** @return the values */
+    /**
+     * @return the values, of {@link #shape()}, owned by the manager given to initialise or load
+     * @throws IllegalStateException if the parameter was neither initialised nor loaded
+     */
     public NDArray array() {
         if (array == null) {
             throw new IllegalStateException("parameter of shape " + shape

@@ -35,7 +35,14 @@ public record TrainedBpe(List<String> vocab, List<Merge> merges) {
         }
     }
 
-    /** Copies the lists; a merge must join two tokens of the vocabulary into a third. */
+    /**
+     * Copies the lists and checks that the vocabulary starts with {@code <|endoftext|>}. The merges are not
+     * checked against the vocabulary here; {@link BpeTrainer} produces consistent ones.
+     *
+     * @param vocab token text by id, {@code <|endoftext|>} first (copied)
+     * @param merges the merges, rank 0 first (copied)
+     * @throws CalmException if the vocabulary is empty or does not start with {@code <|endoftext|>}
+     */
     public TrainedBpe {
         vocab = List.copyOf(vocab);
         merges = List.copyOf(merges);
