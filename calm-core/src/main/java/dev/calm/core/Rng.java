@@ -94,8 +94,8 @@ public final class Rng {
      * Samples N(mean, std^2) elementwise.
      *
      * @param manager owner and device of the result
-     * @param shape the shape
-     * @param mean the mean
+     * @param shape the shape of the result, for example {@code [M, P, l]} for M samples of P latent vectors
+     * @param mean the mean of every element
      * @param std the standard deviation
      * @return a FLOAT32 array
      */
@@ -108,7 +108,7 @@ public final class Rng {
      * Samples U[low, high) elementwise.
      *
      * @param manager owner and device of the result
-     * @param shape the shape
+     * @param shape the shape of the result
      * @param low inclusive lower bound
      * @param high exclusive upper bound
      * @return a FLOAT32 array
@@ -122,7 +122,7 @@ public final class Rng {
      * Samples a 0/1 mask that is 1 with probability {@code p}.
      *
      * @param manager owner and device of the result
-     * @param shape the shape
+     * @param shape the shape of the mask, usually that of the tensor it gates
      * @param p probability of a 1, in [0, 1]
      * @return a FLOAT32 array of zeros and ones
      */

@@ -57,7 +57,7 @@ public final class BrierEvaluator {
      * An evaluator with the lower-variance estimator the model allows: probabilities for a {@link TokenModel},
      * samples otherwise.
      *
-     * @param model the model
+     * @param model the model to score: any {@link StepModel}, trained or loaded in {@code root}
      * @param root the manager of its parameters
      */
     public BrierEvaluator(StepModel model, NDManager root) {
@@ -65,7 +65,7 @@ public final class BrierEvaluator {
     }
 
     /**
-     * @param model the model
+     * @param model the model to score: any {@link StepModel}, trained or loaded in {@code root}
      * @param root the manager of its parameters
      * @param estimator the estimator; {@link Estimator#PROBABILITIES} needs a {@link TokenModel}
      */

@@ -43,7 +43,8 @@ public final class Generator {
     private Integer threads; // null: 1 for a single sequence, the engine's setting for a batch
 
     /**
-     * @param model the model
+     * @param model the model to continue prompts with: a {@link dev.calm.energy.Calm} (K tokens per step) or a
+     *     {@link dev.calm.energy.TokenModel} (one token per step, tempered exactly through its softmax)
      * @param root the manager of its parameters
      * @param eosId the end-of-text id: padding, document start, and the token that ends a sequence
      */

@@ -76,7 +76,7 @@ public final class CheckpointStore {
      * Writes a checkpoint atomically, updates {@code latest} and keeps only the newest {@code keep}.
      *
      * @param model the model (weights saved in {@code format})
-     * @param optimizer the optimizer
+     * @param optimizer the optimizer whose moments are saved to {@code optimizer.safetensors}
      * @param state the trainer's state; its step names the checkpoint
      * @param format F32 for exact resume, or BF16 / F16
      * @param keep how many checkpoints to keep

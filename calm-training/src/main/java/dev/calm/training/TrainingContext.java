@@ -54,7 +54,7 @@ public final class TrainingContext {
      * Adds a value to the current step's metrics line (written even if the step is not a logging step).
      *
      * @param name the JSON key, e.g. "heldout_accuracy"
-     * @param value the value
+     * @param value the number written under that key in this step's line of {@code metrics.jsonl}
      * @throws dev.calm.core.CalmException if the name is empty or one of the line's own keys
      */
     public void record(String name, double value) {

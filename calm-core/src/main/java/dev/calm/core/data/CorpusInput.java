@@ -32,7 +32,7 @@ final class CorpusInput {
      * Opens a file, decompressing it when it starts with the gzip magic bytes. Read errors of the gzip layer
      * (a corrupt or truncated file) surface as {@link CalmException} naming the file.
      *
-     * @param file the file
+     * @param file a corpus file, plain or gzip-compressed
      * @return its (decompressed) bytes
      * @throws IOException when the file cannot be opened
      */

@@ -27,7 +27,7 @@ public interface Tokenizer extends AutoCloseable {
     /**
      * Encodes several texts; implementations may do so in parallel. Each result equals {@code encode(text)}.
      *
-     * @param texts the texts
+     * @param texts the texts to encode, any number (an empty list gives an empty array)
      * @return one id array per text, in order
      */
     default int[][] encodeBatch(List<String> texts) {
