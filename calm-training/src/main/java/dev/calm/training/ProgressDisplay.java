@@ -3,8 +3,6 @@
  */
 package dev.calm.training;
 
-import java.io.Console;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -40,7 +38,7 @@ final class ProgressDisplay implements AutoCloseable {
      * @return a display, inactive when disabled or without a console
      */
     static ProgressDisplay open(boolean enabled, long start, long maxSteps, Double maxMinutes) {
-        if (!enabled || !interactive()) {
+        if (!enabled || !TaskProgress.interactive()) {
             return new ProgressDisplay(null, maxSteps, maxMinutes);
         }
         ProgressBar bar = new ProgressBarBuilder()
@@ -62,25 +60,6 @@ final class ProgressDisplay implements AutoCloseable {
             done = Math.max(done, sessionSeconds / (60 * maxMinutes));
         }
         return Math.round(PER_MILLE * Math.min(1, done));
-    }
-
-    /**
-     * Whether a person watches the output: a console is attached and, on Java 22 and later (where
-     * {@code System.console()} is never null), it is a terminal.
-     */
-    static boolean interactive() {
-        Console console = System.console();
-        if (console == null) {
-            return false;
-        }
-        try {
-            Method isTerminal = Console.class.getMethod("isTerminal");
-            return (Boolean) isTerminal.invoke(console);
-        } catch (NoSuchMethodException e) {
-            return true; // Java 17-21: a console exists only for a terminal
-        } catch (ReflectiveOperationException e) {
-            return false;
-        }
     }
 
     /** @return whether a bar is drawn */

@@ -90,8 +90,12 @@ final class AutoencoderStage {
             }
         };
         ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
-        TrainResult result = new Trainer(new AutoencoderObjective(ae, options.randomChunks()), data, trainConfig,
-                dir, root).addHook(monitor).fit();
+        TrainResult result;
+        try (Interruption interruption = Interruption.watch()) {
+            result = new Trainer(new AutoencoderObjective(ae, options.randomChunks()), data, trainConfig, dir, root)
+                    .addHook(monitor).addHook(interruption).fit();
+            interruption.checkCompleted(result, dir);
+        }
         ae.save(dir.resolve("model.safetensors"), DType.F32);
         Json.write(dir.resolve("config.json"), config);
         if (!(result.tokensPerSecond() > 0)) { // nothing left to train: the checkpoint was already at the end
@@ -143,34 +147,29 @@ final class AutoencoderStage {
      */
     private static TrainConfig plan(Path dir, Autoencoder ae, TokenBlocks train, Options options, NDManager root,
             PrintWriter out) {
-        Path file = dir.resolve("plan.json");
-        if (Files.exists(file)) {
-            out.printf(Locale.ROOT, "autoencoder: resuming the plan in %s%n", file);
-            return Json.read(file, TrainConfig.class);
-        }
-        int steps = options.steps();
-        if (steps == 0) {
-            Rng calibration = new Rng(options.seed()).fork("calibration");
-            double tokensPerSecond = Throughput.forwardBackward(root, new AutoencoderObjective(ae, options.randomChunks()),
-                    ae.config().vocabSize(), options.batchSize(), train.blockLength(), 6, calibration.javaRandom(),
-                    calibration);
-            long tokensPerStep = (long) options.batchSize() * train.blockLength();
-            // 80% of the budget: the optimizer update, monitoring, checkpoints and a busy machine take the rest
-            steps = (int) Math.max(10, 0.8 * options.minutes() * 60 * tokensPerSecond / tokensPerStep);
-        }
-        TrainConfig config = TrainConfig.defaults(steps).toBuilder()
-                .seed(options.seed())
-                .learningRate(options.learningRate())
-                .warmupSteps(Math.max(1, Math.min(100, steps / 20)))
-                .lrShape(LearningRateSchedule.Shape.COSINE)
-                .logEvery(10)
-                .checkpointEvery(100)
-                .keepCheckpoints(2)
-                .maxMinutes(options.minutes())
-                .resume(true)
-                .progressBar(true)
-                .build();
-        Json.write(file, config);
-        return config;
+        return StagePlan.of(dir, () -> {
+            int steps = options.steps();
+            if (steps == 0) {
+                Rng calibration = new Rng(options.seed()).fork("calibration");
+                double tokensPerSecond = Throughput.forwardBackward(root,
+                        new AutoencoderObjective(ae, options.randomChunks()), ae.config().vocabSize(),
+                        options.batchSize(), train.blockLength(), 6, calibration.javaRandom(), calibration);
+                long tokensPerStep = (long) options.batchSize() * train.blockLength();
+                // 80% of the budget: the optimizer update, monitoring, checkpoints and a busy machine take the rest
+                steps = (int) Math.max(10, 0.8 * options.minutes() * 60 * tokensPerSecond / tokensPerStep);
+            }
+            return TrainConfig.defaults(steps).toBuilder()
+                    .seed(options.seed())
+                    .learningRate(options.learningRate())
+                    .warmupSteps(Math.max(1, Math.min(100, steps / 20)))
+                    .lrShape(LearningRateSchedule.Shape.COSINE)
+                    .logEvery(10)
+                    .checkpointEvery(100)
+                    .keepCheckpoints(2)
+                    .maxMinutes(options.minutes())
+                    .resume(true)
+                    .progressBar(true)
+                    .build();
+        }, out);
     }
 }

@@ -10,9 +10,11 @@ import dev.calm.core.data.TokenBlocks;
 import dev.calm.energy.StepModel;
 import dev.calm.eval.BrierEvaluator;
 import dev.calm.eval.BrierLM;
+import dev.calm.training.TaskProgress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -65,8 +67,16 @@ final class BrierStage {
             for (Map.Entry<String, StepModel> m : models.entrySet()) {
                 long start = System.nanoTime();
                 BrierEvaluator evaluator = new BrierEvaluator(m.getValue(), root);
-                BrierLM.Result r = evaluator.evaluate(sequences, BATCH,
-                        new Rng(seed).fork("brier " + m.getKey() + " " + corpus.getKey()));
+                Rng rng = new Rng(seed).fork("brier " + m.getKey() + " " + corpus.getKey());
+                BrierLM total = new BrierLM();
+                try (TaskProgress progress = TaskProgress.open("BrierLM " + m.getKey(), sequences.length, "blocks")) {
+                    for (int from = 0; from < sequences.length; from += BATCH) {
+                        int to = Math.min(sequences.length, from + BATCH);
+                        evaluator.evaluate(Arrays.copyOfRange(sequences, from, to), total, rng);
+                        progress.stepBy(to - from);
+                    }
+                }
+                BrierLM.Result r = total.result();
                 Row row = new Row(m.getKey(), corpus.getKey(), evaluator.estimator().name().toLowerCase(Locale.ROOT),
                         r.positions(), r.brier(), r.standardError(), r.defined() ? r.brierLM() : null,
                         r.defined() ? r.brierLMStandardError() : null, (System.nanoTime() - start) / 1e9);

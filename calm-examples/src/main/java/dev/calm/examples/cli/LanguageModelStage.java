@@ -112,7 +112,9 @@ final class LanguageModelStage {
         DoubleSupplier heldOutLoss =
                 () -> c.objective().heldOutLoss(validation, options.batchSize(), draws.fork("draws"), root);
         double before = heldOutLoss.getAsDouble();
-        TrainConfig config = TrainConfig.defaults(options.steps() > 0 ? options.steps() : Integer.MAX_VALUE).toBuilder()
+        BrierCurve brierCurve = new BrierCurve(c.sampler(), validation, options.seed(), root);
+        TrainConfig config = StagePlan.of(dir, () -> TrainConfig.defaults(
+                options.steps() > 0 ? options.steps() : Integer.MAX_VALUE).toBuilder()
                 .seed(options.seed())
                 .learningRate(c.learningRate())
                 .warmupSteps(100)
@@ -123,9 +125,10 @@ final class LanguageModelStage {
                 .maxMinutes(options.minutes())
                 .resume(true)
                 .progressBar(true)
-                .build();
+                .build(), out);
         out.printf(Locale.ROOT, "training %s for %s on %d x %d tokens per step, lr %.3g (warm-up 100, constant)%n",
-                c.name(), options.steps() > 0 ? options.steps() + " steps" : options.minutes() + " min",
+                c.name(), config.maxSteps() < Integer.MAX_VALUE ? config.maxSteps() + " steps"
+                        : String.format(Locale.ROOT, "%.1f min", config.maxMinutes()),
                 options.batchSize(), train.blockLength(), c.learningRate());
         out.flush();
         TrainingHook monitor = new TrainingHook() {
@@ -133,11 +136,16 @@ final class LanguageModelStage {
             public void onStep(StepMetrics m, TrainingContext context) {
                 if (m.step() % MONITOR_EVERY == 0) {
                     context.record("val_loss", heldOutLoss.getAsDouble());
+                    brierCurve.record(context);
                 }
             }
         };
         ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
-        TrainResult r = new Trainer(c.objective(), data, config, dir, root).addHook(monitor).fit();
+        TrainResult r;
+        try (Interruption interruption = Interruption.watch()) {
+            r = new Trainer(c.objective(), data, config, dir, root).addHook(monitor).addHook(interruption).fit();
+            interruption.checkCompleted(r, dir);
+        }
         double after = heldOutLoss.getAsDouble();
         Json.write(dir.resolve(RunModels.CONFIG), c.config());
         c.model().save(weights, DType.F32);

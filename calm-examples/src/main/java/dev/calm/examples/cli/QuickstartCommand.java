@@ -4,9 +4,12 @@
 package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Backend;
 import dev.calm.core.Rng;
+import dev.calm.core.config.Json;
+import dev.calm.core.data.CorpusStats;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.Tokenizer;
@@ -28,6 +31,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,8 +60,14 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--vocab", defaultValue = "4096", description = "tokenizer vocabulary size (default: ${DEFAULT-VALUE})")
     private int vocab;
 
-    @Option(names = "--ae-minutes", defaultValue = "7", description = "autoencoder training budget in minutes; 0 skips the stage (default: ${DEFAULT-VALUE})")
-    private double aeMinutes;
+    @Option(names = "--minutes", defaultValue = "18", description = "wall-clock budget of the whole run in minutes, "
+            + "split across the stages: the evaluations take what they need, the autoencoder 37%% of the training "
+            + "time and CALM and the baseline the same share each of the rest (default: ${DEFAULT-VALUE})")
+    private double minutes;
+
+    @Option(names = "--ae-minutes", description = "autoencoder training budget in minutes instead of its share of "
+            + "--minutes; 0 skips the stage")
+    private Double aeMinutes;
 
     @Option(names = "--ae-steps", defaultValue = "0", description = "autoencoder optimizer steps; 0 sizes them to "
             + "--ae-minutes from a throughput measurement (default: ${DEFAULT-VALUE})")
@@ -80,9 +90,9 @@ final class QuickstartCommand implements Callable<Integer> {
             + "for BrierLM (default: ${DEFAULT-VALUE})")
     private int brierTokens;
 
-    @Option(names = "--lm-minutes", defaultValue = "6", description = "training budget of CALM and of the token "
-            + "baseline, each, in minutes; 0 skips both (default: ${DEFAULT-VALUE})")
-    private double lmMinutes;
+    @Option(names = "--lm-minutes", description = "training budget of CALM and of the token baseline, each, in "
+            + "minutes, instead of their share of --minutes; 0 skips both")
+    private Double lmMinutes;
 
     @Option(names = "--lm-steps", defaultValue = "0", description = "optimizer steps of each language model; 0 trains "
             + "until --lm-minutes is spent (default: ${DEFAULT-VALUE})")
@@ -117,36 +127,41 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
+        Budget budget = Budget.startingNow(minutes);
+        Map<String, Double> stageSeconds = new LinkedHashMap<>();
         long seed = runtime.seed();
         PrintWriter out = spec.commandLine().getOut();
         createDirectories(runDir);
-        out.printf(Locale.ROOT, "== corpus%n");
-        CorpusStage corpus = corpusOptions.prepare(seed, out);
+        out.printf(Locale.ROOT, "== corpus (budget %.1f min for the whole run)%n", minutes);
+        CorpusStage corpus = timed("corpus", stageSeconds, () -> corpusOptions.prepare(seed, out));
         out.printf(Locale.ROOT, "%n== tokenizer%n");
-        TokenizerStage tokens = TokenizerStage.prepare(runDir, corpus, vocab, BLOCK_LENGTH, 4, out);
+        TokenizerStage tokens = timed("tokenizer", stageSeconds,
+                () -> TokenizerStage.prepare(runDir, corpus, vocab, BLOCK_LENGTH, 4, out));
         try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = runtime.open()) {
             out.printf(Locale.ROOT, "models run on %s with %d threads%n", runtime.device(), Backend.threads());
             Autoencoder ae = null;
-            if (aeMinutes > 0) {
-                out.printf(Locale.ROOT, "%n== autoencoder%n");
+            double aeBudget = aeMinutes != null ? aeMinutes : budget.autoencoderMinutes();
+            if (aeBudget > 0) {
+                out.printf(Locale.ROOT, "%n== autoencoder (%.1f min)%n", aeBudget);
                 out.flush();
                 Path dir = runDir.resolve("autoencoder");
                 createDirectories(dir);
-                ae = AutoencoderStage.run(dir, tokens, new AutoencoderStage.Options(
-                        aeMinutes, aeSteps, aeBatch, aeLearningRate, evalTokens, new double[] {0, 0.1, 0.2, 0.3, 0.5}, aeRandomChunks, seed),
-                        root, out);
+                ae = timed("autoencoder", stageSeconds, () -> AutoencoderStage.run(dir, tokens,
+                        new AutoencoderStage.Options(aeBudget, aeSteps, aeBatch, aeLearningRate, evalTokens,
+                                new double[] {0, 0.1, 0.2, 0.3, 0.5}, aeRandomChunks, seed), root, out));
             }
-            if (lmMinutes > 0) {
-                languageModels(tokens, ae, root, out);
+            if (lmMinutes == null || lmMinutes > 0) {
+                languageModels(tokens, ae, budget, stageSeconds, root, out);
             }
         }
-        out.printf(Locale.ROOT, "%nartifacts in %s%n", runDir.toAbsolutePath());
+        out.printf(Locale.ROOT, "%nartifacts in %s; %s%n", runDir.toAbsolutePath(), budget.describe());
         out.flush();
         return 0;
     }
 
     /** CALM and the token baseline, trained for the same budget, then generating from the same prompts. */
-    private void languageModels(TokenizerStage tokens, Autoencoder trained, NDManager root, PrintWriter out) {
+    private void languageModels(TokenizerStage tokens, Autoencoder trained, Budget budget,
+            Map<String, Double> stageSeconds, NDManager root, PrintWriter out) {
         Autoencoder ae = trained != null ? trained : AutoencoderStage.load(runDir.resolve("autoencoder"), root);
         Tokenizer tokenizer = tokens.tokenizer();
         int vocabSize = tokenizer.vocabSize();
@@ -167,42 +182,45 @@ final class QuickstartCommand implements Callable<Integer> {
                         baseline.config().numHiddenLayers()),
                         baseline, new TokenObjective(baseline), baselineLearningRate, baseline.config(), baseline));
         int[][] validation = LanguageModelStage.monitorBlocks(tokens.blocks().get("validation"));
-        Map<String, LanguageModelStage.Summary> summaries = new LinkedHashMap<>();
         Map<String, StepModel> models = new LinkedHashMap<>();
+        double each = lmMinutes != null ? lmMinutes : budget.languageModelMinutes(contenders.size());
         for (LanguageModelStage.Contender contender : contenders) {
-            out.printf(Locale.ROOT, "%n== %s%n", contender.name());
+            out.printf(Locale.ROOT, "%n== %s (%.1f min)%n", contender.name(), each);
             Path dir = runDir.resolve(contender.name());
             createDirectories(dir);
-            summaries.put(contender.name(), LanguageModelStage.run(dir, contender, tokens.blocks().get("train"),
-                    validation, new LanguageModelStage.Options(lmMinutes, lmSteps, lmBatch, runtime.seed()), root, out));
+            timed(contender.name(), stageSeconds, () -> LanguageModelStage.run(dir, contender,
+                    tokens.blocks().get("train"), validation,
+                    new LanguageModelStage.Options(each, lmSteps, lmBatch, runtime.seed()), root, out));
             models.put(contender.name(), contender.sampler());
         }
         out.printf(Locale.ROOT, "%n== BrierLM (held out, %,d tokens per corpus)%n", brierTokens);
         Map<String, TokenBlocks> heldOut = new LinkedHashMap<>(tokens.blocks());
         heldOut.remove("train");
-        List<BrierStage.Row> brier = BrierStage.run(runDir.resolve("brier.json"), models, heldOut, brierTokens,
-                runtime.seed(), root, out);
+        timed("brierlm", stageSeconds, () -> BrierStage.run(runDir.resolve("brier.json"), models, heldOut,
+                brierTokens, runtime.seed(), root, out));
         out.printf(Locale.ROOT, "%n== generation%n");
-        Map<String, GenerationStage.Speed> speed = GenerationStage.run(runDir, models, tokenizer, prompts, genTokens,
-                runtime.seed(), root, out);
+        timed("generation", stageSeconds, () -> GenerationStage.run(runDir, models, tokenizer, prompts, genTokens,
+                runtime.seed(), root, out));
         int context = InferenceFlops.PAPER_CONTEXT;
         Map<String, Double> inferenceFlops = Map.of(
                 "calm", InferenceFlops.calm(calm.config(), ae.config(), context),
                 "baseline", InferenceFlops.tokenBaseline(baseline.config(), context));
-        out.printf(Locale.ROOT, "| model | parameters | steps | train tokens/s | training FLOPs | inference FLOPs/token "
-                + "| BrierLM (validation) | generate tokens/s, batch 1 | batch %d |%n", GenerationStage.BATCH);
-        out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        summaries.forEach((name, s) -> {
-            BrierStage.Row b = brier.stream().filter(r -> r.model().equals(name) && r.corpus().equals("validation"))
-                    .findFirst().orElseThrow();
-            out.printf(Locale.ROOT, "| %s | %,d | %,d | %,.0f | %.3g | %.3g | %s | %,.0f | %,.0f |%n", name,
-                    s.parameters(), s.steps(), s.tokensPerSecond(), s.trainFlops(), inferenceFlops.get(name),
-                    b.brierLM() == null ? "undefined" : String.format(Locale.ROOT, "%.3g", b.brierLM()),
-                    speed.get(name).batch1(), speed.get(name).batched());
-        });
-        out.printf(Locale.ROOT, "generation speed ratio CALM / baseline: %.1fx at batch 1, %.1fx at batch %d%n",
-                speed.get("calm").batch1() / speed.get("baseline").batch1(),
-                speed.get("calm").batched() / speed.get("baseline").batched(), GenerationStage.BATCH);
+        out.printf(Locale.ROOT, "%n== report%n");
+        Map<String, CorpusStats> corpora = new LinkedHashMap<>();
+        tokens.blocks().forEach((name, blocks) -> corpora.put(name, blocks.stats()));
+        report(new RunSummary.Facts(minutes, budget.elapsedSeconds(), stageSeconds, runtime.device().toString(),
+                Backend.threads(), runtime.seed(), vocabSize, corpora, ae.numParameters(), inferenceFlops), out);
+    }
+
+    /** Writes {@code summary.json}, {@code report.md} and the plots, and prints the comparison. */
+    private void report(RunSummary.Facts facts, PrintWriter out) {
+        ObjectNode summary = RunSummary.collect(runDir, facts);
+        Json.write(runDir.resolve(RunSummary.FILE), summary);
+        Path report = Report.write(runDir, summary);
+        List<Path> plots = Plots.draw(runDir, summary);
+        out.print(Report.comparison(summary));
+        out.printf(Locale.ROOT, "report: %s, with %s and the plots %s%n", report, RunSummary.FILE,
+                plots.stream().map(p -> p.getFileName().toString()).toList());
     }
 
     private void validate() {
@@ -218,19 +236,35 @@ final class QuickstartCommand implements Callable<Integer> {
     private String optionProblem() {
         if (!(aeRandomChunks >= 0 && aeRandomChunks < 1)) {
             return "--ae-random-chunks must be in [0, 1), got " + aeRandomChunks;
-        } else if (lmMinutes < 0 || lmSteps < 0 || lmBatch < 1 || genTokens < 1 || calmHeadBlocks < 1
+        } else if (!(minutes > 0) || Double.isInfinite(minutes)) {
+            return "--minutes must be a finite number > 0, got " + minutes;
+        } else if (negative(lmMinutes) || lmSteps < 0 || lmBatch < 1 || genTokens < 1 || calmHeadBlocks < 1
                 || !(calmLearningRate > 0) || !(baselineLearningRate > 0)) {
             return "--lm-minutes and --lm-steps must be >= 0, --lm-batch, --gen-tokens and --calm-head-blocks >= 1, "
                     + "--calm-lr and --baseline-lr > 0";
         } else if (prompts.stream().anyMatch(String::isEmpty)) {
             return "--prompt must not be empty";
-        } else if (aeMinutes < 0 || aeSteps < 0 || aeBatch < 1 || evalTokens < BLOCK_LENGTH || !(aeLearningRate > 0)) {
+        } else if (negative(aeMinutes) || aeSteps < 0 || aeBatch < 1 || evalTokens < BLOCK_LENGTH || !(aeLearningRate > 0)) {
             return "--ae-minutes and --ae-steps must be >= 0, --ae-batch >= 1, --ae-lr > 0 and --eval-tokens >= "
                     + BLOCK_LENGTH;
         } else if (!(brierTokens >= BLOCK_LENGTH)) {
             return "--brier-tokens must be >= " + BLOCK_LENGTH + ", got " + brierTokens;
         }
         return null;
+    }
+
+    private static boolean negative(Double minutes) {
+        return minutes != null && !(minutes >= 0);
+    }
+
+    /** Runs a stage and adds its wall time to {@code seconds} under its name. */
+    private static <T> T timed(String stage, Map<String, Double> seconds, Supplier<T> work) {
+        long start = System.nanoTime();
+        try {
+            return work.get();
+        } finally {
+            seconds.merge(stage, (System.nanoTime() - start) / 1e9, Double::sum);
+        }
     }
 
     private static void createDirectories(Path dir) {

@@ -7,20 +7,25 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.calm.core.config.Json;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import javax.imageio.ImageIO;
 
 /** {@code calm quickstart} end to end on a small generated corpus, its resume, and its one-line errors. */
 class QuickstartCommandTest {
 
     /** 40 documents of seeded pseudo-English, one JSON object per line. */
-    private static Path corpus(Path dir) throws IOException {
+    static Path corpus(Path dir) throws IOException {
         String[] words = {"the", "jury", "said", "county", "election", "was", "conducted", "report", "city", "of",
             "and", "in", "a", "that", "it", "for", "on", "with", "as", "by", "mayor", "court", "voters", "new"};
         SplittableRandom random = new SplittableRandom(42);
@@ -60,9 +65,9 @@ class QuickstartCommandTest {
         // CALM and the baseline: trained for the same 3 steps, each with its curve, weights and summary
         for (String model : List.of("calm", "baseline")) {
             assertTrue(first.out().contains("training " + model + " for 3 steps on 2 x 256 tokens"), first.out());
-            // parameters, steps, train tokens/s, training FLOPs, inference FLOPs, BrierLM, generation at batch 1 and 16
-            assertTrue(first.out().matches("(?s).*\\| " + model + " \\| [0-9,]+ \\| 3 \\| [0-9,]+ \\| [0-9.e+]+ "
-                    + "\\| [0-9.e+]+ \\| ([0-9.e+-]+|undefined) \\| [0-9,]+ \\| [0-9,]+ \\|.*"), first.out());
+            // the paper's columns: parameters, training FLOPs, inference FLOPs per token, BrierLM
+            assertTrue(first.out().matches("(?s).*\\| " + model + " \\| [0-9,]+ \\| [0-9.e+]+ \\| [0-9.e+]+ \\| "
+                    + "([0-9.e+-]+ ± [0-9.e+-]+|undefined) \\|.*"), first.out());
             for (String t : List.of("1.0", "0.5")) {
                 assertTrue(first.out().matches("(?s).*" + model + " +T=" + t + " \\| the jury said.*"),
                         "a continuation by " + model + " at T = " + t);
@@ -77,8 +82,9 @@ class QuickstartCommandTest {
             assertTrue(Files.readAllLines(run.resolve(model).resolve("metrics.jsonl")).stream()
                     .anyMatch(line -> line.matches(".*\"step\": ?3,.*")), model + " logs its last step");
         }
-        assertTrue(first.out().matches("(?s).*generation speed ratio CALM / baseline: [0-9.]+x at batch 1, [0-9.]+x at batch 16.*"),
-                first.out());
+        assertTrue(first.out().matches("(?s).*CALM / baseline: generation [0-9.]+x at batch 1 and [0-9.]+x at batch "
+                + "16, training throughput [0-9.]+x, inference FLOPs per token [0-9.]+x.*"), first.out());
+        assertReport(run);
         assertTrue(Files.exists(run.resolve("generation.json")));
         assertTrue(Files.exists(run.resolve("brier.json")));
         for (String model : List.of("calm", "baseline")) {
@@ -104,9 +110,41 @@ class QuickstartCommandTest {
         CliRun second = CliRun.run(args);
         assertEquals(0, second.exit(), second.err());
         assertTrue(second.out().contains("tokenizer: reusing"), second.out());
-        assertTrue(second.out().contains("autoencoder: resuming the plan"), second.out());
+        assertTrue(second.out().contains("resuming the plan in " + run.resolve("autoencoder")), second.out());
         assertTrue(second.out().contains("already trained: 12 steps"), second.out());
         assertEquals(3, second.out().split("already trained: 3 steps", -1).length, "CALM and the baseline reloaded");
+    }
+
+    /** summary.json holds every figure under its stable key; report.md shows them; the plots are PNG images. */
+    private static void assertReport(Path run) throws IOException {
+        JsonNode summary = Json.MAPPER.readTree(run.resolve("summary.json").toFile());
+        for (String key : List.of("/autoencoder/token_accuracy", "/autoencoder/token_accuracy_noise",
+                "/calm/brier1", "/calm/brier2", "/calm/brier3", "/calm/brier4", "/calm/generate_tokens_per_s",
+                "/baseline/generate_tokens_per_s", "/calm/inference_flops_per_token", "/calm/train_flops",
+                "/baseline/brier1_se", "/calm/parameters", "/run/budget_minutes", "/corpus/train/tokens",
+                "/comparison/generate_speedup")) {
+            assertTrue(summary.at(key).isNumber(), key + " in " + summary);
+        }
+        for (String model : List.of("calm", "baseline")) {
+            JsonNode brierLM = summary.at("/" + model + "/brierlm");
+            assertTrue(brierLM.isNull() || brierLM.isNumber(), model + " BrierLM is a number or null (undefined)");
+            assertEquals(3, summary.at("/" + model + "/steps").asLong());
+        }
+        assertEquals(summary.at("/calm/inference_flops_per_token").asDouble()
+                / summary.at("/baseline/inference_flops_per_token").asDouble(),
+                summary.at("/comparison/inference_flops_ratio").asDouble(), 1e-12);
+        assertEquals(4, summary.get("samples").size(), "2 models x 2 temperatures x 1 prompt, in " + summary);
+        String report = Files.readString(run.resolve("report.md"));
+        assertTrue(report.startsWith("# CALM quickstart report"), report);
+        assertTrue(report.contains(String.format(Locale.ROOT, "%.2f%%", 100 * summary.at(
+                "/autoencoder/token_accuracy").asDouble())), report);
+        assertTrue(report.contains(String.format(Locale.ROOT, "| calm | %,d |",
+                summary.at("/calm/parameters").asLong())), report);
+        assertTrue(report.contains("![Training curves](training-curves.png)"), report);
+        for (String png : List.of("training-curves.png", "brierlm-vs-flops.png")) {
+            BufferedImage image = ImageIO.read(run.resolve(png).toFile());
+            assertTrue(image != null && image.getWidth() >= 1000 && image.getHeight() >= 400, png);
+        }
     }
 
     @Test
