@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class QuickstartCommandTest {
 
     /** 40 documents of seeded pseudo-English, one JSON object per line. */
-    private static Path corpus(Path dir) throws IOException {
+    static Path corpus(Path dir) throws IOException {
         String[] words = {"the", "jury", "said", "county", "election", "was", "conducted", "report", "city", "of",
             "and", "in", "a", "that", "it", "for", "on", "with", "as", "by", "mayor", "court", "voters", "new"};
         SplittableRandom random = new SplittableRandom(42);
@@ -81,6 +81,7 @@ class QuickstartCommandTest {
                 first.out());
         assertTrue(Files.exists(run.resolve("generation.json")));
         assertTrue(Files.exists(run.resolve("brier.json")));
+        assertTrue(Files.readString(run.resolve("quickstart.config.json")).contains("\"lm-steps\" : 3"), "the run's record");
         for (String model : List.of("calm", "baseline")) {
             assertTrue(Files.exists(run.resolve(model).resolve("config.json")), model + "/config.json");
         }
