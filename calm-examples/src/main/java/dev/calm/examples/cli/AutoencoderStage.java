@@ -97,7 +97,7 @@ final class AutoencoderStage {
             interruption.checkCompleted(result, dir);
         }
         ae.save(dir.resolve("model.safetensors"), DType.F32);
-        Json.write(dir.resolve("config.json"), config);
+        ModelConfigFile.write(dir, RunModels.AUTOENCODER, config);
         if (!(result.tokensPerSecond() > 0)) { // nothing left to train: the checkpoint was already at the end
             out.printf(Locale.ROOT, "already trained: %d steps in %.0f s, checkpoint %s%n", result.steps(),
                     result.elapsedSeconds(), result.lastCheckpoint());
@@ -107,20 +107,41 @@ final class AutoencoderStage {
                     result.finalLoss());
         }
 
+        Map<String, TokenBlocks> heldOut = new LinkedHashMap<>(tokens.blocks());
+        heldOut.remove("train");
+        reconstruction(dir.resolve("reconstruction.json"), ae, heldOut, options.evalTokens(), options.sigmas(),
+                options.seed(), root, out);
+        return ae;
+    }
+
+    /**
+     * Held-out reconstruction accuracy with and without Gaussian noise on the latent, on each corpus.
+     *
+     * @param file where the accuracies are written as JSON, by corpus
+     * @param ae the autoencoder
+     * @param heldOut the held-out corpora by name
+     * @param evalTokens at most this many tokens of each corpus are evaluated (whole blocks)
+     * @param sigmas noise levels of the robustness sweep
+     * @param seed seed of the blocks and of the noise
+     * @param root the manager the model lives in
+     * @param out where the tables are printed
+     * @return the accuracies by corpus, one row per noise level
+     */
+    static Map<String, List<ReconstructionAccuracy>> reconstruction(Path file, Autoencoder ae,
+            Map<String, TokenBlocks> heldOut, int evalTokens, double[] sigmas, long seed, NDManager root,
+            PrintWriter out) {
+        Rng rng = new Rng(seed);
         Map<String, List<ReconstructionAccuracy>> report = new LinkedHashMap<>();
-        for (Map.Entry<String, TokenBlocks> e : tokens.blocks().entrySet()) {
-            if (e.getKey().equals("train")) {
-                continue;
-            }
+        for (Map.Entry<String, TokenBlocks> e : heldOut.entrySet()) {
             List<ReconstructionAccuracy> rows = ReconstructionEval.sweep(ae,
-                    e.getValue().sample(Math.max(1, options.evalTokens() / e.getValue().blockLength())),
-                    16, options.sigmas(), rng.fork("eval " + e.getKey()), root);
+                    e.getValue().sample(Math.max(1, evalTokens / e.getValue().blockLength())),
+                    16, sigmas, rng.fork("eval " + e.getKey()), root);
             report.put(e.getKey(), rows);
             out.printf(Locale.ROOT, "%nreconstruction on %s (held out):%n%s", e.getKey(), ReconstructionAccuracy.table(rows));
         }
-        Json.write(dir.resolve("reconstruction.json"), report);
+        Json.write(file, report);
         out.flush();
-        return ae;
+        return report;
     }
 
     /**
@@ -131,14 +152,25 @@ final class AutoencoderStage {
      * @return the autoencoder
      */
     static Autoencoder load(Path dir, NDManager root) {
-        Path weights = dir.resolve("model.safetensors");
-        if (!Files.exists(weights)) {
-            throw new CalmException("CALM needs a trained autoencoder and " + weights + " does not exist: run the "
-                    + "quickstart with --ae-minutes > 0 first");
-        }
-        Autoencoder ae = new Autoencoder(Json.read(dir.resolve("config.json"), AutoencoderConfig.class));
-        ae.load(weights, root);
+        Autoencoder ae = new Autoencoder(config(dir));
+        ae.load(dir.resolve("model.safetensors"), root);
         return ae;
+    }
+
+    /**
+     * The config of the autoencoder a previous run of the stage saved, checked to be an autoencoder's.
+     *
+     * @param dir the stage's run directory
+     * @return its config
+     */
+    static AutoencoderConfig config(Path dir) {
+        Path weights = dir.resolve("model.safetensors");
+        if (!Files.exists(weights) || !ModelConfigFile.exists(dir)) {
+            throw new CalmException("CALM needs a trained autoencoder and " + (Files.exists(weights)
+                    ? dir.resolve(ModelConfigFile.NAME) : weights) + " does not exist: run calm train-ae (or the "
+                    + "quickstart with --ae-minutes > 0) first");
+        }
+        return ModelConfigFile.read(dir, RunModels.AUTOENCODER, AutoencoderConfig.class);
     }
 
     /**

@@ -4,6 +4,7 @@
 package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
+import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.StepModel;
@@ -13,22 +14,27 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code calm eval}: BrierLM of the models of a run directory on the held-out split of the corpus (the same
- * split as the quickstart's with the same options) and on {@code --eval-data} files, written to
- * {@code brier-eval.json} in the run directory.
+ * {@code calm eval}: the models of a run directory on the held-out split of the corpus (the same split as the
+ * quickstart's with the same options) and on {@code --eval-data} files: BrierLM of the language models, written
+ * to {@code brier-eval.json}, and the autoencoder's reconstruction accuracy with and without noise on the latent,
+ * written to {@code reconstruction-eval.json}, both in the run directory.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "BrierLM (Brier-1..4 with standard errors) of trained models on held-out text.")
+        description = "BrierLM (Brier-1..4 with standard errors) of trained models and the autoencoder's "
+                + "reconstruction accuracy, on held-out text.")
 final class EvalCommand implements Callable<Integer> {
 
-    /** Tokens per scored block, as the quickstart's blocks. */
-    private static final int BLOCK_LENGTH = 256;
+    /** The metric of the language models. */
+    static final String BRIER = "brierlm";
+    /** The metric of the autoencoder. */
+    static final String RECONSTRUCTION = "reconstruction";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -36,11 +42,23 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--run-dir", defaultValue = "runs/quickstart", description = "the run directory with tokenizer.json and the models (default: ${DEFAULT-VALUE})")
     private Path runDir;
 
-    @Option(names = "--model", split = ",", defaultValue = "calm,baseline", description = "models to score (default: ${DEFAULT-VALUE})")
+    @Option(names = "--metrics", split = ",", defaultValue = BRIER + "," + RECONSTRUCTION, description = "what to "
+            + "evaluate: brierlm (of the --model language models) and/or reconstruction (of the autoencoder) "
+            + "(default: ${DEFAULT-VALUE})")
+    private List<String> metrics;
+
+    @Option(names = "--model", split = ",", defaultValue = "calm,baseline", description = "language models scored for BrierLM (default: ${DEFAULT-VALUE})")
     private List<String> models;
 
-    @Option(names = "--tokens", defaultValue = "32768", description = "held-out tokens scored per corpus (default: ${DEFAULT-VALUE})")
+    @Option(names = "--tokens", defaultValue = "32768", description = "held-out tokens scored for BrierLM per corpus (default: ${DEFAULT-VALUE})")
     private int tokens;
+
+    @Option(names = "--eval-tokens", defaultValue = "65536", description = "held-out tokens reconstructed per corpus (default: ${DEFAULT-VALUE})")
+    private int evalTokens;
+
+    @Option(names = "--sigmas", split = ",", defaultValue = TrainAutoencoderCommand.SIGMAS, description = "noise levels "
+            + "of the reconstruction sweep (default: ${DEFAULT-VALUE})")
+    private double[] sigmas;
 
     @CommandLine.Mixin
     private CorpusOptions corpus;
@@ -50,29 +68,47 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        validate();
+        PrintWriter out = spec.commandLine().getOut();
+        try (Tokenizer tokenizer = RunModels.tokenizer(runDir); NDManager root = runtime.open()) {
+            Map<String, StepModel> loaded = new LinkedHashMap<>();
+            if (metrics.contains(BRIER)) {
+                for (String name : models) {
+                    loaded.put(name, RunModels.load(runDir, name, tokenizer, root));
+                }
+            }
+            Autoencoder ae = metrics.contains(RECONSTRUCTION) ? RunModels.autoencoder(runDir, tokenizer, root) : null;
+            CorpusStage texts = corpus.prepare(runtime.seed(), out);
+            Map<String, TokenBlocks> heldOut = new LinkedHashMap<>();
+            texts.heldOut().forEach((name, docs) -> heldOut.put(name, TokenBlocks.encode(docs, tokenizer::encode,
+                    tokenizer.eosId(), TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE)));
+            RunRecord.write(spec, runDir);
+            if (!loaded.isEmpty()) {
+                out.printf(Locale.ROOT, "BrierLM on %,d held-out tokens per corpus%n", tokens);
+                BrierStage.run(runDir.resolve("brier-eval.json"), loaded, heldOut, tokens, runtime.seed(), root, out);
+            }
+            if (ae != null) {
+                AutoencoderStage.reconstruction(runDir.resolve("reconstruction-eval.json"), ae, heldOut, evalTokens,
+                        sigmas, runtime.seed(), root, out);
+            }
+        }
+        return 0;
+    }
+
+    private void validate() {
         String problem = corpus.problem();
-        if (problem == null && tokens < BLOCK_LENGTH) {
-            problem = "--tokens must be >= " + BLOCK_LENGTH + ", got " + tokens;
+        if (problem == null && (tokens < TokenizerStage.BLOCK_LENGTH || evalTokens < TokenizerStage.BLOCK_LENGTH)) {
+            problem = "--tokens and --eval-tokens must be >= " + TokenizerStage.BLOCK_LENGTH + ", got " + tokens
+                    + " and " + evalTokens;
         }
         if (problem == null && models.stream().anyMatch(m -> !m.equals(RunModels.CALM) && !m.equals(RunModels.BASELINE))) {
             problem = "--model takes calm and/or baseline, got " + models;
         }
+        if (problem == null && (metrics.isEmpty() || !Set.of(BRIER, RECONSTRUCTION).containsAll(metrics))) {
+            problem = "--metrics takes brierlm and/or reconstruction, got " + metrics;
+        }
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        try (Tokenizer tokenizer = RunModels.tokenizer(runDir); NDManager root = runtime.open()) {
-            Map<String, StepModel> loaded = new LinkedHashMap<>();
-            for (String name : models) {
-                loaded.put(name, RunModels.load(runDir, name, tokenizer, root));
-            }
-            CorpusStage texts = corpus.prepare(runtime.seed(), out);
-            Map<String, TokenBlocks> heldOut = new LinkedHashMap<>();
-            texts.heldOut().forEach((name, docs) -> heldOut.put(name, TokenBlocks.encode(docs, tokenizer::encode,
-                    tokenizer.eosId(), BLOCK_LENGTH, 4)));
-            out.printf(Locale.ROOT, "BrierLM on %,d held-out tokens per corpus%n", tokens);
-            BrierStage.run(runDir.resolve("brier-eval.json"), loaded, heldOut, tokens, runtime.seed(), root, out);
-        }
-        return 0;
     }
 }

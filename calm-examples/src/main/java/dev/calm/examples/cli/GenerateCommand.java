@@ -39,7 +39,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--model", defaultValue = RunModels.CALM, description = "calm or baseline (default: ${DEFAULT-VALUE})")
     private String model;
 
-    @Option(names = {"-p", "--prompt"}, required = true, description = "text to continue, repeatable (one batch)")
+    @Option(names = {"-p", "--prompt"}, description = "text to continue, repeatable (one batch); required, on the "
+            + "command line or in --config")
     private List<String> prompts = new ArrayList<>();
 
     @Option(names = {"-n", "--tokens"}, defaultValue = "64", description = "tokens to generate per prompt at most (default: ${DEFAULT-VALUE})")
@@ -83,6 +84,9 @@ final class GenerateCommand implements Callable<Integer> {
     }
 
     private GenerationConfig config() {
+        if (prompts.isEmpty()) { // not required = true: a --config file may give the prompts
+            throw new CommandLine.ParameterException(spec.commandLine(), "Missing required option: '--prompt'");
+        }
         if (prompts.stream().anyMatch(String::isEmpty)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--prompt must not be empty");
         }

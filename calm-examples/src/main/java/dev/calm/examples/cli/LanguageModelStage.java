@@ -42,7 +42,8 @@ final class LanguageModelStage {
     /**
      * One model of the comparison.
      *
-     * @param name short name ("calm", "baseline"), also the stage's directory
+     * @param name short name ("calm", "baseline"), also the stage's directory and the model type in its
+     *     {@code config.json}
      * @param description one line: the model and its shape
      * @param model the model, initialised in the root manager
      * @param objective how it is trained
@@ -100,8 +101,8 @@ final class LanguageModelStage {
         if (Files.exists(summaryFile) && Files.exists(weights)) {
             c.model().load(weights, root);
             Summary done = Json.read(summaryFile, Summary.class);
-            if (!Files.exists(dir.resolve(RunModels.CONFIG))) { // a run directory from before configs were saved
-                Json.write(dir.resolve(RunModels.CONFIG), c.config());
+            if (!ModelConfigFile.exists(dir)) { // a run directory from before configs were saved
+                ModelConfigFile.write(dir, c.name(), c.config());
             }
             out.printf(Locale.ROOT, "already trained: %d steps in %.0f s; weights reloaded from %s%n", done.steps(),
                     done.seconds(), weights);
@@ -147,7 +148,7 @@ final class LanguageModelStage {
             interruption.checkCompleted(r, dir);
         }
         double after = heldOutLoss.getAsDouble();
-        Json.write(dir.resolve(RunModels.CONFIG), c.config());
+        ModelConfigFile.write(dir, c.name(), c.config());
         c.model().save(weights, DType.F32);
         Summary s = new Summary(c.name(), c.model().numParameters(), r.steps(), r.elapsedSeconds(),
                 r.tokensPerSecond(), r.trainFlops(), before, after);

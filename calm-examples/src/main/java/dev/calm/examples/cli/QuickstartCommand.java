@@ -11,15 +11,11 @@ import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.CorpusStats;
 import dev.calm.core.data.TokenBlocks;
-import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
-import dev.calm.energy.CalmConfig;
 import dev.calm.energy.InferenceFlops;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
-import dev.calm.training.CalmObjective;
-import dev.calm.training.TokenObjective;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -134,6 +130,7 @@ final class QuickstartCommand implements Callable<Integer> {
         createDirectories(runDir);
         out.printf(Locale.ROOT, "== corpus (budget %.1f min for the whole run)%n", minutes);
         CorpusStage corpus = timed("corpus", stageSeconds, () -> corpusOptions.prepare(seed, out));
+        RunRecord.write(spec, runDir);
         out.printf(Locale.ROOT, "%n== tokenizer%n");
         TokenizerStage tokens = timed("tokenizer", stageSeconds,
                 () -> TokenizerStage.prepare(runDir, corpus, vocab, BLOCK_LENGTH, 4, out));
@@ -166,21 +163,10 @@ final class QuickstartCommand implements Callable<Integer> {
         Tokenizer tokenizer = tokens.tokenizer();
         int vocabSize = tokenizer.vocabSize();
         Rng init = new Rng(runtime.seed());
-        CalmConfig small = CalmConfig.small(vocabSize);
-        Calm calm = new Calm(small.withHead(small.head().withNumMlpLayers(calmHeadBlocks)), ae);
-        calm.initialize(root, init.fork("calm init"));
-        TokenBaseline baseline = new TokenBaseline(TransformerConfig.small(vocabSize));
-        baseline.initialize(root, init.fork("baseline init"));
-        CalmConfig c = calm.config();
-        List<LanguageModelStage.Contender> contenders = List.of(
-                new LanguageModelStage.Contender("calm", String.format(Locale.ROOT,
-                        "energy-head CALM (d %d, %d layers, K %d, l %d, %d head block(s))", c.backbone().hiddenSize(),
-                        c.backbone().numHiddenLayers(), c.patchSize(), c.latentSize(), c.head().numMlpLayers()),
-                        calm, new CalmObjective(calm), calmLearningRate, calm.config(), calm),
-                new LanguageModelStage.Contender("baseline", String.format(Locale.ROOT,
-                        "token Transformer with a softmax head (d %d, %d layers)", baseline.config().hiddenSize(),
-                        baseline.config().numHiddenLayers()),
-                        baseline, new TokenObjective(baseline), baselineLearningRate, baseline.config(), baseline));
+        Calm calm = Contenders.calm(vocabSize, calmHeadBlocks, ae, init, root);
+        TokenBaseline baseline = Contenders.baseline(vocabSize, init, root);
+        List<LanguageModelStage.Contender> contenders = List.of(Contenders.of(calm, calmLearningRate),
+                Contenders.of(baseline, baselineLearningRate));
         int[][] validation = LanguageModelStage.monitorBlocks(tokens.blocks().get("validation"));
         Map<String, StepModel> models = new LinkedHashMap<>();
         double each = lmMinutes != null ? lmMinutes : budget.languageModelMinutes(contenders.size());

@@ -5,8 +5,8 @@ package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
+import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.CalmException;
-import dev.calm.core.config.Json;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.HfTokenizer;
 import dev.calm.core.tokenizer.Tokenizer;
@@ -14,21 +14,23 @@ import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The trained models of a quickstart run directory: {@code tokenizer.json}, {@code autoencoder/}, and the
- * language models in {@code calm/} and {@code baseline/}, each a {@code config.json} beside a
- * {@code model.safetensors}. Every missing or mismatched file is reported in one line.
+ * The trained models of a run directory: {@code tokenizer.json}, {@code autoencoder/}, and the language models
+ * in {@code calm/} and {@code baseline/}, each a {@code config.json} (recording the model's type) beside a
+ * {@code model.safetensors}. Every missing or mismatched file is reported in one line, before any weight is read.
  */
 final class RunModels {
 
-    /** The model names a run directory can hold, as in its stage directories. */
+    /** The model names a run directory can hold, as in its stage directories and in their configs' model_type. */
     static final String CALM = "calm";
     static final String BASELINE = "baseline";
-    /** The config saved beside each language model's weights. */
-    static final String CONFIG = "config.json";
+    static final String AUTOENCODER = "autoencoder";
+    /** The run directory's tokenizer. */
+    static final String TOKENIZER = "tokenizer.json";
 
     private RunModels() {}
 
@@ -37,11 +39,21 @@ final class RunModels {
      * @return its tokenizer, to be closed by the caller
      */
     static Tokenizer tokenizer(Path runDir) {
-        Path file = runDir.resolve("tokenizer.json");
-        if (!Files.isRegularFile(file)) {
-            throw new CalmException(file + " does not exist: is " + runDir + " a quickstart run directory?");
-        }
-        return HfTokenizer.load(file);
+        return HfTokenizer.load(tokenizerFile(runDir));
+    }
+
+    /**
+     * Loads the run's autoencoder after checking its config against the tokenizer.
+     *
+     * @param runDir the run directory
+     * @param tokenizer the run's tokenizer, whose vocabulary must be the autoencoder's
+     * @param root the manager the model lives in
+     * @return the autoencoder
+     */
+    static Autoencoder autoencoder(Path runDir, Tokenizer tokenizer, NDManager root) {
+        Path dir = runDir.resolve(AUTOENCODER);
+        checkVocabulary(dir, AutoencoderStage.config(dir).vocabSize(), tokenizer);
+        return AutoencoderStage.load(dir, root);
     }
 
     /**
@@ -56,22 +68,22 @@ final class RunModels {
     static StepModel load(Path runDir, String name, Tokenizer tokenizer, NDManager root) {
         Path dir = runDir.resolve(name);
         Path weights = dir.resolve("model.safetensors");
-        if (!Files.isRegularFile(weights) || !Files.isRegularFile(dir.resolve(CONFIG))) {
-            throw new CalmException("no trained " + name + " in " + dir + " (" + CONFIG + " and model.safetensors): "
-                    + "run the quickstart with --lm-minutes > 0 first");
+        if (!Files.isRegularFile(weights) || !ModelConfigFile.exists(dir)) {
+            throw new CalmException("no trained " + name + " in " + dir + " (" + ModelConfigFile.NAME
+                    + " and model.safetensors): run calm train --model " + name + " (or the quickstart) first");
         }
         return switch (name) {
             case CALM -> {
-                CalmConfig config = Json.read(dir.resolve(CONFIG), CalmConfig.class);
-                checkVocabulary(name, config.backbone().vocabSize(), tokenizer);
-                Autoencoder ae = AutoencoderStage.load(runDir.resolve("autoencoder"), root);
-                Calm calm = new Calm(config, ae);
+                CalmConfig config = ModelConfigFile.read(dir, CALM, CalmConfig.class);
+                checkVocabulary(dir, config.backbone().vocabSize(), tokenizer);
+                checkCompatible(dir, config, AutoencoderStage.config(runDir.resolve(AUTOENCODER)));
+                Calm calm = new Calm(config, AutoencoderStage.load(runDir.resolve(AUTOENCODER), root));
                 calm.load(weights, root);
                 yield calm;
             }
             case BASELINE -> {
-                TransformerConfig config = Json.read(dir.resolve(CONFIG), TransformerConfig.class);
-                checkVocabulary(name, config.vocabSize(), tokenizer);
+                TransformerConfig config = ModelConfigFile.read(dir, BASELINE, TransformerConfig.class);
+                checkVocabulary(dir, config.vocabSize(), tokenizer);
                 TokenBaseline baseline = new TokenBaseline(config);
                 baseline.load(weights, root);
                 yield baseline;
@@ -80,9 +92,72 @@ final class RunModels {
         };
     }
 
-    private static void checkVocabulary(String name, int vocab, Tokenizer tokenizer) {
+    /**
+     * Checks that a model about to be trained in {@code dir} is the one whose files are there, if any, so that
+     * training resumes it instead of failing half-way or mixing two models' files.
+     *
+     * @param dir the model's directory
+     * @param type its model type
+     * @param config the config about to be trained
+     * @param configType the config's record
+     */
+    static void checkResumable(Path dir, String type, Object config, Class<?> configType) {
+        if (ModelConfigFile.exists(dir)) {
+            Object saved = ModelConfigFile.read(dir, type, configType);
+            if (!saved.equals(config)) {
+                throw new CalmException(dir.resolve(ModelConfigFile.NAME) + " holds another " + type + " (" + saved
+                        + ") than the one to train (" + config + "): use another --run-dir");
+            }
+        }
+    }
+
+    /**
+     * @param dir the directory of the model whose config the message names (the CALM's, or the autoencoder's
+     *     when a new CALM is to be trained on it)
+     * @param calm the CALM's config
+     * @param ae the autoencoder's config
+     */
+    static void checkCompatible(Path dir, CalmConfig calm, AutoencoderConfig ae) {
+        try {
+            calm.checkCompatible(ae);
+        } catch (CalmException e) {
+            throw new CalmException(dir.resolve(ModelConfigFile.NAME) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param dir a directory of the run
+     * @return the directory, created if it was missing
+     */
+    static Path directory(Path dir) {
+        try {
+            return Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CalmException("cannot create the directory " + dir + ": " + e, e);
+        }
+    }
+
+    /**
+     * @param runDir the run directory
+     * @return its {@value #TOKENIZER}, which must exist
+     */
+    static Path tokenizerFile(Path runDir) {
+        Path file = runDir.resolve(TOKENIZER);
+        if (!Files.isRegularFile(file)) {
+            throw new CalmException(file + " does not exist: run calm tokenizer train (or the quickstart) with "
+                    + "--run-dir " + runDir + " first");
+        }
+        return file;
+    }
+
+    /**
+     * @param dir the model's directory, for the message
+     * @param vocab the model's vocabulary size
+     * @param tokenizer the run's tokenizer
+     */
+    static void checkVocabulary(Path dir, int vocab, Tokenizer tokenizer) {
         if (vocab != tokenizer.vocabSize()) {
-            throw new CalmException("the tokenizer has " + tokenizer.vocabSize() + " ids but " + name
+            throw new CalmException("the tokenizer has " + tokenizer.vocabSize() + " ids but the model in " + dir
                     + " was trained with a vocabulary of " + vocab + ": they are from different runs");
         }
     }

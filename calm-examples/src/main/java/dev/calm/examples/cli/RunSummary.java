@@ -36,7 +36,7 @@ final class RunSummary {
     /** The noise level of {@code autoencoder.token_accuracy_noise}: the robustness the paper trains for. */
     static final double NOISE_SIGMA = 0.3;
     /** The models compared, in report order: each is a stage directory of the run. */
-    static final List<String> MODELS = List.of("calm", "baseline");
+    static final List<String> MODELS = List.of(RunModels.CALM, RunModels.BASELINE);
 
     /**
      * What only the running command knows.
@@ -124,7 +124,7 @@ final class RunSummary {
 
     /** The training and reconstruction figures of the autoencoder stage. */
     private static void autoencoder(ObjectNode ae, Path dir, Facts facts) {
-        JsonNode config = read(dir.resolve(RunModels.CONFIG));
+        JsonNode config = read(dir.resolve(ModelConfigFile.NAME));
         ae.put("parameters", facts.autoencoderParameters());
         ae.put("hidden_size", config.get("hidden_size").asInt());
         ae.put("patch_size", config.get("patch_size").asInt());

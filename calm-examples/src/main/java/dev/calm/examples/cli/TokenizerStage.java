@@ -26,6 +26,11 @@ import java.util.Map;
  */
 record TokenizerStage(Tokenizer tokenizer, Map<String, TokenBlocks> blocks) {
 
+    /** Tokens per block of the commands that train and evaluate: a multiple of every K the presets use. */
+    static final int BLOCK_LENGTH = 256;
+    /** K of the presets, which every block length must be a multiple of. */
+    static final int PATCH_SIZE = 4;
+
     /**
      * @param runDir where {@code tokenizer.json} is written or found
      * @param corpus the corpora

@@ -17,7 +17,7 @@ import picocli.CommandLine;
 record CliRun(int exit, String out, String err) {
 
     static CliRun run(String... args) {
-        CommandLine cli = CalmCli.newCommandLine();
+        CommandLine cli = CalmCli.newCommandLine(args);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cli.setOut(new PrintWriter(out));

@@ -87,6 +87,7 @@ class QuickstartCommandTest {
         assertReport(run);
         assertTrue(Files.exists(run.resolve("generation.json")));
         assertTrue(Files.exists(run.resolve("brier.json")));
+        assertTrue(Files.readString(run.resolve("quickstart.config.json")).contains("\"lm-steps\" : 3"), "the run's record");
         for (String model : List.of("calm", "baseline")) {
             assertTrue(Files.exists(run.resolve(model).resolve("config.json")), model + "/config.json");
         }

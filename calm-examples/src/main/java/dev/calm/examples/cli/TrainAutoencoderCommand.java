@@ -1,0 +1,96 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.examples.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.calm.autoencoder.AutoencoderConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code calm train-ae}: CALM's first stage on its own, the quickstart's autoencoder stage in a run directory
+ * that has a tokenizer: the K-token autoencoder trained within a budget into {@code <run-dir>/autoencoder/}, then
+ * its held-out reconstruction accuracy. The options are the quickstart's {@code --ae-*} ones, so one config file
+ * serves both; a rerun resumes the training.
+ */
+@Command(name = "train-ae", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train the run directory's K-token autoencoder (CALM's first stage); needs its tokenizer.")
+final class TrainAutoencoderCommand implements Callable<Integer> {
+
+    /** The noise levels of the robustness sweep, as in the quickstart. */
+    static final String SIGMAS = "0,0.1,0.2,0.3,0.5";
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--run-dir", defaultValue = "runs/quickstart", description = "the run directory with tokenizer.json; "
+            + "the autoencoder goes to its autoencoder/ (default: ${DEFAULT-VALUE})")
+    private Path runDir;
+
+    @Option(names = "--ae-minutes", defaultValue = "7", description = "training budget in minutes (default: ${DEFAULT-VALUE})")
+    private double minutes;
+
+    @Option(names = "--ae-steps", defaultValue = "0", description = "optimizer steps; 0 sizes them to --ae-minutes "
+            + "from a throughput measurement (default: ${DEFAULT-VALUE})")
+    private int steps;
+
+    @Option(names = "--ae-batch", defaultValue = "8", description = "blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
+    private int batch;
+
+    @Option(names = "--ae-lr", defaultValue = "6e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
+    private double learningRate;
+
+    @Option(names = "--ae-random-chunks", defaultValue = "0.1", description = "share of training chunks replaced by "
+            + "random ids, so every id of the vocabulary is trained (default: ${DEFAULT-VALUE})")
+    private double randomChunks;
+
+    @Option(names = "--eval-tokens", defaultValue = "65536", description = "tokens evaluated per held-out corpus (default: ${DEFAULT-VALUE})")
+    private int evalTokens;
+
+    @Option(names = "--sigmas", split = ",", defaultValue = SIGMAS, description = "noise levels of the "
+            + "reconstruction sweep (default: ${DEFAULT-VALUE})")
+    private double[] sigmas;
+
+    @CommandLine.Mixin
+    private CorpusOptions corpusOptions;
+
+    @CommandLine.Mixin
+    private RuntimeOptions runtime;
+
+    @Override
+    public Integer call() {
+        String problem = corpusOptions.problem();
+        if (problem == null && (!(minutes > 0) || steps < 0 || batch < 1 || !(learningRate > 0)
+                || evalTokens < TokenizerStage.BLOCK_LENGTH)) {
+            problem = "--ae-minutes and --ae-lr must be > 0, --ae-steps >= 0, --ae-batch >= 1 and --eval-tokens >= "
+                    + TokenizerStage.BLOCK_LENGTH;
+        } else if (problem == null && !(randomChunks >= 0 && randomChunks < 1)) {
+            problem = "--ae-random-chunks must be in [0, 1), got " + randomChunks;
+        }
+        if (problem != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), problem);
+        }
+        RunModels.tokenizerFile(runDir);
+        PrintWriter out = spec.commandLine().getOut();
+        TokenizerStage tokens = TokenizerStage.prepare(runDir, corpusOptions.prepare(runtime.seed(), out),
+                0, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
+        try (NDManager root = runtime.open()) {
+            Path dir = runDir.resolve(RunModels.AUTOENCODER);
+            RunModels.checkResumable(dir, RunModels.AUTOENCODER,
+                    AutoencoderConfig.cpu(tokens.tokenizer().vocabSize()), AutoencoderConfig.class);
+            RunRecord.write(spec, runDir);
+            out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
+            AutoencoderStage.run(RunModels.directory(dir), tokens, new AutoencoderStage.Options(minutes, steps, batch,
+                    learningRate, evalTokens, sigmas, randomChunks, runtime.seed()), root, out);
+        } finally {
+            tokens.tokenizer().close();
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,116 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.examples.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.calm.autoencoder.AutoencoderConfig;
+import dev.calm.core.Rng;
+import dev.calm.core.llama.TransformerConfig;
+import dev.calm.core.tokenizer.Tokenizer;
+import dev.calm.energy.CalmConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code calm train --model calm|baseline}: one of the quickstart's language models, trained on its own in a
+ * run directory that has a tokenizer (and, for CALM, a trained autoencoder), into {@code <run-dir>/<model>/}.
+ * The options are the quickstart's, so one config file serves both; a rerun resumes the training, and a model
+ * whose training is complete is reloaded, not trained again.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Train CALM (on the run's autoencoder) or the token baseline; needs the run's tokenizer.")
+final class TrainCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--run-dir", defaultValue = "runs/quickstart", description = "the run directory with tokenizer.json "
+            + "(and autoencoder/ for CALM); the model goes to its calm/ or baseline/ (default: ${DEFAULT-VALUE})")
+    private Path runDir;
+
+    @Option(names = "--model", defaultValue = RunModels.CALM, description = "calm or baseline (default: ${DEFAULT-VALUE})")
+    private String model;
+
+    @Option(names = "--lm-minutes", defaultValue = "6", description = "training budget in minutes (default: ${DEFAULT-VALUE})")
+    private double minutes;
+
+    @Option(names = "--lm-steps", defaultValue = "0", description = "optimizer steps; 0 trains until --lm-minutes is "
+            + "spent (default: ${DEFAULT-VALUE})")
+    private int steps;
+
+    @Option(names = "--lm-batch", defaultValue = "16", description = "blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
+    private int batch;
+
+    @Option(names = "--calm-lr", defaultValue = "3e-3", description = "CALM learning rate (default: ${DEFAULT-VALUE})")
+    private double calmLearningRate;
+
+    @Option(names = "--calm-head-blocks", defaultValue = "1", description = "residual blocks of CALM's energy head "
+            + "(num_mlp_layers; the paper's CALM-M has 4) (default: ${DEFAULT-VALUE})")
+    private int calmHeadBlocks;
+
+    @Option(names = "--baseline-lr", defaultValue = "1e-3", description = "token baseline learning rate (default: ${DEFAULT-VALUE})")
+    private double baselineLearningRate;
+
+    @CommandLine.Mixin
+    private CorpusOptions corpusOptions;
+
+    @CommandLine.Mixin
+    private RuntimeOptions runtime;
+
+    @Override
+    public Integer call() {
+        validate();
+        RunModels.tokenizerFile(runDir);
+        PrintWriter out = spec.commandLine().getOut();
+        TokenizerStage tokens = TokenizerStage.prepare(runDir, corpusOptions.prepare(runtime.seed(), out),
+                0, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
+        try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = runtime.open()) {
+            Path dir = runDir.resolve(model);
+            LanguageModelStage.Contender contender = contender(tokenizer, dir, root);
+            RunRecord.write(spec, runDir, "train-" + model);
+            out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
+            LanguageModelStage.run(RunModels.directory(dir), contender, tokens.blocks().get("train"),
+                    LanguageModelStage.monitorBlocks(tokens.blocks().get("validation")),
+                    new LanguageModelStage.Options(minutes, steps, batch, runtime.seed()), root, out);
+        }
+        return 0;
+    }
+
+    /** The model to train, after every file it builds on was checked against it. */
+    private LanguageModelStage.Contender contender(Tokenizer tokenizer, Path dir, NDManager root) {
+        int vocab = tokenizer.vocabSize();
+        Rng init = new Rng(runtime.seed());
+        if (model.equals(RunModels.CALM)) {
+            Path aeDir = runDir.resolve(RunModels.AUTOENCODER);
+            AutoencoderConfig ae = AutoencoderStage.config(aeDir);
+            RunModels.checkVocabulary(aeDir, ae.vocabSize(), tokenizer);
+            CalmConfig config = Contenders.calmConfig(vocab, calmHeadBlocks);
+            RunModels.checkCompatible(aeDir, config, ae);
+            RunModels.checkResumable(dir, RunModels.CALM, config, CalmConfig.class);
+            return Contenders.of(Contenders.calm(vocab, calmHeadBlocks, AutoencoderStage.load(aeDir, root), init, root),
+                    calmLearningRate);
+        }
+        RunModels.checkResumable(dir, RunModels.BASELINE, TransformerConfig.small(vocab), TransformerConfig.class);
+        return Contenders.of(Contenders.baseline(vocab, init, root), baselineLearningRate);
+    }
+
+    private void validate() {
+        String problem = corpusOptions.problem();
+        if (problem == null && !model.equals(RunModels.CALM) && !model.equals(RunModels.BASELINE)) {
+            problem = "--model must be calm or baseline, got '" + model + "'";
+        } else if (problem == null && (!(minutes > 0) || steps < 0 || batch < 1 || calmHeadBlocks < 1
+                || !(calmLearningRate > 0) || !(baselineLearningRate > 0))) {
+            problem = "--lm-minutes must be > 0, --lm-steps >= 0, --lm-batch and --calm-head-blocks >= 1, "
+                    + "--calm-lr and --baseline-lr > 0";
+        }
+        if (problem != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), problem);
+        }
+    }
+}
