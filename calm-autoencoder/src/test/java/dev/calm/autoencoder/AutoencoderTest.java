@@ -15,14 +15,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
-import dev.calm.core.Device;
 import dev.calm.core.GoldenFiles;
 import dev.calm.core.Rng;
 import dev.calm.core.io.SafeTensorsReader;
 import dev.calm.core.nn.Parameter;
+import dev.calm.experiment.CalmExperiment;
 import java.util.Map;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -32,6 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The autoencoder against golden numbers from an independent numpy implementation of the reference's
  * modeling_autoencoder.py (src/test/resources/golden), plus shape, gradient and error invariants for every K.
  */
+@CalmExperiment
 class AutoencoderTest {
 
     /** FP32 forward against the float64 reference, whose outputs were rounded to FP32. */
@@ -43,15 +43,9 @@ class AutoencoderTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = Backend.newManager(Device.cpu());
+    void open(NDManager manager) {
+        this.manager = manager;
     }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
-
 
     private Map<String, NDArray> io() {
         return GoldenFiles.tensors("tiny_autoencoder_io.safetensors", manager);
@@ -62,7 +56,6 @@ class AutoencoderTest {
         ae.load(GoldenFiles.path("tiny_autoencoder.safetensors"), manager);
         return ae;
     }
-
 
     @Test
     void encoderMatchesTheReference() {

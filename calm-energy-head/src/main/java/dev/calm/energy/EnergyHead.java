@@ -4,6 +4,7 @@
 package dev.calm.energy;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Posterior;
 import dev.calm.core.CalmException;
@@ -75,14 +76,28 @@ public class EnergyHead extends GenerativeHead {
                     + hidden.getShape() + " and n = " + n);
         }
         long positions = hidden.getShape().get(0);
-        NDArray noise = rng.uniform(hidden.getManager(), new Shape(n, positions, config.noiseSize()), -0.5f, 0.5f);
+        NDArray noise = noise(hidden.getManager(), new Shape(n, positions, config.noiseSize()), rng); // [n, P, noise]
         return forward(noise, hidden);
+    }
+
+    /**
+     * Draws the noise that {@link #sample} (and so {@link #loss}) feeds to {@link #forward}: epsilon ~
+     * U[-0.5, 0.5] elementwise, as in the paper. Override it to try another noise distribution without changing
+     * the network.
+     *
+     * @param manager owner and device of the result
+     * @param shape the noise's shape, [n, P, noise_size]
+     * @param rng the source of randomness
+     * @return FLOAT32 noise of that shape
+     */
+    protected NDArray noise(NDManager manager, Shape shape, Rng rng) {
+        return rng.uniform(manager, shape, -0.5f, 0.5f);
     }
 
     /**
      * The head as a deterministic function of its noise, for tests and for research on the noise.
      *
-     * @param noise noise vectors, [n, P, noise_size] (U[-0.5, 0.5] in {@link #sample})
+     * @param noise noise vectors, [n, P, noise_size] (U[-0.5, 0.5] in {@link #sample}, from {@link #noise})
      * @param hidden hidden states, [P, d]
      * @return latent vectors, [n, P, l]
      */

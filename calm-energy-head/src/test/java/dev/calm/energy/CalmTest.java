@@ -27,16 +27,15 @@ import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
-import dev.calm.core.Device;
 import dev.calm.core.Rng;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.nn.Parameter;
+import dev.calm.experiment.CalmExperiment;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -46,24 +45,19 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The CALM model over a tiny initialised autoencoder: checkpoint names, the frozen autoencoder, causality and
  * KV-cache equivalence of the chunk backbone, and the training loss recomputed by hand from the same draws.
  */
+@CalmExperiment
 class CalmTest {
 
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = Backend.newManager(Device.cpu());
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     private NDArray tokens(long seed, int batch, int length) {
         return EnergyFixtures.randomTokens(manager, seed, batch, length, VOCAB);
     }
-
 
     @Test
     void checkpointNamesAreTheReferencesAndTheAutoencoderIsFrozenApart() {

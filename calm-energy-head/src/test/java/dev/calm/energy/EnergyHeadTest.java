@@ -16,14 +16,13 @@ import ai.djl.training.GradientCollector;
 import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
-import dev.calm.core.Device;
 import dev.calm.core.GoldenFiles;
 import dev.calm.core.Rng;
 import dev.calm.core.io.SafeTensorsReader;
+import dev.calm.experiment.CalmExperiment;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * independent numpy implementation (src/test/resources/golden/energy_head_reference.py), the zero-initialised
  * output, the noise it draws, and its loss.
  */
+@CalmExperiment
 class EnergyHeadTest {
 
     /** FP32 forward against the float64 reference, whose outputs were rounded to FP32. */
@@ -45,15 +45,9 @@ class EnergyHeadTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = Backend.newManager(Device.cpu());
+    void open(NDManager manager) {
+        this.manager = manager;
     }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
-
 
     private Map<String, NDArray> io() {
         return GoldenFiles.tensors("energy_head_io.safetensors", manager);
@@ -64,7 +58,6 @@ class EnergyHeadTest {
         head.load(GoldenFiles.path("energy_head.safetensors"), manager);
         return head;
     }
-
 
     @Test
     void parameterNamesAndShapesAreTheReferenceMlpGenerators() {

@@ -14,10 +14,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
-import dev.calm.core.Device;
 import dev.calm.core.Rng;
+import dev.calm.experiment.CalmExperiment;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +26,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The energy-score estimator: hand-computed values, the Gram-matrix distances against direct differences,
  * unbiasedness against closed forms, strict propriety, errors, and the gradient at identical samples.
  */
+@CalmExperiment
 class EnergyScoreTest {
 
     /** Positions of the statistical tests: each is one independent estimate. */
@@ -38,13 +38,8 @@ class EnergyScoreTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = Backend.newManager(Device.cpu());
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     /** Points of the plane (l = 2) as [count, 1, 2]. */

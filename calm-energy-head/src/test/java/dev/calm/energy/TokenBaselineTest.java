@@ -16,19 +16,18 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
-import dev.calm.core.Device;
 import dev.calm.core.Rng;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.nn.Parameter;
+import dev.calm.experiment.CalmExperiment;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The token-level baseline: Hugging Face names, cross-entropy by hand, the untrained loss, the KV cache. */
+@CalmExperiment
 class TokenBaselineTest {
 
     static final int VOCAB = 50;
@@ -36,13 +35,8 @@ class TokenBaselineTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = Backend.newManager(Device.cpu());
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     private NDArray tokens(long seed, int batch, int length) {

@@ -13,13 +13,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
-import dev.calm.core.Device;
 import dev.calm.core.Rng;
 import dev.calm.energy.Calm;
 import dev.calm.energy.Deterministic;
 import dev.calm.energy.EnergyFixtures;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
+import dev.calm.experiment.CalmExperiment;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * enumerated with full passes, no cache), the alignment of gold tokens, samples and branches for every K, flat
  * memory, and clear errors.
  */
+@CalmExperiment
 class BrierEvaluatorTest {
 
     private static final int V = 6;
@@ -38,13 +39,12 @@ class BrierEvaluatorTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = Backend.newManager(Device.cpu());
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     @AfterEach
-    void close() {
-        manager.close();
+    void restoreGradMode() {
         Backend.setGradMode(true);
     }
 

@@ -14,7 +14,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
-import dev.calm.core.Device;
 import dev.calm.core.Rng;
 import dev.calm.core.StepScope;
 import dev.calm.energy.Calm;
@@ -22,6 +21,7 @@ import dev.calm.energy.Deterministic;
 import dev.calm.energy.EnergyFixtures;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
+import dev.calm.experiment.CalmExperiment;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * Generation with the KV cache against cache-free loops written here, for CALM and the token baseline: prompt
  * padding, batches of prompts of different lengths, the token budget, end-of-text, temperature, and flat memory.
  */
+@CalmExperiment
 class GeneratorTest {
 
     private static final long EOS = 0;
@@ -40,13 +41,12 @@ class GeneratorTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = Backend.newManager(Device.cpu());
+    void open(NDManager manager) {
+        this.manager = manager;
     }
 
     @AfterEach
-    void close() {
-        manager.close();
+    void restoreGradMode() {
         Backend.setGradMode(true); // generate() switches recording off for the calling thread
     }
 

@@ -12,13 +12,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
-import dev.calm.core.Device;
 import dev.calm.core.Rng;
+import dev.calm.experiment.CalmExperiment;
 import java.util.Arrays;
 import java.util.stream.LongStream;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * Explicit positions and masks compute what the plain causal pass computes on the sequence they stand for:
  * left padding that is masked out changes nothing, and branches off a cached prefix equal full passes.
  */
+@CalmExperiment
 class AttentionLayoutTest {
 
     /** FP32 results of differently shaped but equivalent computations. */
@@ -35,16 +34,11 @@ class AttentionLayoutTest {
     private Transformer model;
 
     @BeforeEach
-    void open() {
-        manager = Backend.newManager(Device.cpu());
+    void open(NDManager manager) {
+        this.manager = manager;
         model = new Transformer(new TransformerConfig(50, 32, 80, 2, 4, 2, 128, 10000, 1e-6));
         model.initialize(manager, new Rng(31));
         model.namedParameters().values().stream().filter(p -> p.decay()).forEach(p -> p.array().muli(10f));
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
     }
 
     @Test

@@ -11,34 +11,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.calm.core.GoldenFiles;
-import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
-import dev.calm.core.Device;
 import dev.calm.core.Rng;
 import dev.calm.core.io.DType;
+import dev.calm.experiment.CalmExperiment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Backbone weights move through safetensors files, exactly in FP32 and to BF16 precision in BF16. */
+@CalmExperiment
 class CheckpointTest {
 
     private NDManager manager;
     private NDArray ids;
 
     @BeforeEach
-    void open() {
-        manager = Backend.newManager(Device.cpu());
+    void open(NDManager manager) {
+        this.manager = manager;
         ids = Golden.io(manager).get("input_ids");
-    }
-
-    @AfterEach
-    void close() {
-        manager.close();
     }
 
     @Test

@@ -15,13 +15,11 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
-import dev.calm.core.Device;
 import dev.calm.core.Rng;
+import dev.calm.experiment.CalmExperiment;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.Test;
  * The backbone against golden numbers from an independent numpy implementation of Hugging Face's LlamaModel,
  * and its invariants: KV-cache decoding equals the full pass, and causality.
  */
+@CalmExperiment
 class TransformerTest {
 
     /** FP32 forward against the float64 reference, whose outputs were rounded to FP32. */
@@ -37,15 +36,9 @@ class TransformerTest {
     private NDManager manager;
 
     @BeforeEach
-    void open() {
-        manager = Backend.newManager(Device.cpu());
+    void open(NDManager manager) {
+        this.manager = manager;
     }
-
-    @AfterEach
-    void close() {
-        manager.close();
-    }
-
 
     @Test
     void matchesTheNumpyReferenceOfHuggingFaceLlama() {
