@@ -57,7 +57,21 @@ public record ExperimentReport(
         ABORTED
     }
 
-    /** Copies the maps (keeping their order) and the list. */
+    /**
+     * Copies the maps (keeping their order) and the list.
+     *
+     * @param name the test class's simple name and the test's display name
+     * @param testClass the test class's fully qualified name
+     * @param displayName the test's display name
+     * @param seed the seed of the test's {@code Rng}
+     * @param device the device the test's manager was on
+     * @param status how the test ended
+     * @param failure the failure's class and message, or null
+     * @param wallSeconds wall time of the test with its lifecycle methods
+     * @param metrics the recorded scalars
+     * @param texts the recorded texts
+     * @param steps the logged steps, in order
+     */
     public ExperimentReport {
         metrics = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
         texts = Collections.unmodifiableMap(new LinkedHashMap<>(texts));

@@ -31,7 +31,12 @@ public final class MetricsRecorder {
      */
     public record Step(long step, Map<String, Double> values) {
 
-        /** Copies the values, keeping their order. */
+        /**
+         * Copies the values, keeping their order.
+         *
+         * @param step the step
+         * @param values the values by name
+         */
         public Step {
             values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
         }

@@ -9,6 +9,7 @@ import dev.calm.core.Rng;
 import dev.calm.core.nn.Module;
 import dev.calm.energy.Calm;
 import dev.calm.energy.HeadLoss;
+import dev.calm.energy.EnergyHead;
 import dev.calm.energy.TrainingFlops;
 
 /**
@@ -36,8 +37,16 @@ public final class CalmObjective implements Objective {
         return new StepLoss(l.loss(), l.metrics());
     }
 
+    /**
+     * {@link TrainingFlops#calm} for an {@link EnergyHead} (its subclasses included, which keep its layers); NaN for
+     * any other head, whose compute the count does not know: no {@code train_flops} is logged rather than a wrong
+     * one. A new head with its own count goes in an {@code Objective} of its own (docs/new-head.md).
+     */
     @Override
     public double flopsPerToken(Shape batch) {
+        if (!(calm.head() instanceof EnergyHead)) {
+            return Double.NaN;
+        }
         return TrainingFlops.calm(calm.config(), calm.autoencoder().config(), (int) batch.get(1));
     }
 }
