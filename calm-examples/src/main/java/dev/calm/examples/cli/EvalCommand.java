@@ -56,7 +56,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--eval-tokens", defaultValue = "65536", description = "held-out tokens reconstructed per corpus (default: ${DEFAULT-VALUE})")
     private int evalTokens;
 
-    @Option(names = "--sigmas", split = ",", defaultValue = TrainAutoencoderCommand.SIGMAS, description = "noise levels "
+    @Option(names = "--sigmas", split = ",", defaultValue = AutoencoderOptions.SIGMAS, description = "noise levels "
             + "of the reconstruction sweep (default: ${DEFAULT-VALUE})")
     private double[] sigmas;
 

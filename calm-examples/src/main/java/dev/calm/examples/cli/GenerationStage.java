@@ -13,6 +13,7 @@ import dev.calm.sampling.Generation;
 import dev.calm.sampling.GenerationConfig;
 import dev.calm.sampling.Generations;
 import dev.calm.sampling.Generator;
+import dev.calm.training.TaskProgress;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -71,32 +72,43 @@ final class GenerationStage {
             List<String> prompts, int tokens, long seed, NDManager root, PrintWriter out) {
         List<Sample> samples = new ArrayList<>();
         Map<String, Speed> speeds = new LinkedHashMap<>();
-        for (Map.Entry<String, StepModel> e : models.entrySet()) {
-            Rng rng = new Rng(seed).fork("generate " + e.getKey());
-            Generator generator = new Generator(e.getValue(), root, tokenizer.eosId());
-            Generations tempered = null;
-            for (double t : TEMPERATURES) {
-                Generations g = generator.generate(tokenizer, prompts, GenerationConfig.of(tokens).withTemperature(t),
-                        rng);
-                for (int i = 0; i < prompts.size(); i++) {
-                    String text = g.sequences().get(i).text(tokenizer);
-                    samples.add(new Sample(e.getKey(), t, prompts.get(i), text));
-                    out.printf(Locale.ROOT, "%-8s T=%.1f | %s%s%n", e.getKey(), t, prompts.get(i), text.replace('\n', ' '));
-                }
-                tempered = g;
+        try (TaskProgress progress = TaskProgress.open("generation", (long) models.size() * (TEMPERATURES.length + 2),
+                "runs")) {
+            for (Map.Entry<String, StepModel> e : models.entrySet()) {
+                speeds.put(e.getKey(), generate(e.getKey(), e.getValue(), tokenizer, prompts, tokens, seed, root,
+                        samples, progress, out));
             }
-            Speed s = new Speed(e.getKey(), Throughput.generation(generator, tokenizer, prompts.get(0), 1, tokens, rng),
-                    Throughput.generation(generator, tokenizer, prompts.get(0), BATCH, tokens, rng),
-                    tempered.fallbacks(), tempered.steps());
-            speeds.put(e.getKey(), s);
-            out.printf(Locale.ROOT, "%-8s | %,.0f tokens/s at batch 1, %,.0f at batch %d (KV cache, %d tokens per "
-                    + "sequence); T = 0.5 %s%n%n", e.getKey(), s.batch1(), s.batched(), BATCH, tokens,
-                    e.getValue() instanceof TokenModel ? "from the tempered softmax" : String.format(Locale.ROOT,
-                            "from samples, exact in %d of %d steps (the rest fell back to the batch method)",
-                            s.steps() * prompts.size() - s.fallbacks(), s.steps() * prompts.size()));
-            out.flush();
         }
         Json.write(runDir.resolve("generation.json"), Map.of("samples", samples, "speed", speeds.values()));
         return speeds;
+    }
+
+    /** One model: its continuations at each temperature, then its speed at batch 1 and batch {@value #BATCH}. */
+    private static Speed generate(String name, StepModel model, Tokenizer tokenizer, List<String> prompts, int tokens,
+            long seed, NDManager root, List<Sample> samples, TaskProgress progress, PrintWriter out) {
+        Rng rng = new Rng(seed).fork("generate " + name);
+        Generator generator = new Generator(model, root, tokenizer.eosId());
+        Generations tempered = null;
+        for (double t : TEMPERATURES) {
+            tempered = generator.generate(tokenizer, prompts, GenerationConfig.of(tokens).withTemperature(t), rng);
+            for (int i = 0; i < prompts.size(); i++) {
+                String text = tempered.sequences().get(i).text(tokenizer);
+                samples.add(new Sample(name, t, prompts.get(i), text));
+                out.printf(Locale.ROOT, "%-8s T=%.1f | %s%s%n", name, t, prompts.get(i), text.replace('\n', ' '));
+            }
+            progress.stepBy(1);
+        }
+        double batch1 = Throughput.generation(generator, tokenizer, prompts.get(0), 1, tokens, rng);
+        progress.stepBy(1);
+        double batched = Throughput.generation(generator, tokenizer, prompts.get(0), BATCH, tokens, rng);
+        progress.stepBy(1);
+        Speed s = new Speed(name, batch1, batched, tempered.fallbacks(), tempered.steps());
+        out.printf(Locale.ROOT, "%-8s | %,.0f tokens/s at batch 1, %,.0f at batch %d (KV cache, %d tokens per "
+                + "sequence); T = 0.5 %s%n%n", name, s.batch1(), s.batched(), BATCH, tokens,
+                model instanceof TokenModel ? "from the tempered softmax" : String.format(Locale.ROOT,
+                        "from samples, exact in %d of %d steps (the rest fell back to the batch method)",
+                        s.steps() * prompts.size() - s.fallbacks(), s.steps() * prompts.size()));
+        out.flush();
+        return s;
     }
 }

@@ -83,6 +83,7 @@ final class Plots {
     private static XYChart brierChart(Path runDir, JsonNode summary, String metric, String finalKey, String title) {
         XYChart chart = chart(title + " against training FLOPs (held out)", "training FLOPs", title);
         chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW); // the curves rise to the right
         for (String model : RunSummary.MODELS) {
             List<JsonNode> lines = new MetricsLog(runDir.resolve(model)).read();
             List<Double> xs = new ArrayList<>();

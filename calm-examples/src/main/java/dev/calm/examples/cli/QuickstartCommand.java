@@ -65,22 +65,8 @@ final class QuickstartCommand implements Callable<Integer> {
             + "--minutes; 0 skips the stage")
     private Double aeMinutes;
 
-    @Option(names = "--ae-steps", defaultValue = "0", description = "autoencoder optimizer steps; 0 sizes them to "
-            + "--ae-minutes from a throughput measurement (default: ${DEFAULT-VALUE})")
-    private int aeSteps;
-
-    @Option(names = "--ae-batch", defaultValue = "8", description = "autoencoder blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
-    private int aeBatch;
-
-    @Option(names = "--ae-lr", defaultValue = "6e-3", description = "autoencoder peak learning rate (default: ${DEFAULT-VALUE})")
-    private double aeLearningRate;
-
-    @Option(names = "--ae-random-chunks", defaultValue = "0.1", description = "share of autoencoder training chunks "
-            + "replaced by random ids, so every id of the vocabulary is trained (default: ${DEFAULT-VALUE})")
-    private double aeRandomChunks;
-
-    @Option(names = "--eval-tokens", defaultValue = "65536", description = "tokens evaluated per held-out corpus (default: ${DEFAULT-VALUE})")
-    private int evalTokens;
+    @CommandLine.Mixin
+    private AutoencoderOptions autoencoderOptions;
 
     @Option(names = "--brier-tokens", defaultValue = "32768", description = "held-out tokens of each corpus scored "
             + "for BrierLM (default: ${DEFAULT-VALUE})")
@@ -90,22 +76,8 @@ final class QuickstartCommand implements Callable<Integer> {
             + "minutes, instead of their share of --minutes; 0 skips both")
     private Double lmMinutes;
 
-    @Option(names = "--lm-steps", defaultValue = "0", description = "optimizer steps of each language model; 0 trains "
-            + "until --lm-minutes is spent (default: ${DEFAULT-VALUE})")
-    private int lmSteps;
-
-    @Option(names = "--lm-batch", defaultValue = "16", description = "language-model blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
-    private int lmBatch;
-
-    @Option(names = "--calm-lr", defaultValue = "3e-3", description = "CALM learning rate (default: ${DEFAULT-VALUE})")
-    private double calmLearningRate;
-
-    @Option(names = "--calm-head-blocks", defaultValue = "1", description = "residual blocks of CALM's energy head "
-            + "(num_mlp_layers; the paper's CALM-M has 4) (default: ${DEFAULT-VALUE})")
-    private int calmHeadBlocks;
-
-    @Option(names = "--baseline-lr", defaultValue = "1e-3", description = "token baseline learning rate (default: ${DEFAULT-VALUE})")
-    private double baselineLearningRate;
+    @CommandLine.Mixin
+    private LanguageModelOptions lmOptions;
 
     @Option(names = "--prompt", description = "prompt to continue, repeatable (default: three Brown-style openings)")
     private List<String> prompts = new ArrayList<>(List.of("The jury said that", "In the morning, the",
@@ -116,9 +88,6 @@ final class QuickstartCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     private RuntimeOptions runtime;
-
-    /** Tokens per block: a multiple of every K the presets use. */
-    private static final int BLOCK_LENGTH = 256;
 
     @Override
     public Integer call() {
@@ -133,7 +102,8 @@ final class QuickstartCommand implements Callable<Integer> {
         RunRecord.write(spec, runDir);
         out.printf(Locale.ROOT, "%n== tokenizer%n");
         TokenizerStage tokens = timed("tokenizer", stageSeconds,
-                () -> TokenizerStage.prepare(runDir, corpus, vocab, BLOCK_LENGTH, 4, out));
+                () -> TokenizerStage.prepare(runDir, corpus, vocab, TokenizerStage.BLOCK_LENGTH,
+                        TokenizerStage.PATCH_SIZE, out));
         try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = runtime.open()) {
             out.printf(Locale.ROOT, "models run on %s with %d threads%n", runtime.device(), Backend.threads());
             Autoencoder ae = null;
@@ -144,8 +114,7 @@ final class QuickstartCommand implements Callable<Integer> {
                 Path dir = runDir.resolve("autoencoder");
                 createDirectories(dir);
                 ae = timed("autoencoder", stageSeconds, () -> AutoencoderStage.run(dir, tokens,
-                        new AutoencoderStage.Options(aeBudget, aeSteps, aeBatch, aeLearningRate, evalTokens,
-                                new double[] {0, 0.1, 0.2, 0.3, 0.5}, aeRandomChunks, seed), root, out));
+                        autoencoderOptions.stage(aeBudget, seed), root, out));
             }
             if (lmMinutes == null || lmMinutes > 0) {
                 languageModels(tokens, ae, budget, stageSeconds, root, out);
@@ -163,10 +132,11 @@ final class QuickstartCommand implements Callable<Integer> {
         Tokenizer tokenizer = tokens.tokenizer();
         int vocabSize = tokenizer.vocabSize();
         Rng init = new Rng(runtime.seed());
-        Calm calm = Contenders.calm(vocabSize, calmHeadBlocks, ae, init, root);
+        Calm calm = Contenders.calm(vocabSize, lmOptions.calmHeadBlocks(), ae, init, root);
         TokenBaseline baseline = Contenders.baseline(vocabSize, init, root);
-        List<LanguageModelStage.Contender> contenders = List.of(Contenders.of(calm, calmLearningRate),
-                Contenders.of(baseline, baselineLearningRate));
+        List<LanguageModelStage.Contender> contenders = List.of(
+                Contenders.of(calm, lmOptions.learningRate(RunModels.CALM)),
+                Contenders.of(baseline, lmOptions.learningRate(RunModels.BASELINE)));
         int[][] validation = LanguageModelStage.monitorBlocks(tokens.blocks().get("validation"));
         Map<String, StepModel> models = new LinkedHashMap<>();
         double each = lmMinutes != null ? lmMinutes : budget.languageModelMinutes(contenders.size());
@@ -176,7 +146,7 @@ final class QuickstartCommand implements Callable<Integer> {
             createDirectories(dir);
             timed(contender.name(), stageSeconds, () -> LanguageModelStage.run(dir, contender,
                     tokens.blocks().get("train"), validation,
-                    new LanguageModelStage.Options(each, lmSteps, lmBatch, runtime.seed()), root, out));
+                    lmOptions.stage(each, runtime.seed()), root, out));
             models.put(contender.name(), contender.sampler());
         }
         out.printf(Locale.ROOT, "%n== BrierLM (held out, %,d tokens per corpus)%n", brierTokens);
@@ -220,27 +190,20 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     private String optionProblem() {
-        if (!(aeRandomChunks >= 0 && aeRandomChunks < 1)) {
-            return "--ae-random-chunks must be in [0, 1), got " + aeRandomChunks;
+        String problem = autoencoderOptions.problem(aeMinutes == null ? 0 : aeMinutes);
+        if (problem == null) {
+            problem = lmOptions.problem(lmMinutes == null ? 0 : lmMinutes);
+        }
+        if (problem != null) {
+            return problem;
         } else if (!(minutes > 0) || Double.isInfinite(minutes)) {
             return "--minutes must be a finite number > 0, got " + minutes;
-        } else if (negative(lmMinutes) || lmSteps < 0 || lmBatch < 1 || genTokens < 1 || calmHeadBlocks < 1
-                || !(calmLearningRate > 0) || !(baselineLearningRate > 0)) {
-            return "--lm-minutes and --lm-steps must be >= 0, --lm-batch, --gen-tokens and --calm-head-blocks >= 1, "
-                    + "--calm-lr and --baseline-lr > 0";
-        } else if (prompts.stream().anyMatch(String::isEmpty)) {
-            return "--prompt must not be empty";
-        } else if (negative(aeMinutes) || aeSteps < 0 || aeBatch < 1 || evalTokens < BLOCK_LENGTH || !(aeLearningRate > 0)) {
-            return "--ae-minutes and --ae-steps must be >= 0, --ae-batch >= 1, --ae-lr > 0 and --eval-tokens >= "
-                    + BLOCK_LENGTH;
-        } else if (!(brierTokens >= BLOCK_LENGTH)) {
-            return "--brier-tokens must be >= " + BLOCK_LENGTH + ", got " + brierTokens;
+        } else if (genTokens < 1 || prompts.stream().anyMatch(String::isEmpty)) {
+            return "--gen-tokens must be >= 1 and --prompt must not be empty";
+        } else if (!(brierTokens >= TokenizerStage.BLOCK_LENGTH)) {
+            return "--brier-tokens must be >= " + TokenizerStage.BLOCK_LENGTH + ", got " + brierTokens;
         }
         return null;
-    }
-
-    private static boolean negative(Double minutes) {
-        return minutes != null && !(minutes >= 0);
     }
 
     /** Runs a stage and adds its wall time to {@code seconds} under its name. */

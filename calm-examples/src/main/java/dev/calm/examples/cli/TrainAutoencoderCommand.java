@@ -24,7 +24,6 @@ import picocli.CommandLine.Option;
 final class TrainAutoencoderCommand implements Callable<Integer> {
 
     /** The noise levels of the robustness sweep, as in the quickstart. */
-    static final String SIGMAS = "0,0.1,0.2,0.3,0.5";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -36,26 +35,8 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
     @Option(names = "--ae-minutes", defaultValue = "7", description = "training budget in minutes (default: ${DEFAULT-VALUE})")
     private double minutes;
 
-    @Option(names = "--ae-steps", defaultValue = "0", description = "optimizer steps; 0 sizes them to --ae-minutes "
-            + "from a throughput measurement (default: ${DEFAULT-VALUE})")
-    private int steps;
-
-    @Option(names = "--ae-batch", defaultValue = "8", description = "blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
-    private int batch;
-
-    @Option(names = "--ae-lr", defaultValue = "6e-3", description = "peak learning rate (default: ${DEFAULT-VALUE})")
-    private double learningRate;
-
-    @Option(names = "--ae-random-chunks", defaultValue = "0.1", description = "share of training chunks replaced by "
-            + "random ids, so every id of the vocabulary is trained (default: ${DEFAULT-VALUE})")
-    private double randomChunks;
-
-    @Option(names = "--eval-tokens", defaultValue = "65536", description = "tokens evaluated per held-out corpus (default: ${DEFAULT-VALUE})")
-    private int evalTokens;
-
-    @Option(names = "--sigmas", split = ",", defaultValue = SIGMAS, description = "noise levels of the "
-            + "reconstruction sweep (default: ${DEFAULT-VALUE})")
-    private double[] sigmas;
+    @CommandLine.Mixin
+    private AutoencoderOptions options;
 
     @CommandLine.Mixin
     private CorpusOptions corpusOptions;
@@ -66,12 +47,10 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String problem = corpusOptions.problem();
-        if (problem == null && (!(minutes > 0) || steps < 0 || batch < 1 || !(learningRate > 0)
-                || evalTokens < TokenizerStage.BLOCK_LENGTH)) {
-            problem = "--ae-minutes and --ae-lr must be > 0, --ae-steps >= 0, --ae-batch >= 1 and --eval-tokens >= "
-                    + TokenizerStage.BLOCK_LENGTH;
-        } else if (problem == null && !(randomChunks >= 0 && randomChunks < 1)) {
-            problem = "--ae-random-chunks must be in [0, 1), got " + randomChunks;
+        if (problem == null && !(minutes > 0)) {
+            problem = "--ae-minutes must be > 0, got " + minutes;
+        } else if (problem == null) {
+            problem = options.problem(minutes);
         }
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
@@ -86,8 +65,7 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
                     AutoencoderConfig.cpu(tokens.tokenizer().vocabSize()), AutoencoderConfig.class);
             RunRecord.write(spec, runDir);
             out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
-            AutoencoderStage.run(RunModels.directory(dir), tokens, new AutoencoderStage.Options(minutes, steps, batch,
-                    learningRate, evalTokens, sigmas, randomChunks, runtime.seed()), root, out);
+            AutoencoderStage.run(RunModels.directory(dir), tokens, options.stage(minutes, runtime.seed()), root, out);
         } finally {
             tokens.tokenizer().close();
         }

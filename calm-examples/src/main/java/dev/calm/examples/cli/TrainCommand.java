@@ -40,22 +40,8 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lm-minutes", defaultValue = "6", description = "training budget in minutes (default: ${DEFAULT-VALUE})")
     private double minutes;
 
-    @Option(names = "--lm-steps", defaultValue = "0", description = "optimizer steps; 0 trains until --lm-minutes is "
-            + "spent (default: ${DEFAULT-VALUE})")
-    private int steps;
-
-    @Option(names = "--lm-batch", defaultValue = "16", description = "blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
-    private int batch;
-
-    @Option(names = "--calm-lr", defaultValue = "3e-3", description = "CALM learning rate (default: ${DEFAULT-VALUE})")
-    private double calmLearningRate;
-
-    @Option(names = "--calm-head-blocks", defaultValue = "1", description = "residual blocks of CALM's energy head "
-            + "(num_mlp_layers; the paper's CALM-M has 4) (default: ${DEFAULT-VALUE})")
-    private int calmHeadBlocks;
-
-    @Option(names = "--baseline-lr", defaultValue = "1e-3", description = "token baseline learning rate (default: ${DEFAULT-VALUE})")
-    private double baselineLearningRate;
+    @CommandLine.Mixin
+    private LanguageModelOptions options;
 
     @CommandLine.Mixin
     private CorpusOptions corpusOptions;
@@ -77,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
             LanguageModelStage.run(RunModels.directory(dir), contender, tokens.blocks().get("train"),
                     LanguageModelStage.monitorBlocks(tokens.blocks().get("validation")),
-                    new LanguageModelStage.Options(minutes, steps, batch, runtime.seed()), root, out);
+                    options.stage(minutes, runtime.seed()), root, out);
         }
         return 0;
     }
@@ -90,24 +76,24 @@ final class TrainCommand implements Callable<Integer> {
             Path aeDir = runDir.resolve(RunModels.AUTOENCODER);
             AutoencoderConfig ae = AutoencoderStage.config(aeDir);
             RunModels.checkVocabulary(aeDir, ae.vocabSize(), tokenizer);
-            CalmConfig config = Contenders.calmConfig(vocab, calmHeadBlocks);
+            CalmConfig config = Contenders.calmConfig(vocab, options.calmHeadBlocks());
             RunModels.checkCompatible(aeDir, config, ae);
             RunModels.checkResumable(dir, RunModels.CALM, config, CalmConfig.class);
-            return Contenders.of(Contenders.calm(vocab, calmHeadBlocks, AutoencoderStage.load(aeDir, root), init, root),
-                    calmLearningRate);
+            return Contenders.of(Contenders.calm(vocab, options.calmHeadBlocks(), AutoencoderStage.load(aeDir, root),
+                    init, root), options.learningRate(model));
         }
         RunModels.checkResumable(dir, RunModels.BASELINE, TransformerConfig.small(vocab), TransformerConfig.class);
-        return Contenders.of(Contenders.baseline(vocab, init, root), baselineLearningRate);
+        return Contenders.of(Contenders.baseline(vocab, init, root), options.learningRate(model));
     }
 
     private void validate() {
         String problem = corpusOptions.problem();
         if (problem == null && !model.equals(RunModels.CALM) && !model.equals(RunModels.BASELINE)) {
             problem = "--model must be calm or baseline, got '" + model + "'";
-        } else if (problem == null && (!(minutes > 0) || steps < 0 || batch < 1 || calmHeadBlocks < 1
-                || !(calmLearningRate > 0) || !(baselineLearningRate > 0))) {
-            problem = "--lm-minutes must be > 0, --lm-steps >= 0, --lm-batch and --calm-head-blocks >= 1, "
-                    + "--calm-lr and --baseline-lr > 0";
+        } else if (problem == null && !(minutes > 0)) {
+            problem = "--lm-minutes must be > 0, got " + minutes;
+        } else if (problem == null) {
+            problem = options.problem(minutes);
         }
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);

@@ -146,7 +146,7 @@ class BadInputTest {
     void badOptionsOfTheNewCommandsAreUsageErrors() throws IOException {
         failsCleanly(run.runDir(), 2, "--model must be calm or baseline, got 'gpt'", "train", "--run-dir", runDir(),
                 "--model", "gpt");
-        failsCleanly(run.runDir(), 2, "--ae-minutes and --ae-lr must be > 0", "train-ae", "--run-dir", runDir(),
+        failsCleanly(run.runDir(), 2, "--ae-minutes must be > 0, got 0.0", "train-ae", "--run-dir", runDir(),
                 "--ae-minutes", "0");
         failsCleanly(run.runDir(), 2, "--vocab must be > 257", "tokenizer", "train", "--run-dir", runDir(),
                 "--vocab", "100");

@@ -1,0 +1,63 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.examples.cli;
+
+import picocli.CommandLine.Option;
+
+/**
+ * The autoencoder stage's options, shared by {@code calm quickstart} and {@code calm train-ae} (each has its own
+ * {@code --ae-minutes}: a share of the run's budget in the one, a plain budget in the other).
+ */
+final class AutoencoderOptions {
+
+    /** Noise levels of the reconstruction sweep. */
+    static final String SIGMAS = "0,0.1,0.2,0.3,0.5";
+
+    @Option(names = "--ae-steps", defaultValue = "0", description = "autoencoder optimizer steps; 0 sizes them to "
+            + "--ae-minutes from a throughput measurement (default: ${DEFAULT-VALUE})")
+    private int steps;
+
+    @Option(names = "--ae-batch", defaultValue = "8", description = "autoencoder blocks of 256 tokens per step (default: ${DEFAULT-VALUE})")
+    private int batch;
+
+    @Option(names = "--ae-lr", defaultValue = "6e-3", description = "autoencoder peak learning rate (default: ${DEFAULT-VALUE})")
+    private double learningRate;
+
+    @Option(names = "--ae-random-chunks", defaultValue = "0.1", description = "share of autoencoder training chunks "
+            + "replaced by random ids, so every id of the vocabulary is trained (default: ${DEFAULT-VALUE})")
+    private double randomChunks;
+
+    @Option(names = "--eval-tokens", defaultValue = "65536", description = "tokens of each held-out corpus whose "
+            + "reconstruction is evaluated (default: ${DEFAULT-VALUE})")
+    private int evalTokens;
+
+    @Option(names = "--sigmas", split = ",", defaultValue = SIGMAS, description = "noise levels of the "
+            + "reconstruction sweep (default: ${DEFAULT-VALUE})")
+    private double[] sigmas;
+
+    /**
+     * @param minutes the stage's budget, checked here too
+     * @return what is wrong with the options, or null
+     */
+    String problem(double minutes) {
+        if (!(minutes >= 0) || steps < 0 || batch < 1 || !(learningRate > 0)
+                || evalTokens < TokenizerStage.BLOCK_LENGTH) {
+            return "--ae-minutes must be >= 0, --ae-lr > 0, --ae-steps >= 0, --ae-batch >= 1 and --eval-tokens >= "
+                    + TokenizerStage.BLOCK_LENGTH;
+        } else if (!(randomChunks >= 0 && randomChunks < 1)) {
+            return "--ae-random-chunks must be in [0, 1), got " + randomChunks;
+        }
+        return null;
+    }
+
+    /**
+     * @param minutes the stage's budget
+     * @param seed the run's seed
+     * @return the stage's options
+     */
+    AutoencoderStage.Options stage(double minutes, long seed) {
+        return new AutoencoderStage.Options(minutes, steps, batch, learningRate, evalTokens, sigmas, randomChunks,
+                seed);
+    }
+}
