@@ -190,17 +190,10 @@ final class AutoencoderStage {
                 // 80% of the budget: the optimizer update, monitoring, checkpoints and a busy machine take the rest
                 steps = (int) Math.max(10, 0.8 * options.minutes() * 60 * tokensPerSecond / tokensPerStep);
             }
-            return TrainConfig.defaults(steps).toBuilder()
-                    .seed(options.seed())
-                    .learningRate(options.learningRate())
+            return StagePlan.defaults(steps, options.seed(), options.learningRate(), options.minutes())
                     .warmupSteps(Math.max(1, Math.min(100, steps / 20)))
                     .lrShape(LearningRateSchedule.Shape.COSINE)
-                    .logEvery(10)
-                    .checkpointEvery(100)
                     .keepCheckpoints(2)
-                    .maxMinutes(options.minutes())
-                    .resume(true)
-                    .progressBar(true)
                     .build();
         }, out);
     }

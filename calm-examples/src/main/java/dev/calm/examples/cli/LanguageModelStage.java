@@ -114,18 +114,12 @@ final class LanguageModelStage {
                 () -> c.objective().heldOutLoss(validation, options.batchSize(), draws.fork("draws"), root);
         double before = heldOutLoss.getAsDouble();
         BrierCurve brierCurve = new BrierCurve(c.sampler(), validation, options.seed(), root);
-        TrainConfig config = StagePlan.of(dir, () -> TrainConfig.defaults(
-                options.steps() > 0 ? options.steps() : Integer.MAX_VALUE).toBuilder()
-                .seed(options.seed())
-                .learningRate(c.learningRate())
+        TrainConfig config = StagePlan.of(dir, () -> StagePlan.defaults(
+                options.steps() > 0 ? options.steps() : Integer.MAX_VALUE, options.seed(), c.learningRate(),
+                options.minutes())
                 .warmupSteps(100)
                 .lrShape(LearningRateSchedule.Shape.CONSTANT)
-                .logEvery(10)
-                .checkpointEvery(100)
                 .keepCheckpoints(1)
-                .maxMinutes(options.minutes())
-                .resume(true)
-                .progressBar(true)
                 .build(), out);
         out.printf(Locale.ROOT, "training %s for %s on %d x %d tokens per step, lr %.3g (warm-up 100, constant)%n",
                 c.name(), config.maxSteps() < Integer.MAX_VALUE ? config.maxSteps() + " steps"

@@ -26,6 +26,27 @@ final class StagePlan {
     private StagePlan() {}
 
     /**
+     * What every stage's plan shares: a metrics line every 10 steps, a checkpoint every 100, resume, a progress
+     * bar, and the time budget (a step count and a schedule come from the stage).
+     *
+     * @param steps optimizer steps
+     * @param seed seed of data order and noise
+     * @param learningRate peak learning rate
+     * @param minutes the stage's time budget
+     * @return a builder the stage completes
+     */
+    static TrainConfig.Builder defaults(int steps, long seed, double learningRate, double minutes) {
+        return TrainConfig.defaults(steps).toBuilder()
+                .seed(seed)
+                .learningRate(learningRate)
+                .logEvery(10)
+                .checkpointEvery(100)
+                .maxMinutes(minutes)
+                .resume(true)
+                .progressBar(true);
+    }
+
+    /**
      * @param dir the stage's run directory
      * @param fresh the plan of a stage that starts now
      * @param out where a resumed plan is reported

@@ -23,8 +23,6 @@ import picocli.CommandLine.Option;
         description = "Train the run directory's K-token autoencoder (CALM's first stage); needs its tokenizer.")
 final class TrainAutoencoderCommand implements Callable<Integer> {
 
-    /** The noise levels of the robustness sweep, as in the quickstart. */
-
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
