@@ -187,8 +187,8 @@ final class Report {
         line("## Continuations");
         line("");
         for (JsonNode s : samples) {
-            line(f("- **%s, T = %.1f:** %s**%s**", s.get("model").asText(), s.get("temperature").asDouble(),
-                    s.get("prompt").asText(), s.get("continuation").asText().replace('\n', ' ')));
+            line(f("- %s, T = %.1f: **%s**%s", s.get("model").asText(), s.get("temperature").asDouble(),
+                    plain(s.get("prompt").asText()), plain(s.get("continuation").asText())));
         }
         line("");
     }
@@ -201,6 +201,11 @@ final class Report {
         JsonNode b = m.get("brierlm");
         return b == null || b.isNull() ? "undefined"
                 : f("%.3g ± %.2g", b.asDouble(), m.get("brierlm_se").asDouble());
+    }
+
+    /** Generated text as Markdown shows it: one line, with Markdown's special characters escaped. */
+    private static String plain(String text) {
+        return text.replace('\n', ' ').replaceAll("([\\\\`*_\\[\\]<>#|~])", "\\\\$1");
     }
 
     private void line(String text) {

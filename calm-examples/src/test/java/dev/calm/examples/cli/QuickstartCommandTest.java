@@ -142,6 +142,7 @@ class QuickstartCommandTest {
         assertTrue(report.contains(String.format(Locale.ROOT, "| calm | %,d |",
                 summary.at("/calm/parameters").asLong())), report);
         assertTrue(report.contains("![Training curves](training-curves.png)"), report);
+        assertTrue(report.contains("- calm, T = 0.5: **the jury said**"), report);
         for (String png : List.of("training-curves.png", "brierlm-vs-flops.png")) {
             BufferedImage image = ImageIO.read(run.resolve(png).toFile());
             assertTrue(image != null && image.getWidth() >= 1000 && image.getHeight() >= 400, png);
