@@ -82,8 +82,9 @@ final class Plots {
     /** One Brier figure of both models against training FLOPs: the curve during training and the final point. */
     private static XYChart brierChart(Path runDir, JsonNode summary, String metric, String finalKey, String title) {
         XYChart chart = chart(title + " against training FLOPs (held out)", "training FLOPs", title);
-        chart.getStyler().setXAxisLogarithmic(true);
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW); // the curves rise to the right
+        double lowest = Double.POSITIVE_INFINITY;
+        double highest = 0;
         for (String model : RunSummary.MODELS) {
             List<JsonNode> lines = new MetricsLog(runDir.resolve(model)).read();
             List<Double> xs = new ArrayList<>();
@@ -101,8 +102,12 @@ final class Plots {
             }
             if (!xs.isEmpty()) {
                 chart.addSeries(model, xs, ys).setMarker(SeriesMarkers.CIRCLE);
+                lowest = Math.min(lowest, xs.get(0));
+                highest = Math.max(highest, xs.get(xs.size() - 1));
             }
         }
+        // a log axis labels only powers of ten: worth it when the points span at least one
+        chart.getStyler().setXAxisLogarithmic(highest >= 10 * lowest);
         if (chart.getSeriesMap().isEmpty()) { // XChart cannot draw an empty chart
             chart.setTitle(title + ": undefined for both models at every point");
             chart.addSeries("undefined", new double[] {1}, new double[] {0}).setMarker(SeriesMarkers.NONE);
