@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,21 +44,25 @@ class BadInputTest {
 
     @Test
     void anUnknownKeyOrAWrongTypeInTheConfigFileIsAUsageError(@TempDir Path dir) throws IOException {
-        Path unknown = Files.writeString(dir.resolve("unknown.json"), "{\"ae-steps\": 3, \"ae-stpes\": 3}");
-        failsCleanly(run.runDir(), 2, "unknown key 'ae-stpes' in --config " + unknown + ": calm train-ae takes ",
-                "train-ae", "--run-dir", runDir(), "--config", unknown.toString());
-        Path text = Files.writeString(dir.resolve("text.json"), "{\"lm-steps\": \"three\"}");
-        failsCleanly(run.runDir(), 2, "key 'lm-steps' in --config " + text + " must be an integer, got \"three\"",
-                "train", "--run-dir", runDir(), "--config", text.toString());
-        Path fraction = Files.writeString(dir.resolve("fraction.json"), "{\"lm-steps\": 2.5}");
-        failsCleanly(run.runDir(), 2, "key 'lm-steps' in --config " + fraction + " must be an integer, got 2.5",
-                "train", "--run-dir", runDir(), "--config", fraction.toString());
-        Path prompt = Files.writeString(dir.resolve("prompt.json"), "{\"prompt\": [\"a\", 3]}");
-        failsCleanly(run.runDir(), 2, "key 'prompt' in --config " + prompt + " must be a string or an array of them",
-                "generate", "--run-dir", runDir(), "--config", prompt.toString());
-        Path device = Files.writeString(dir.resolve("device.json"), "{\"device\": 0}");
-        failsCleanly(run.runDir(), 2, "key 'device' in --config " + device + " must be a string, got 0",
-                "bench", "--config", device.toString());
+        rejectsConfig(dir, "{\"ae-steps\": 3, \"ae-stpes\": 3}", "unknown key 'ae-stpes' in --config %s: calm train-ae "
+                + "takes ", "train-ae", "--run-dir", runDir());
+        rejectsConfig(dir, "{\"lm-steps\": \"three\"}",
+                "key 'lm-steps' in --config %s must be an integer, got \"three\"", "train", "--run-dir", runDir());
+        rejectsConfig(dir, "{\"lm-steps\": 2.5}", "key 'lm-steps' in --config %s must be an integer, got 2.5",
+                "train", "--run-dir", runDir());
+        rejectsConfig(dir, "{\"prompt\": [\"a\", 3]}",
+                "key 'prompt' in --config %s must be a string or an array of them", "generate", "--run-dir", runDir());
+        rejectsConfig(dir, "{\"device\": 0}", "key 'device' in --config %s must be a string, got 0", "bench");
+    }
+
+    /** A config file with the given content makes the command a usage error whose message names the file. */
+    private void rejectsConfig(Path dir, String json, String messageOfFile, String... command) throws IOException {
+        Path file = Files.createTempFile(dir, "config", ".json");
+        Files.writeString(file, json);
+        String[] args = Arrays.copyOf(command, command.length + 2);
+        args[command.length] = "--config";
+        args[command.length + 1] = file.toString();
+        failsCleanly(run.runDir(), 2, String.format(messageOfFile, file), args);
     }
 
     @Test
