@@ -43,7 +43,7 @@ public class Autoencoder extends Module {
     }
 
     /**
-     * q(z | x) for every chunk of K tokens.
+     * q(z | x) for every chunk of K tokens; with a fixed {@code posterior_std} its log std is that constant.
      *
      * @param tokens integer ids, [B, T] with T a multiple of K
      * @return mean and log standard deviation, each [B, T/K, l]
@@ -55,6 +55,10 @@ public class Autoencoder extends Module {
         NDArray latent = encoder.forward(tokens.reshape(b * n, config.patchSize())) // [B*N, 2l]
                 .reshape(new Shape(b, n, 2L * config.latentSize())); // [B, N, 2l]
         NDList halves = latent.split(2, 2); // 2 x [B, N, l]
+        if (config.posteriorStd() > 0) { // a fixed std: the log-std half is not used
+            NDArray mean = halves.get(0);
+            return new Posterior(mean, mean.zerosLike().add((float) Math.log(config.posteriorStd())));
+        }
         return new Posterior(halves.get(0), halves.get(1));
     }
 

@@ -114,6 +114,43 @@ public final class Backend {
         JniUtils.setGradMode(enabled);
     }
 
+    /** @return whether the calling thread records autograd graphs */
+    public static boolean isGradMode() {
+        return JniUtils.isGradMode();
+    }
+
+    /**
+     * Turns the calling thread's autograd recording off until the scope closes, then restores what it was
+     * ({@code torch.no_grad()}):
+     *
+     * <pre>{@code
+     * try (GradScope g = Backend.noGrad()) {
+     *     ... inference ...
+     * }
+     * }</pre>
+     *
+     * @return the scope, to close on the same thread
+     */
+    public static GradScope noGrad() {
+        return new GradScope(false);
+    }
+
+    /** A region of one thread with a given grad mode; closing it restores the mode it found. */
+    public static final class GradScope implements AutoCloseable {
+        private final boolean previous;
+
+        private GradScope(boolean enabled) {
+            this.previous = isGradMode();
+            setGradMode(enabled);
+        }
+
+        /** Restores the grad mode that was on when the scope opened. */
+        @Override
+        public void close() {
+            setGradMode(previous);
+        }
+    }
+
     /**
      * A view of {@code array} restricted to {@code [from, to)} along one axis (one engine call, no copy), owned
      * by {@code owner}, whatever manager {@code array} belongs to.

@@ -15,6 +15,8 @@ import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A Continuous Autoregressive Language Model (paper, section 3), the reference's {@code EnergyTransformer}:
@@ -39,6 +41,7 @@ public class Calm extends Module implements StepModel {
     private final Transformer transformer;
     private final InputCompression embedProj;
     private final GenerativeHead head;
+    private final AuxiliaryTokenHead auxHead; // null unless config.auxTokenHead()
 
     /**
      * A CALM with the paper's energy head.
@@ -68,6 +71,9 @@ public class Calm extends Module implements StepModel {
         this.transformer = child("transformer", new Transformer(config.backbone()));
         this.embedProj = child("embed_proj", new InputCompression(config.patchSize(), config.backbone().hiddenSize()));
         this.head = child(head.parameterPrefix(), head);
+        this.auxHead = config.auxTokenHead()
+                ? child("aux_head", new AuxiliaryTokenHead(config.patchSize(), config.backbone().hiddenSize()))
+                : null;
     }
 
     /** @return the model's shape: backbone, K, l and energy-head settings */
@@ -143,6 +149,21 @@ public class Calm extends Module implements StepModel {
      * @return the scalar loss (mean over the B * (T/K - 1) predicted chunks) and the head's metrics
      */
     public HeadLoss trainingLoss(NDArray tokens, Rng rng) {
+        return trainingLoss(tokens, rng, 0);
+    }
+
+    /**
+     * The head's training loss plus, when the model has an auxiliary token head, {@code auxWeight} times its
+     * cross-entropy on the next chunk's K tokens (logged as {@code aux_ce}). Not in the paper: the auxiliary loss
+     * keeps the backbone's state informative about the next tokens while the head is slow to learn (the
+     * small-scale study, docs/measured.md); samples still come from the head alone.
+     *
+     * @param tokens ids, [B, T] with T a multiple of K and at least 2K
+     * @param rng the source of the head's noise and target samples
+     * @param auxWeight weight of the auxiliary cross-entropy, &gt;= 0 (ignored without an auxiliary head)
+     * @return the scalar loss and the head's metrics (and {@code aux_ce})
+     */
+    public HeadLoss trainingLoss(NDArray tokens, Rng rng, double auxWeight) {
         Shape s = chunked(tokens, 2);
         int k = config.patchSize();
         long b = s.get(0);
@@ -152,7 +173,15 @@ public class Calm extends Module implements StepModel {
         Posterior q = autoencoder.encode(targets); // [B, N-1, l] each, no gradient (frozen)
         Posterior target = new Posterior(q.mean().reshape(positions, -1), q.logStd().reshape(positions, -1));
         NDArray h = hidden(inputs, null).reshape(positions, -1); // [B*(N-1), d]
-        return head.loss(h, target, rng);
+        HeadLoss headLoss = head.loss(h, target, rng);
+        if (auxHead == null) {
+            return headLoss;
+        }
+        NDArray ce = auxHead.loss(h, transformer.embedTokens(), targets.reshape(positions, k)); // scalar
+        Map<String, NDArray> metrics = new LinkedHashMap<>(headLoss.metrics());
+        metrics.put("aux_ce", ce);
+        return new HeadLoss(auxWeight == 0 ? headLoss.loss() : headLoss.loss().add(ce.mul((float) auxWeight)),
+                metrics);
     }
 
     /**

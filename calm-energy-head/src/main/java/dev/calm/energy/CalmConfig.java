@@ -3,6 +3,7 @@
  */
 package dev.calm.energy;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.calm.autoencoder.AutoencoderConfig;
@@ -18,9 +19,13 @@ import java.util.Objects;
  * @param patchSize K, tokens per chunk and per autoregressive step
  * @param latentSize l, the size of the predicted vectors
  * @param head the energy head and its loss
+ * @param auxTokenHead whether the model has an auxiliary multi-token softmax on its backbone for an auxiliary
+ *     cross-entropy during training ({@code aux_head.*}; not in the paper, see {@link Calm#trainingLoss(
+ *     ai.djl.ndarray.NDArray, dev.calm.core.Rng, double)}); configs written before it read as false
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSize, EnergyHeadConfig head) {
+public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSize, EnergyHeadConfig head,
+        @JsonProperty(defaultValue = "false") boolean auxTokenHead) {
 
     /**
      * Validates every field; messages use the JSON names. That K and l match the autoencoder is checked
@@ -30,6 +35,7 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
      * @param patchSize K &gt; 0
      * @param latentSize l &gt; 0
      * @param head not null
+     * @param auxTokenHead whether there is an auxiliary token head
      * @throws NullPointerException if backbone or head is null
      * @throws dev.calm.core.CalmException if K or l is not positive
      */
@@ -38,6 +44,18 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
         Objects.requireNonNull(head, "head");
         Checks.positive("patch_size", patchSize);
         Checks.positive("latent_size", latentSize);
+    }
+
+    /**
+     * The paper's CALM, without an auxiliary token head.
+     *
+     * @param backbone not null
+     * @param patchSize K &gt; 0
+     * @param latentSize l &gt; 0
+     * @param head not null
+     */
+    public CalmConfig(TransformerConfig backbone, int patchSize, int latentSize, EnergyHeadConfig head) {
+        this(backbone, patchSize, latentSize, head, false);
     }
 
     /**
@@ -79,7 +97,24 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
      * @return this config with its head replaced
      */
     public CalmConfig withHead(EnergyHeadConfig head) {
-        return new CalmConfig(backbone, patchSize, latentSize, head);
+        return new CalmConfig(backbone, patchSize, latentSize, head, auxTokenHead);
+    }
+
+    /**
+     * @param k K, tokens per chunk (the autoencoder's)
+     * @param l the latent size (the autoencoder's)
+     * @return this config with {@code patch_size} and {@code latent_size} replaced
+     */
+    public CalmConfig withChunking(int k, int l) {
+        return new CalmConfig(backbone, k, l, head, auxTokenHead);
+    }
+
+    /**
+     * @param enabled whether the model gets an auxiliary token head
+     * @return this config with {@code aux_token_head} replaced
+     */
+    public CalmConfig withAuxTokenHead(boolean enabled) {
+        return new CalmConfig(backbone, patchSize, latentSize, head, enabled);
     }
 
     /**

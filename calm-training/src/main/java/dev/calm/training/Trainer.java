@@ -286,7 +286,7 @@ public final class Trainer {
                 for (int micro = 0; micro < accumulation; micro++) {
                     NDArray batch = source.next(manager); // [B, T] int64
                     flopsPerToken = objective.flopsPerToken(batch.getShape());
-                    StepLoss out = objective.loss(batch, rng);
+                    StepLoss out = objective.loss(batch, rng, step);
                     NDArray loss = out.loss();
                     if (!loss.getShape().isScalar()) {
                         throw new CalmException("Objective.loss must return a scalar loss, got shape " + loss.getShape());

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calm.core.CalmException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -74,7 +75,7 @@ public final class Json {
         if (tree == null || !tree.isObject()) {
             throw new CalmException("malformed JSON in " + source + ": expected an object of " + type.getSimpleName());
         }
-        checkFieldNames(tree, type, source);
+        checkFieldNames((ObjectNode) tree, type, source);
         try {
             return MAPPER.treeToValue(tree, type);
         } catch (ValueInstantiationException e) {
@@ -89,11 +90,25 @@ public final class Json {
         }
     }
 
-    /** Unknown and missing fields, named before any value is converted. */
-    private static void checkFieldNames(JsonNode tree, Class<?> type, String source) {
+    /**
+     * Unknown and missing fields, named before any value is converted. A record field added after files were
+     * written declares its value for those files with {@code @JsonProperty(defaultValue = "...")} (a JSON
+     * literal); a file without it reads as that value, so older run directories stay readable.
+     */
+    private static void checkFieldNames(ObjectNode tree, Class<?> type, String source) {
         BeanDescription bean = MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type));
         Set<String> known = new TreeSet<>();
-        bean.findProperties().forEach(p -> known.add(p.getName()));
+        bean.findProperties().forEach(p -> {
+            known.add(p.getName());
+            String fallback = p.getMetadata().getDefaultValue();
+            if (type.isRecord() && fallback != null && !tree.has(p.getName())) {
+                try {
+                    tree.set(p.getName(), MAPPER.readTree(fallback));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("bad defaultValue of " + type.getSimpleName() + "." + p.getName(), e);
+                }
+            }
+        });
         Set<String> present = new TreeSet<>();
         tree.fieldNames().forEachRemaining(present::add);
         for (String name : present) {

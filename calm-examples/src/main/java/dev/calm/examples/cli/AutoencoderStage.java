@@ -59,15 +59,16 @@ final class AutoencoderStage {
 
     /**
      * @param dir the stage's run directory
+     * @param config the autoencoder to train
      * @param tokens the encoded corpora ("train" and the held-out ones)
      * @param options what to do
      * @param root the manager the model lives in
      * @param out where results are printed
      * @return the trained autoencoder (its weights also in {@code dir/model.safetensors})
      */
-    static Autoencoder run(Path dir, TokenizerStage tokens, Options options, NDManager root,
+    static Autoencoder run(Path dir, AutoencoderConfig config, TokenizerStage tokens, Options options, NDManager root,
             PrintWriter out) {
-        AutoencoderConfig config = AutoencoderConfig.cpu(tokens.tokenizer().vocabSize());
+        RunModels.checkResumable(dir, RunModels.AUTOENCODER, config, AutoencoderConfig.class);
         Autoencoder ae = new Autoencoder(config);
         Rng rng = new Rng(options.seed());
         ae.initialize(root, rng.fork("autoencoder init"));

@@ -47,7 +47,8 @@ final class EvalCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     private List<String> metrics;
 
-    @Option(names = "--model", split = ",", defaultValue = "calm,baseline", description = "language models scored for BrierLM (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", split = ",", defaultValue = "calm,baseline", description = "language models scored for BrierLM: calm, baseline, and the reference samplers unigram and bigram "
+            + "(counted on the training split) (default: ${DEFAULT-VALUE})")
     private List<String> models;
 
     @Option(names = "--tokens", defaultValue = "32768", description = "held-out tokens scored for BrierLM per corpus (default: ${DEFAULT-VALUE})")
@@ -74,11 +75,22 @@ final class EvalCommand implements Callable<Integer> {
             Map<String, StepModel> loaded = new LinkedHashMap<>();
             if (metrics.contains(BRIER)) {
                 for (String name : models) {
-                    loaded.put(name, RunModels.load(runDir, name, tokenizer, root));
+                    if (!RunModels.REFERENCES.contains(name)) {
+                        loaded.put(name, RunModels.load(runDir, name, tokenizer, root));
+                    }
                 }
             }
             Autoencoder ae = metrics.contains(RECONSTRUCTION) ? RunModels.autoencoder(runDir, tokenizer, root) : null;
             CorpusStage texts = corpus.prepare(runtime.seed(), out);
+            if (metrics.contains(BRIER) && models.stream().anyMatch(RunModels.REFERENCES::contains)) {
+                TokenBlocks train = TokenBlocks.encode(texts.split().train(), tokenizer::encode, tokenizer.eosId(),
+                        TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE);
+                for (String name : models) {
+                    if (RunModels.REFERENCES.contains(name)) {
+                        loaded.put(name, RunModels.reference(name, train, tokenizer.vocabSize(), root));
+                    }
+                }
+            }
             Map<String, TokenBlocks> heldOut = new LinkedHashMap<>();
             texts.heldOut().forEach((name, docs) -> heldOut.put(name, TokenBlocks.encode(docs, tokenizer::encode,
                     tokenizer.eosId(), TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE)));
@@ -101,8 +113,9 @@ final class EvalCommand implements Callable<Integer> {
             problem = "--tokens and --eval-tokens must be >= " + TokenizerStage.BLOCK_LENGTH + ", got " + tokens
                     + " and " + evalTokens;
         }
-        if (problem == null && models.stream().anyMatch(m -> !m.equals(RunModels.CALM) && !m.equals(RunModels.BASELINE))) {
-            problem = "--model takes calm and/or baseline, got " + models;
+        if (problem == null && models.stream().anyMatch(m -> !m.equals(RunModels.CALM) && !m.equals(RunModels.BASELINE)
+                && !RunModels.REFERENCES.contains(m))) {
+            problem = "--model takes calm, baseline, unigram and/or bigram, got " + models;
         }
         if (problem == null && (metrics.isEmpty() || !Set.of(BRIER, RECONSTRUCTION).containsAll(metrics))) {
             problem = "--metrics takes brierlm and/or reconstruction, got " + metrics;

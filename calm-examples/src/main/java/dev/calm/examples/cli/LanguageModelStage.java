@@ -9,7 +9,9 @@ import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.io.DType;
 import dev.calm.core.nn.Module;
+import dev.calm.energy.Calm;
 import dev.calm.energy.StepModel;
+import dev.calm.training.HeadDiagnosticsHook;
 import dev.calm.training.LearningRateSchedule;
 import dev.calm.training.Objective;
 import dev.calm.training.ShuffledBlocks;
@@ -23,6 +25,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -48,11 +51,12 @@ final class LanguageModelStage {
      * @param model the model, initialised in the root manager
      * @param objective how it is trained
      * @param learningRate its peak learning rate
+     * @param lrScales learning-rate factors of its parameter groups, by name prefix
      * @param config the model's config, saved beside its weights as {@code config.json}
      * @param sampler the model as generation and BrierLM see it (the same object as {@code model})
      */
     record Contender(String name, String description, Module model, Objective objective, double learningRate,
-            Object config, StepModel sampler) {}
+            Map<String, Double> lrScales, Object config, StepModel sampler) {}
 
     /**
      * What a finished stage measured, also written to its {@code summary.json}.
@@ -75,9 +79,10 @@ final class LanguageModelStage {
      * @param minutes wall-clock training budget of each model
      * @param steps optimizer steps, or 0 to train until the budget is spent
      * @param batchSize blocks per step
+     * @param warmup learning-rate warm-up steps
      * @param seed seed of data order and noise
      */
-    record Options(double minutes, int steps, int batchSize, long seed) {}
+    record Options(double minutes, int steps, int batchSize, int warmup, long seed) {}
 
     private LanguageModelStage() {}
 
@@ -117,14 +122,16 @@ final class LanguageModelStage {
         TrainConfig config = StagePlan.of(dir, () -> StagePlan.defaults(
                 options.steps() > 0 ? options.steps() : Integer.MAX_VALUE, options.seed(), c.learningRate(),
                 options.minutes())
-                .warmupSteps(100)
+                .warmupSteps(options.warmup())
                 .lrShape(LearningRateSchedule.Shape.CONSTANT)
                 .keepCheckpoints(1)
+                .lrScales(c.lrScales())
                 .build(), out);
-        out.printf(Locale.ROOT, "training %s for %s on %d x %d tokens per step, lr %.3g (warm-up 100, constant)%n",
+        out.printf(Locale.ROOT, "training %s for %s on %d x %d tokens per step, lr %.3g%s (warm-up %d, constant)%n",
                 c.name(), config.maxSteps() < Integer.MAX_VALUE ? config.maxSteps() + " steps"
                         : String.format(Locale.ROOT, "%.1f min", config.maxMinutes()),
-                options.batchSize(), train.blockLength(), c.learningRate());
+                options.batchSize(), train.blockLength(), c.learningRate(),
+                c.lrScales().isEmpty() ? "" : " x " + c.lrScales(), options.warmup());
         out.flush();
         TrainingHook monitor = new TrainingHook() {
             @Override
@@ -138,7 +145,18 @@ final class LanguageModelStage {
         ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
         TrainResult r;
         try (Interruption interruption = Interruption.watch()) {
-            r = new Trainer(c.objective(), data, config, dir, root).addHook(monitor).addHook(interruption).fit();
+            Trainer trainer = new Trainer(c.objective(), data, config, dir, root).addHook(monitor);
+            if (c.model() instanceof Calm calm) {
+                HeadDiagnosticsHook diagnostics = new HeadDiagnosticsHook(calm, validation, MONITOR_EVERY,
+                        options.seed(), root);
+                trainer.addHook(diagnostics).addHook(new TrainingHook() {
+                    @Override
+                    public void onEnd(TrainResult result) {
+                        out.printf(Locale.ROOT, "%s%n", diagnostics.measure());
+                    }
+                });
+            }
+            r = trainer.addHook(interruption).fit();
             interruption.checkCompleted(r, dir);
         }
         double after = heldOutLoss.getAsDouble();

@@ -13,6 +13,7 @@ import dev.calm.core.data.CorpusStats;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
+import dev.calm.energy.CalmConfig;
 import dev.calm.energy.InferenceFlops;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
@@ -113,8 +114,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 out.flush();
                 Path dir = runDir.resolve("autoencoder");
                 createDirectories(dir);
-                ae = timed("autoencoder", stageSeconds, () -> AutoencoderStage.run(dir, tokens,
-                        autoencoderOptions.stage(aeBudget, seed), root, out));
+                ae = timed("autoencoder", stageSeconds, () -> AutoencoderStage.run(dir,
+                        autoencoderOptions.config(tokenizer.vocabSize()), tokens, autoencoderOptions.stage(aeBudget, seed), root, out));
             }
             if (lmMinutes == null || lmMinutes > 0) {
                 languageModels(tokens, ae, budget, stageSeconds, root, out);
@@ -132,10 +133,12 @@ final class QuickstartCommand implements Callable<Integer> {
         Tokenizer tokenizer = tokens.tokenizer();
         int vocabSize = tokenizer.vocabSize();
         Rng init = new Rng(runtime.seed());
-        Calm calm = Contenders.calm(vocabSize, lmOptions.calmHeadBlocks(), ae, init, root);
+        CalmConfig calmConfig = lmOptions.calmConfig(vocabSize, ae.config());
+        RunModels.checkResumable(runDir.resolve(RunModels.CALM), RunModels.CALM, calmConfig, CalmConfig.class);
+        Calm calm = Contenders.calm(calmConfig, ae, init, root);
         TokenBaseline baseline = Contenders.baseline(vocabSize, init, root);
         List<LanguageModelStage.Contender> contenders = List.of(
-                Contenders.of(calm, lmOptions.learningRate(RunModels.CALM)),
+                Contenders.of(calm, lmOptions),
                 Contenders.of(baseline, lmOptions.learningRate(RunModels.BASELINE)));
         int[][] validation = LanguageModelStage.monitorBlocks(tokens.blocks().get("validation"));
         Map<String, StepModel> models = new LinkedHashMap<>();

@@ -14,6 +14,9 @@ import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
+import dev.calm.eval.NgramModel;
+import dev.calm.core.data.TokenBlocks;
+import java.util.List;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +32,10 @@ final class RunModels {
     static final String CALM = "calm";
     static final String BASELINE = "baseline";
     static final String AUTOENCODER = "autoencoder";
+    /** Reference samplers counted on the training split, scored beside the trained models. */
+    static final String UNIGRAM = "unigram";
+    static final String BIGRAM = "bigram";
+    static final List<String> REFERENCES = List.of(UNIGRAM, BIGRAM);
     /** The run directory's tokenizer. */
     static final String TOKENIZER = "tokenizer.json";
 
@@ -89,6 +96,24 @@ final class RunModels {
                 yield baseline;
             }
             default -> throw new CalmException("unknown model '" + name + "': expected " + CALM + " or " + BASELINE);
+        };
+    }
+
+    /**
+     * A reference sampler: a unigram or bigram model of the training split ({@link NgramModel}), which ignores
+     * (or nearly ignores) the context; a model that learned anything scores above it.
+     *
+     * @param name {@value #UNIGRAM} or {@value #BIGRAM}
+     * @param train the training split's tokens
+     * @param vocab the vocabulary size
+     * @param root the manager its table lives under (freed with it)
+     * @return the model
+     */
+    static NgramModel reference(String name, TokenBlocks train, int vocab, NDManager root) {
+        return switch (name) {
+            case UNIGRAM -> NgramModel.unigram(train.tokens(), vocab, root);
+            case BIGRAM -> NgramModel.bigram(train.tokens(), vocab, root);
+            default -> throw new CalmException("unknown reference '" + name + "': expected " + REFERENCES);
         };
     }
 

@@ -59,11 +59,12 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
                 0, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
         try (NDManager root = runtime.open()) {
             Path dir = runDir.resolve(RunModels.AUTOENCODER);
-            RunModels.checkResumable(dir, RunModels.AUTOENCODER,
-                    AutoencoderConfig.cpu(tokens.tokenizer().vocabSize()), AutoencoderConfig.class);
+            AutoencoderConfig config = options.config(tokens.tokenizer().vocabSize());
+            RunModels.checkResumable(dir, RunModels.AUTOENCODER, config, AutoencoderConfig.class);
             RunRecord.write(spec, runDir);
             out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
-            AutoencoderStage.run(RunModels.directory(dir), tokens, options.stage(minutes, runtime.seed()), root, out);
+            AutoencoderStage.run(RunModels.directory(dir), config, tokens, options.stage(minutes, runtime.seed()), root,
+                    out);
         } finally {
             tokens.tokenizer().close();
         }

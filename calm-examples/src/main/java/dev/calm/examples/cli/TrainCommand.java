@@ -76,11 +76,10 @@ final class TrainCommand implements Callable<Integer> {
             Path aeDir = runDir.resolve(RunModels.AUTOENCODER);
             AutoencoderConfig ae = AutoencoderStage.config(aeDir);
             RunModels.checkVocabulary(aeDir, ae.vocabSize(), tokenizer);
-            CalmConfig config = Contenders.calmConfig(vocab, options.calmHeadBlocks());
+            CalmConfig config = options.calmConfig(vocab, ae);
             RunModels.checkCompatible(aeDir, config, ae);
             RunModels.checkResumable(dir, RunModels.CALM, config, CalmConfig.class);
-            return Contenders.of(Contenders.calm(vocab, options.calmHeadBlocks(), AutoencoderStage.load(aeDir, root),
-                    init, root), options.learningRate(model));
+            return Contenders.of(Contenders.calm(config, AutoencoderStage.load(aeDir, root), init, root), options);
         }
         RunModels.checkResumable(dir, RunModels.BASELINE, TransformerConfig.small(vocab), TransformerConfig.class);
         return Contenders.of(Contenders.baseline(vocab, init, root), options.learningRate(model));
