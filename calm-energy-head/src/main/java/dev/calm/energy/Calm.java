@@ -44,13 +44,14 @@ public class Calm extends Module implements StepModel {
     private final AuxiliaryTokenHead auxHead; // null unless config.auxTokenHead()
 
     /**
-     * A CALM with the paper's energy head.
+     * A CALM with the generative head its config names: the paper's energy head unless {@code head_type} says
+     * otherwise.
      *
      * @param config the model's shape
      * @param autoencoder an initialised or loaded autoencoder with the same vocabulary, K and l; it is frozen
      */
     public Calm(CalmConfig config, Autoencoder autoencoder) {
-        this(config, new EnergyHead(config.head(), config.backbone().hiddenSize(), config.latentSize()), autoencoder);
+        this(config, config.newHead(config.backbone().hiddenSize()), autoencoder);
     }
 
     /**

@@ -77,8 +77,55 @@ public final class EnergyScore {
         return new Terms(diversity, fidelity);
     }
 
-    /** ||a_i - b_j||^beta for every pair, [P, I, J], from a: [P, I, l] and b: [P, J, l]. */
-    private static NDArray powerDistances(NDArray a, NDArray b, double beta) {
+    /**
+     * Estimates the energy score of a mixture Q = sum_c pi_c Q_c whose weights are known, from two independent
+     * samples of every component: the weights enter in closed form,
+     *
+     * <pre>  E||X - X'||^beta = sum_{c, c'} pi_c pi_c' E||X_c - X'_c'||^beta,   E||X - Y||^beta = sum_c pi_c E||X_c - Y||^beta,</pre>
+     *
+     * so the estimate is unbiased and differentiable in pi (every component gets a gradient, drawn or not). The
+     * first sample of c against the second of c' estimates E||X_c - X'_c'|| for every pair, c = c' included.
+     *
+     * @param x1 one sample of every component, [C, P, l]
+     * @param x2 an independent second sample of every component, [C, P, l]
+     * @param weights the mixture weights pi, [P, C], rows summing to 1
+     * @param y target samples, [M, P, l]
+     * @param beta the distance exponent, in (0, 2)
+     * @return the per-position terms: diversity = E||X - X'||^beta and fidelity = E||X - Y||^beta
+     */
+    public static Terms mixture(NDArray x1, NDArray x2, NDArray weights, NDArray y, double beta) {
+        var xs = x1.getShape();
+        if (xs.dimension() != 3 || !xs.equals(x2.getShape()) || y.getShape().dimension() != 3
+                || y.getShape().get(1) != xs.get(1) || y.getShape().get(2) != xs.get(2)
+                || !weights.getShape().equals(new ai.djl.ndarray.types.Shape(xs.get(1), xs.get(0)))) {
+            throw new CalmException("a mixture's energy score needs two samples [C, P, l] of every component, weights "
+                    + "[P, C] and targets [M, P, l], got " + xs + ", " + x2.getShape() + ", " + weights.getShape()
+                    + " and " + y.getShape());
+        }
+        if (!(beta > 0 && beta < 2)) {
+            throw new CalmException("beta must be in (0, 2), got " + beta);
+        }
+        NDArray a = x1.transpose(1, 0, 2); // [P, C, l]
+        NDArray b = x2.transpose(1, 0, 2); // [P, C, l]
+        NDArray yp = y.transpose(1, 0, 2); // [P, M, l]
+        NDArray pi = weights.expandDims(2); // [P, C, 1]
+        NDArray pairs = powerDistances(a, b, beta); // [P, C, C]
+        NDArray diversity = pi.transpose(0, 2, 1).matMul(pairs).matMul(pi).reshape(-1); // pi^T D pi, [P]
+        NDArray toTargets = powerDistances(a, yp, beta).mean(new int[] {2})
+                .add(powerDistances(b, yp, beta).mean(new int[] {2})).mul(0.5f); // [P, C]
+        NDArray fidelity = toTargets.mul(weights).sum(new int[] {1}); // [P]
+        return new Terms(diversity, fidelity);
+    }
+
+    /**
+     * ||a_i - b_j||^beta for every pair.
+     *
+     * @param a [P, I, l]
+     * @param b [P, J, l]
+     * @param beta the exponent
+     * @return [P, I, J]
+     */
+    static NDArray powerDistances(NDArray a, NDArray b, double beta) {
         NDArray aa = a.square().sum(new int[] {2}, true); // [P, I, 1]
         NDArray bb = b.square().sum(new int[] {2}, true).transpose(0, 2, 1); // [P, 1, J]
         NDArray ab = a.matMul(b.transpose(0, 2, 1)); // [P, I, J]

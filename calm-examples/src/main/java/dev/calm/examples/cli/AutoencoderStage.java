@@ -11,6 +11,7 @@ import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.io.DType;
+import dev.calm.diagnostics.LatentGeometry;
 import dev.calm.eval.ReconstructionAccuracy;
 import dev.calm.eval.ReconstructionEval;
 import dev.calm.training.AutoencoderObjective;
@@ -36,6 +37,11 @@ import java.util.Map;
  * A run directory that already holds the stage's plan resumes it from its latest checkpoint.
  */
 final class AutoencoderStage {
+
+    /** The latent-geometry report's file in the stage's directory. */
+    static final String GEOMETRY = "latent-geometry.json";
+    /** Held-out blocks of the latent-geometry report (4,096 chunks at K = 4). */
+    private static final int GEOMETRY_BLOCKS = 64;
 
     /** Blocks used for the held-out accuracy logged during training. */
     private static final int MONITOR_BLOCKS = 8;
@@ -112,7 +118,31 @@ final class AutoencoderStage {
         heldOut.remove("train");
         reconstruction(dir.resolve("reconstruction.json"), ae, heldOut, options.evalTokens(), options.sigmas(),
                 options.seed(), root, out);
+        geometry(dir.resolve(GEOMETRY), ae, tokens.blocks().get("validation"), options.seed(), root, out);
         return ae;
+    }
+
+    /**
+     * The latent geometry of the trained autoencoder on held-out chunks ({@link LatentGeometry}): how far apart
+     * chunks lie, how much of that their first tokens explain, the posterior's spread and the collapsed
+     * dimensions.
+     *
+     * @param file where the report is written as JSON
+     * @param ae the autoencoder
+     * @param validation held-out blocks
+     * @param seed seed of the blocks' sample, the pairs and the noise
+     * @param root the manager the model lives in
+     * @param out where the table is printed
+     * @return the report
+     */
+    static LatentGeometry geometry(Path file, Autoencoder ae, TokenBlocks validation, long seed, NDManager root,
+            PrintWriter out) {
+        LatentGeometry g = LatentGeometry.measure(ae, validation.sample(GEOMETRY_BLOCKS), new Rng(seed).fork("geometry"),
+                root);
+        Json.write(file, g);
+        out.printf(Locale.ROOT, "%n%s", g.table());
+        out.flush();
+        return g;
     }
 
     /**

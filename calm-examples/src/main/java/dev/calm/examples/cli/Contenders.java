@@ -60,8 +60,10 @@ final class Contenders {
     static LanguageModelStage.Contender of(Calm calm, LanguageModelOptions options) {
         CalmConfig c = calm.config();
         return new LanguageModelStage.Contender(RunModels.CALM, String.format(Locale.ROOT,
-                "energy-head CALM (d %d, %d layers, K %d, l %d, %d head block(s)%s)", c.backbone().hiddenSize(),
-                c.backbone().numHiddenLayers(), c.patchSize(), c.latentSize(), c.head().numMlpLayers(),
+                "%s CALM (d %d, %d layers, K %d, l %d, %s%s)", c.headType(), c.backbone().hiddenSize(),
+                c.backbone().numHiddenLayers(), c.patchSize(), c.latentSize(),
+                CalmConfig.MIXTURE.equals(c.headType()) ? c.mixtureHead().components() + " components"
+                        : c.head().numMlpLayers() + " head block(s)",
                 c.auxTokenHead() ? ", auxiliary token head" : ""),
                 calm, options.calmObjective(calm), options.learningRate(RunModels.CALM), options.calmLrScales(calm), c,
                 calm);

@@ -35,6 +35,8 @@ final class EvalCommand implements Callable<Integer> {
     static final String BRIER = "brierlm";
     /** The metric of the autoencoder. */
     static final String RECONSTRUCTION = "reconstruction";
+    /** The autoencoder's latent-geometry report. */
+    static final String GEOMETRY = "geometry";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -43,7 +45,8 @@ final class EvalCommand implements Callable<Integer> {
     private Path runDir;
 
     @Option(names = "--metrics", split = ",", defaultValue = BRIER + "," + RECONSTRUCTION, description = "what to "
-            + "evaluate: brierlm (of the --model language models) and/or reconstruction (of the autoencoder) "
+            + "evaluate: brierlm (of the --model language models), reconstruction and/or geometry (of the "
+            + "autoencoder: its latent-geometry report) "
             + "(default: ${DEFAULT-VALUE})")
     private List<String> metrics;
 
@@ -80,7 +83,8 @@ final class EvalCommand implements Callable<Integer> {
                     }
                 }
             }
-            Autoencoder ae = metrics.contains(RECONSTRUCTION) ? RunModels.autoencoder(runDir, tokenizer, root) : null;
+            Autoencoder ae = metrics.contains(RECONSTRUCTION) || metrics.contains(GEOMETRY)
+                    ? RunModels.autoencoder(runDir, tokenizer, root) : null;
             CorpusStage texts = corpus.prepare(runtime.seed(), out);
             if (metrics.contains(BRIER) && models.stream().anyMatch(RunModels.REFERENCES::contains)) {
                 TokenBlocks train = TokenBlocks.encode(texts.split().train(), tokenizer::encode, tokenizer.eosId(),
@@ -99,9 +103,13 @@ final class EvalCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "BrierLM on %,d held-out tokens per corpus%n", tokens);
                 BrierStage.run(runDir.resolve("brier-eval.json"), loaded, heldOut, tokens, runtime.seed(), root, out);
             }
-            if (ae != null) {
+            if (metrics.contains(RECONSTRUCTION)) {
                 AutoencoderStage.reconstruction(runDir.resolve("reconstruction-eval.json"), ae, heldOut, evalTokens,
                         sigmas, runtime.seed(), root, out);
+            }
+            if (metrics.contains(GEOMETRY)) {
+                AutoencoderStage.geometry(runDir.resolve("latent-geometry-eval.json"), ae, heldOut.get("validation"),
+                        runtime.seed(), root, out);
             }
         }
         return 0;
@@ -117,8 +125,8 @@ final class EvalCommand implements Callable<Integer> {
                 && !RunModels.REFERENCES.contains(m))) {
             problem = "--model takes calm, baseline, unigram and/or bigram, got " + models;
         }
-        if (problem == null && (metrics.isEmpty() || !Set.of(BRIER, RECONSTRUCTION).containsAll(metrics))) {
-            problem = "--metrics takes brierlm and/or reconstruction, got " + metrics;
+        if (problem == null && (metrics.isEmpty() || !Set.of(BRIER, RECONSTRUCTION, GEOMETRY).containsAll(metrics))) {
+            problem = "--metrics takes brierlm, reconstruction and/or geometry, got " + metrics;
         }
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);

@@ -6,6 +6,7 @@ package dev.calm.examples.cli;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
+import dev.calm.energy.MixtureHeadConfig;
 import dev.calm.training.CalmObjective;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -29,6 +30,15 @@ final class LanguageModelOptions {
     @Option(names = "--calm-head-blocks", defaultValue = "1", description = "residual blocks of CALM's energy head "
             + "(num_mlp_layers; the paper's CALM-M has 4) (default: ${DEFAULT-VALUE})")
     private int calmHeadBlocks;
+
+    @Option(names = "--calm-head", defaultValue = CalmConfig.ENERGY, description = "CALM's generative head: energy "
+            + "(the paper's) or mixture (a mixture of Gaussians trained with the energy score, not in the paper) "
+            + "(default: ${DEFAULT-VALUE})")
+    private String calmHead;
+
+    @Option(names = "--calm-components", defaultValue = "64", description = "Gaussian components of the mixture head "
+            + "(default: ${DEFAULT-VALUE})")
+    private int calmComponents;
 
     @Option(names = "--calm-head-lr-scale", defaultValue = "1", description = "CALM's generative head trains at "
             + "this multiple of --calm-lr (default: ${DEFAULT-VALUE})")
@@ -66,6 +76,10 @@ final class LanguageModelOptions {
                 || !(baselineLearningRate > 0)) {
             return "--lm-minutes and --lm-steps must be >= 0, --lm-batch and --calm-head-blocks >= 1, --calm-lr and "
                     + "--baseline-lr > 0";
+        } else if (!CalmConfig.ENERGY.equals(calmHead) && !CalmConfig.MIXTURE.equals(calmHead)) {
+            return "--calm-head must be " + CalmConfig.ENERGY + " or " + CalmConfig.MIXTURE + ", got '" + calmHead + "'";
+        } else if (calmComponents < 2 || calmComponents > 4096) {
+            return "--calm-components must be in [2, 4096], got " + calmComponents;
         } else if (!(calmHeadLrScale > 0) || Double.isInfinite(calmHeadLrScale)) {
             return "--calm-head-lr-scale must be a finite number > 0, got " + calmHeadLrScale;
         } else if (calmSamples < 2 || calmTargets < 1) {
@@ -103,8 +117,8 @@ final class LanguageModelOptions {
 
     /**
      * The CALM these options describe, on an autoencoder: the quickstart's {@link CalmConfig#small} backbone
-     * with the autoencoder's K and l, and the energy head's depth, N and M from the options; an auxiliary token
-     * head when its weight is positive.
+     * with the autoencoder's K and l, the head the options name (the energy head's depth, N and M, or the mixture
+     * head's components and M); an auxiliary token head when its weight is positive.
      *
      * @param vocabSize ids of the tokenizer
      * @param ae the autoencoder's config
@@ -112,9 +126,11 @@ final class LanguageModelOptions {
      */
     CalmConfig calmConfig(int vocabSize, AutoencoderConfig ae) {
         CalmConfig small = CalmConfig.small(vocabSize);
-        return small.withChunking(ae.patchSize(), ae.latentSize())
+        CalmConfig config = small.withChunking(ae.patchSize(), ae.latentSize())
                 .withHead(small.head().withNumMlpLayers(calmHeadBlocks).withSamples(calmSamples, calmTargets))
                 .withAuxTokenHead(calmAuxWeight > 0);
+        return CalmConfig.MIXTURE.equals(calmHead) ? config.withMixtureHead(new MixtureHeadConfig(calmComponents,
+                calmTargets, config.head().beta(), MixtureHeadConfig.defaults().initialStd())) : config;
     }
 
     /**
