@@ -17,6 +17,7 @@ import dev.calm.energy.CalmConfig;
 import dev.calm.energy.InferenceFlops;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
+import dev.calm.eval.NgramModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -155,8 +156,20 @@ final class QuickstartCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%n== BrierLM (held out, %,d tokens per corpus)%n", brierTokens);
         Map<String, TokenBlocks> heldOut = new LinkedHashMap<>(tokens.blocks());
         heldOut.remove("train");
-        timed("brierlm", stageSeconds, () -> BrierStage.run(runDir.resolve("brier.json"), models, heldOut,
-                brierTokens, runtime.seed(), root, out));
+        timed("brierlm", stageSeconds, () -> {
+            Map<String, StepModel> scored = new LinkedHashMap<>(models);
+            List<NgramModel> references = new ArrayList<>();
+            try {
+                for (String name : RunModels.REFERENCES) {
+                    references.add(RunModels.reference(name, tokens.blocks().get("train"), vocabSize, root));
+                    scored.put(name, references.get(references.size() - 1));
+                }
+                return BrierStage.run(runDir.resolve("brier.json"), scored, heldOut, brierTokens, runtime.seed(), root,
+                        out);
+            } finally {
+                references.forEach(NgramModel::close);
+            }
+        });
         out.printf(Locale.ROOT, "%n== generation%n");
         timed("generation", stageSeconds, () -> GenerationStage.run(runDir, models, tokenizer, prompts, genTokens,
                 runtime.seed(), root, out));

@@ -153,12 +153,23 @@ final class Report {
                     brier(m, 2), brier(m, 3), brier(m, 4), m.get("generate_tokens_per_s").asDouble(),
                     m.get("generate_tokens_per_s_batch" + GenerationStage.BATCH).asDouble()));
         }
+        JsonNode references = summary.path("reference");
+        for (String name : RunModels.REFERENCES) {
+            JsonNode m = references.get(name);
+            if (m != null) {
+                line(f("| %s sampler (reference) | | | | %s | %s | %s | %s | | |", name, brier(m, 1), brier(m, 2),
+                        brier(m, 3), brier(m, 4)));
+            }
+        }
         line("");
         JsonNode c = summary.get("comparison");
         line(f("CALM / baseline: generation %.1fx at batch 1 and %.1fx at batch %d, training throughput %.1fx, "
                 + "inference FLOPs per token %.2fx.", c.get("generate_speedup").asDouble(),
                 c.get("generate_speedup_batch" + GenerationStage.BATCH).asDouble(), GenerationStage.BATCH,
                 c.get("train_tokens_per_s_ratio").asDouble(), c.get("inference_flops_ratio").asDouble()));
+        line("The reference samplers are counted on the training split and draw each token from the unigram "
+                + "distribution, or from the bigram distribution given the previous token: a model that learned "
+                + "nothing from its context scores the unigram's Brier-1.");
         line("The held-out loss is CALM's energy loss and the baseline's cross-entropy; they are not comparable, "
                 + "BrierLM is. BrierLM = 100 (Brier-1 Brier-2 Brier-3 Brier-4)^(1/4) is undefined, never clipped, "
                 + "when a Brier-n is not positive, as it is for models too small to reproduce 3- and 4-token "
