@@ -9,8 +9,8 @@ import dev.calm.core.Rng;
 import dev.calm.core.config.Checks;
 import dev.calm.core.nn.Module;
 import dev.calm.energy.Calm;
-import dev.calm.energy.HeadLoss;
 import dev.calm.energy.EnergyHead;
+import dev.calm.energy.HeadLoss;
 import dev.calm.energy.MixtureEnergyHead;
 import dev.calm.energy.TrainingFlops;
 

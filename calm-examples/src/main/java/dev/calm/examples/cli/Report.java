@@ -47,6 +47,8 @@ final class Report {
         r.line("![Training curves](" + Plots.CURVES + ")");
         r.line("");
         r.line("![Brier-1 and BrierLM against training FLOPs](" + Plots.BRIER + ")");
+        r.line("");
+        r.line("![CALM's head diagnostics during training](" + Plots.DIAGNOSTICS + ")");
         return r.md.toString();
     }
 

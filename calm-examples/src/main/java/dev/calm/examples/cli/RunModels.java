@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.CalmException;
+import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.HfTokenizer;
 import dev.calm.core.tokenizer.Tokenizer;
@@ -15,11 +16,10 @@ import dev.calm.energy.CalmConfig;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
 import dev.calm.eval.NgramModel;
-import dev.calm.core.data.TokenBlocks;
-import java.util.List;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The trained models of a run directory: {@code tokenizer.json}, {@code autoencoder/}, and the language models

@@ -51,9 +51,9 @@ enum StudyScale {
      */
     StudyData data(Experiment experiment) {
         if (this == TINY) {
-            TinyCorpus corpus = TinyCorpus.sentences(160, experiment.seed());
+            TinyCorpus corpus = TinyCorpus.sentences(400, experiment.seed());
             Tokenizer tokenizer = experiment.tokenizer(corpus, 320);
-            DocumentSplit split = corpus.split(0.1, experiment.seed());
+            DocumentSplit split = corpus.split(0.2, experiment.seed());
             return encode("sentences", tokenizer, split, TINY_BLOCK);
         }
         Path cache = Path.of(System.getProperty("calm.study.cache", "data"));
@@ -76,7 +76,7 @@ enum StudyScale {
      */
     AutoencoderRecipe autoencoder(int vocab) {
         return this == TINY
-                ? new AutoencoderRecipe(new AutoencoderConfig(4, vocab, 32, 64, 2, 2, 16, 0.15, 0.5, 1e-3, 1e-6), 200,
+                ? new AutoencoderRecipe(new AutoencoderConfig(4, vocab, 64, 128, 2, 2, 16, 0.15, 0.5, 1e-3, 1e-6), 600,
                         16, 6e-3, 0.1)
                 : new AutoencoderRecipe(AutoencoderConfig.cpu(vocab), 1000, 8, 6e-3, 0.1);
     }
@@ -94,6 +94,6 @@ enum StudyScale {
 
     /** @return held-out blocks every arm is scored on */
     int evalBlocks() {
-        return this == TINY ? 64 : 128;
+        return this == TINY ? 256 : 128;
     }
 }
