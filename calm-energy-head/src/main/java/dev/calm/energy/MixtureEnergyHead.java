@@ -110,8 +110,9 @@ public class MixtureEnergyHead extends GenerativeHead {
 
     /**
      * The energy loss of the mixture: -S of {@link EnergyScore#mixture}, from two draws of every component against M
-     * samples of the target posterior. Metrics: {@code energy_diversity}, {@code energy_fidelity} and
-     * {@code mixture_entropy}, the mean entropy of pi in nats (log C when uniform).
+     * samples of the target posterior. Metrics: {@code energy_diversity}, {@code energy_fidelity},
+     * {@code mixture_entropy}, the mean entropy of pi in nats (log C when uniform), and {@code mixture_std}, the mean
+     * standard deviation of the components.
      */
     @Override
     public HeadLoss loss(NDArray hidden, Posterior target, Rng rng) {
@@ -135,6 +136,7 @@ public class MixtureEnergyHead extends GenerativeHead {
         metrics.put("energy_diversity", terms.diversity().mean());
         metrics.put("energy_fidelity", terms.fidelity().mean());
         metrics.put("mixture_entropy", q.weights().mul(q.weights().add(1e-12f).log()).sum(new int[] {1}).neg().mean());
+        metrics.put("mixture_std", q.stds().mean());
         return new HeadLoss(terms.loss(), metrics);
     }
 }

@@ -40,6 +40,10 @@ final class LanguageModelOptions {
             + "(default: ${DEFAULT-VALUE})")
     private int calmComponents;
 
+    @Option(names = "--calm-component-std", defaultValue = "0.3", description = "the mixture head's components' "
+            + "standard deviation at initialisation (default: ${DEFAULT-VALUE})")
+    private double calmComponentStd;
+
     @Option(names = "--calm-head-lr-scale", defaultValue = "1", description = "CALM's generative head trains at "
             + "this multiple of --calm-lr (default: ${DEFAULT-VALUE})")
     private double calmHeadLrScale;
@@ -80,6 +84,8 @@ final class LanguageModelOptions {
             return "--calm-head must be " + CalmConfig.ENERGY + " or " + CalmConfig.MIXTURE + ", got '" + calmHead + "'";
         } else if (calmComponents < 2 || calmComponents > 4096) {
             return "--calm-components must be in [2, 4096], got " + calmComponents;
+        } else if (!(calmComponentStd > 0) || Double.isInfinite(calmComponentStd)) {
+            return "--calm-component-std must be a finite number > 0, got " + calmComponentStd;
         } else if (!(calmHeadLrScale > 0) || Double.isInfinite(calmHeadLrScale)) {
             return "--calm-head-lr-scale must be a finite number > 0, got " + calmHeadLrScale;
         } else if (calmSamples < 2 || calmTargets < 1) {
@@ -130,7 +136,7 @@ final class LanguageModelOptions {
                 .withHead(small.head().withNumMlpLayers(calmHeadBlocks).withSamples(calmSamples, calmTargets))
                 .withAuxTokenHead(calmAuxWeight > 0);
         return CalmConfig.MIXTURE.equals(calmHead) ? config.withMixtureHead(new MixtureHeadConfig(calmComponents,
-                calmTargets, config.head().beta(), MixtureHeadConfig.defaults().initialStd())) : config;
+                calmTargets, config.head().beta(), calmComponentStd)) : config;
     }
 
     /**
