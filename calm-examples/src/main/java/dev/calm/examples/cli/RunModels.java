@@ -4,9 +4,11 @@
 package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.CalmException;
+import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.HfTokenizer;
@@ -19,6 +21,7 @@ import dev.calm.eval.NgramModel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -130,10 +133,26 @@ final class RunModels {
         if (ModelConfigFile.exists(dir)) {
             Object saved = ModelConfigFile.read(dir, type, configType);
             if (!saved.equals(config)) {
-                throw new CalmException(dir.resolve(ModelConfigFile.NAME) + " holds another " + type + " (" + saved
-                        + ") than the one to train (" + config + "): use another --run-dir");
+                throw new CalmException(dir.resolve(ModelConfigFile.NAME) + " holds another " + type + " than the one "
+                        + "to train (" + String.join(", ", differences(Json.MAPPER.valueToTree(saved),
+                        Json.MAPPER.valueToTree(config), "")) + "): use another --run-dir");
             }
         }
+    }
+
+    /** "name saved -> wanted" for every field (dotted within nested objects) whose values differ. */
+    private static List<String> differences(JsonNode saved, JsonNode wanted, String prefix) {
+        List<String> out = new ArrayList<>();
+        wanted.fieldNames().forEachRemaining(name -> {
+            JsonNode a = saved.get(name);
+            JsonNode b = wanted.get(name);
+            if (a != null && a.isObject() && b.isObject()) {
+                out.addAll(differences(a, b, prefix + name + "."));
+            } else if (!b.equals(a)) {
+                out.add(prefix + name + " " + a + " -> " + b);
+            }
+        });
+        return out;
     }
 
     /**

@@ -76,6 +76,9 @@ final class TrainCommand implements Callable<Integer> {
             Path aeDir = runDir.resolve(RunModels.AUTOENCODER);
             AutoencoderConfig ae = AutoencoderStage.config(aeDir);
             RunModels.checkVocabulary(aeDir, ae.vocabSize(), tokenizer);
+            if (ModelConfigFile.exists(dir)) { // a CALM trained before: its autoencoder must not have changed
+                RunModels.checkCompatible(aeDir, ModelConfigFile.read(dir, RunModels.CALM, CalmConfig.class), ae);
+            }
             CalmConfig config = options.calmConfig(vocab, ae);
             RunModels.checkCompatible(aeDir, config, ae);
             RunModels.checkResumable(dir, RunModels.CALM, config, CalmConfig.class);
