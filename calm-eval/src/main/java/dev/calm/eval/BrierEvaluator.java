@@ -100,6 +100,23 @@ public final class BrierEvaluator {
         this.samples = samples;
     }
 
+    /**
+     * The lowest-variance evaluator the model allows: the probability estimator for a {@link TokenModel}, else the
+     * sampled estimator with {@code samples} samples per position when the model's step gives the 4 tokens, and
+     * the paper's 2 otherwise.
+     *
+     * @param model the model to score
+     * @param root the manager of its parameters
+     * @param samples S for a sampled model with K &gt;= 4, at least 2
+     * @return the evaluator
+     */
+    public static BrierEvaluator lowestVariance(StepModel model, NDManager root, int samples) {
+        if (model instanceof TokenModel) {
+            return new BrierEvaluator(model, root, Estimator.PROBABILITIES);
+        }
+        return new BrierEvaluator(model, root, Estimator.SAMPLED, model.tokensPerStep() >= N ? samples : 2);
+    }
+
     /** @return S, the samples per position of the sampled estimator */
     public int samples() {
         return samples;

@@ -177,6 +177,7 @@ final class RunSummary {
         into.set("brierlm_se", row.get("brierLMStandardError"));
         into.put("brier_positions", row.get("positions").asLong());
         into.put("brier_estimator", row.get("estimator").asText());
+        into.put("brier_samples", row.get("samples").asInt());
     }
 
     /** CALM's figure over the baseline's. */
