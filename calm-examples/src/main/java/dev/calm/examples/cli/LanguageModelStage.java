@@ -4,6 +4,7 @@
 package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
@@ -69,9 +70,11 @@ final class LanguageModelStage {
      * @param trainFlops training FLOPs counted from the model's shapes
      * @param heldOutBefore held-out loss of the untrained model
      * @param heldOutAfter held-out loss after training
+     * @param overheadSeconds training time spent outside the steps (evaluation during training, checkpoints) in the
+     *     last session; summaries written before it read as 0
      */
     record Summary(String name, long parameters, long steps, double seconds, double tokensPerSecond, double trainFlops,
-            double heldOutBefore, double heldOutAfter) {}
+            double heldOutBefore, double heldOutAfter, @JsonProperty(defaultValue = "0") double overheadSeconds) {}
 
     /**
      * The budget shared by both contenders.
@@ -163,11 +166,12 @@ final class LanguageModelStage {
         ModelConfigFile.write(dir, c.name(), c.config());
         c.model().save(weights, DType.F32);
         Summary s = new Summary(c.name(), c.model().numParameters(), r.steps(), r.elapsedSeconds(),
-                r.tokensPerSecond(), r.trainFlops(), before, after);
+                r.tokensPerSecond(), r.trainFlops(), before, after, r.overheadSeconds());
         Json.write(summaryFile, s);
         out.printf(Locale.ROOT, "trained %d steps in %.0f s: %,.0f tokens/s, %.3g training FLOPs (%.1f GFLOP/s); "
-                + "held-out loss %.4f -> %.4f%n", s.steps(), s.seconds(), s.tokensPerSecond(), s.trainFlops(),
-                s.trainFlops() / s.seconds() / 1e9, before, after);
+                + "held-out loss %.4f -> %.4f; %.0f s (%.1f%%) of evaluation and checkpoints%n", s.steps(), s.seconds(),
+                s.tokensPerSecond(), s.trainFlops(), s.trainFlops() / s.seconds() / 1e9, before, after,
+                s.overheadSeconds(), 100 * s.overheadSeconds() / s.seconds());
         out.flush();
         return s;
     }

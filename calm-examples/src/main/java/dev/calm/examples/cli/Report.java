@@ -164,6 +164,9 @@ final class Report {
             }
         }
         line("");
+        line(f("Evaluation during training and checkpoints took %.1f%% of CALM's training time and %.1f%% of the "
+                + "baseline's.", 100 * summary.get("calm").path("train_overhead_share").asDouble(),
+                100 * summary.get("baseline").path("train_overhead_share").asDouble()));
         JsonNode c = summary.get("comparison");
         line(f("CALM / baseline: generation %.1fx at batch 1 and %.1fx at batch %d, training throughput %.1fx, "
                 + "inference FLOPs per token %.2fx.", c.get("generate_speedup").asDouble(),

@@ -96,6 +96,8 @@ final class RunSummary {
             m.put("train_seconds", s.get("seconds").asDouble());
             m.put("train_tokens_per_s", s.get("tokensPerSecond").asDouble());
             m.put("train_flops", s.get("trainFlops").asDouble());
+            m.put("train_overhead_seconds", s.path("overheadSeconds").asDouble());
+            m.put("train_overhead_share", s.path("overheadSeconds").asDouble() / s.get("seconds").asDouble());
             m.put("inference_flops_per_token", facts.inferenceFlops().get(model));
             m.put("val_loss_before", s.get("heldOutBefore").asDouble());
             m.put("val_loss_after", s.get("heldOutAfter").asDouble());
