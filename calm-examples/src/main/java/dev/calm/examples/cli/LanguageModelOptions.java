@@ -31,16 +31,16 @@ final class LanguageModelOptions {
             + "(num_mlp_layers; the paper's CALM-M has 4) (default: ${DEFAULT-VALUE})")
     private int calmHeadBlocks;
 
-    @Option(names = "--calm-head", defaultValue = CalmConfig.ENERGY, description = "CALM's generative head: energy "
-            + "(the paper's) or mixture (a mixture of Gaussians trained with the energy score, not in the paper) "
-            + "(default: ${DEFAULT-VALUE})")
+    @Option(names = "--calm-head", defaultValue = CalmConfig.MIXTURE, description = "CALM's generative head: mixture "
+            + "(a mixture of Gaussians trained with the energy score, not in the paper: the head that learns at this "
+            + "scale, docs/measured.md) or energy (the paper's) (default: ${DEFAULT-VALUE})")
     private String calmHead;
 
     @Option(names = "--calm-components", defaultValue = "64", description = "Gaussian components of the mixture head "
             + "(default: ${DEFAULT-VALUE})")
     private int calmComponents;
 
-    @Option(names = "--calm-component-std", defaultValue = "0.3", description = "the mixture head's components' "
+    @Option(names = "--calm-component-std", defaultValue = "1.0", description = "the mixture head's components' "
             + "standard deviation at initialisation (default: ${DEFAULT-VALUE})")
     private double calmComponentStd;
 
