@@ -5,7 +5,10 @@ package dev.calm.examples.study;
 
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
+import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.config.Json;
+import dev.calm.core.io.DType;
 import dev.calm.diagnostics.HeadDiagnostics;
 import dev.calm.diagnostics.LatentGeometry;
 import dev.calm.energy.Calm;
@@ -24,10 +27,13 @@ import dev.calm.training.TrainConfig;
 import dev.calm.training.TrainResult;
 import dev.calm.training.Trainer;
 import dev.calm.training.TrainingHook;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +65,7 @@ public final class Study {
     private final NDManager root;
     private final long seed;
     private final int[][] evalBlocks;
+    private final Path autoencoderCache;
     private final Map<AutoencoderRecipe, Trained> autoencoders = new HashMap<>();
 
     /** A trained autoencoder and what was measured of it. */
@@ -72,11 +79,25 @@ public final class Study {
      * @param evalBlocks held-out blocks scored per arm (the same blocks for every arm)
      */
     public Study(StudyData data, Path dir, NDManager root, long seed, int evalBlocks) {
+        this(data, dir, root, seed, evalBlocks, null);
+    }
+
+    /**
+     * @param data the corpus
+     * @param dir where each model's run directory goes
+     * @param root the manager the models live in
+     * @param seed the seed of every initialisation, data order and sample
+     * @param evalBlocks held-out blocks scored per arm (the same blocks for every arm)
+     * @param autoencoderCache a directory where trained autoencoders are kept by recipe, corpus and seed, so that
+     *     studies that share a recipe train it once; null keeps them in memory only
+     */
+    public Study(StudyData data, Path dir, NDManager root, long seed, int evalBlocks, Path autoencoderCache) {
         this.data = data;
         this.dir = dir;
         this.root = root;
         this.seed = seed;
         this.evalBlocks = Arrays.copyOf(data.heldOut(), Math.min(evalBlocks, data.heldOut().length));
+        this.autoencoderCache = autoencoderCache;
     }
 
     /** @return the held-out blocks every arm is scored on */
@@ -130,10 +151,26 @@ public final class Study {
 
     private Trained trainAutoencoder(AutoencoderRecipe recipe) {
         Autoencoder ae = new Autoencoder(recipe.config());
-        ae.initialize(root, new Rng(seed).fork("autoencoder init"));
-        fit(new AutoencoderObjective(ae, recipe.randomChunks()), recipe.steps(), recipe.batchSize(),
-                recipe.learningRate(), Math.max(1, Math.min(100, recipe.steps() / 20)), LearningRateSchedule.Shape.COSINE,
-                Map.of(), "autoencoder-" + Integer.toHexString(recipe.hashCode()), null);
+        String name = String.format(Locale.ROOT, "autoencoder-%s-%08x-seed%d", data.name(),
+                Json.toJson(recipe).hashCode(), seed);
+        Path cached = autoencoderCache == null ? null : autoencoderCache.resolve(name + ".safetensors");
+        if (cached != null && Files.exists(cached)) {
+            ae.load(cached, root);
+            LOG.info("autoencoder {} loaded from {}", recipe.config(), cached);
+        } else {
+            ae.initialize(root, new Rng(seed).fork("autoencoder init"));
+            fit(new AutoencoderObjective(ae, recipe.randomChunks()), recipe.steps(), recipe.batchSize(),
+                    recipe.learningRate(), Math.max(1, Math.min(100, recipe.steps() / 20)),
+                    LearningRateSchedule.Shape.COSINE, Map.of(), name, null);
+            if (cached != null) {
+                try {
+                    Files.createDirectories(autoencoderCache);
+                } catch (IOException e) {
+                    throw new CalmException("cannot create " + autoencoderCache + ": " + e.getMessage(), e);
+                }
+                ae.save(cached, DType.F32);
+            }
+        }
         Rng rng = new Rng(seed).fork("autoencoder eval");
         double accuracy = ReconstructionEval.sweep(ae, evalBlocks, EVAL_BATCH, new double[] {0}, rng.fork("recon"), root)
                 .get(0).tokenAccuracy();

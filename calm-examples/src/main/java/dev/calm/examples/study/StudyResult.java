@@ -26,13 +26,19 @@ import java.util.Map;
 public record StudyResult(String arm, double tokenAccuracy, LatentGeometry geometry, double energyBefore,
         double energyAfter, HeadDiagnostics head, BrierLM.Result brier, double calmSeconds) {
 
+    /** @return the distance of chunks sharing their first token over that of random chunks (NaN for K = 1) */
+    private double firstTokenDistanceRatio() {
+        double[] prefix = geometry.prefixPairDistance();
+        return prefix.length == 0 ? Double.NaN : prefix[0] / geometry.randomPairDistance();
+    }
+
     /** @return every figure under a stable name (snake_case), in a fixed order */
     public Map<String, Double> metrics() {
         Map<String, Double> out = new LinkedHashMap<>();
         out.put("ae_token_accuracy", tokenAccuracy);
         out.put("latent_std_over_rms", geometry.stdOverRms());
         out.put("latent_random_distance", geometry.randomPairDistance());
-        out.put("latent_first_token_distance_ratio", geometry.prefixPairDistance()[0] / geometry.randomPairDistance());
+        out.put("latent_first_token_distance_ratio", firstTokenDistanceRatio());
         out.put("latent_accuracy_at_1_std", geometry.noisyTokenAccuracy()[1]);
         out.put("latent_collapsed_dimensions", (double) geometry.collapsedDimensions());
         out.put("energy_before", energyBefore);
@@ -70,7 +76,7 @@ public record StudyResult(String arm, double tokenAccuracy, LatentGeometry geome
         double[] se = brier.standardError();
         return String.format(Locale.ROOT, "| %s | %.4f | %.3f | %.4f | %.3f | %.2f -> %.2f | %.3f | %.1f%% | %.4f ± %.4f "
                 + "| %.5f | %.6f | %.6f | %s |%n", arm, tokenAccuracy, geometry.stdOverRms(),
-                geometry.noisyTokenAccuracy()[1], geometry.prefixPairDistance()[0] / geometry.randomPairDistance(),
+                geometry.noisyTokenAccuracy()[1], firstTokenDistanceRatio(),
                 energyBefore, energyAfter, head.distanceRatio(), 100 * head.onManifold(), b[0], se[0], b[1], b[2], b[3],
                 brier.defined() ? String.format(Locale.ROOT, "%.3f", brier.brierLM()) : "undefined");
     }

@@ -86,7 +86,8 @@ final class Ablation {
         }
         StudyData data = scale.data(experiment);
         Context context = new Context(scale, data, scale.autoencoder(data.vocabSize()), scale.calm(data.vocabSize()));
-        Study study = new Study(data, experiment.runDir(), experiment.manager(), experiment.seed(), scale.evalBlocks());
+        Study study = new Study(data, experiment.runDir(), experiment.manager(), experiment.seed(), scale.evalBlocks(),
+                scale.autoencoderCache());
         Map<String, BrierLM.Result> references = new LinkedHashMap<>(study.references());
         references.forEach((name, r) -> {
             for (int n = 0; n < r.brier().length; n++) {

@@ -14,6 +14,7 @@ import dev.calm.core.tokenizer.BpeTrainer;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.EnergyHeadConfig;
+import dev.calm.energy.MixtureHeadConfig;
 import dev.calm.examples.study.AutoencoderRecipe;
 import dev.calm.examples.study.CalmRecipe;
 import dev.calm.examples.study.StudyData;
@@ -72,24 +73,46 @@ enum StudyScale {
 
     /**
      * @param vocab the tokenizer's ids
-     * @return the scale's autoencoder recipe: the paper's objective (K 4, l 16 tiny / 128 brown)
+     * @return the scale's autoencoder recipe: the quickstart's (K 4, l 16 tiny / 128 brown, KL weight 0.1)
      */
     AutoencoderRecipe autoencoder(int vocab) {
         return this == TINY
-                ? new AutoencoderRecipe(new AutoencoderConfig(4, vocab, 64, 128, 2, 2, 16, 0.15, 0.5, 1e-3, 1e-6), 600,
+                ? new AutoencoderRecipe(new AutoencoderConfig(4, vocab, 64, 128, 2, 2, 16, 0.15, 0.5, 0.1, 1e-6), 600,
                         16, 6e-3, 0.1)
-                : new AutoencoderRecipe(AutoencoderConfig.cpu(vocab), 1000, 8, 6e-3, 0.1);
+                : new AutoencoderRecipe(AutoencoderConfig.cpu(vocab).withKlWeight(0.1), 1000, 8, 6e-3, 0.1);
     }
 
     /**
      * @param vocab the tokenizer's ids
-     * @return the scale's CALM recipe: the paper's energy head, warm-up then a constant rate
+     * @return the scale's CALM recipe: the quickstart's (the mixture head, warm-up then a constant rate 3e-3)
      */
     CalmRecipe calm(int vocab) {
         return this == TINY
                 ? new CalmRecipe(new CalmConfig(TransformerConfig.tiny(vocab), 4, 16,
-                        new EnergyHeadConfig(16, 1, 8, 100, 1.0)), 200, 16, 3e-3, 1, 0, 0, 20)
-                : new CalmRecipe(CalmConfig.small(vocab), 400, 16, 3e-3, 1, 0, 0, 100);
+                        new EnergyHeadConfig(16, 1, 8, 100, 1.0)).withMixtureHead(MixtureHeadConfig.defaults()), 200,
+                        16, 3e-3, 1, 0, 0, 20)
+                : new CalmRecipe(CalmConfig.small(vocab).withMixtureHead(MixtureHeadConfig.defaults()), 400, 16, 3e-3, 1,
+                        0, 0, 100);
+    }
+
+    /**
+     * @param recipe a CALM recipe of this scale
+     * @return the same recipe with the paper's energy head
+     */
+    static CalmRecipe paperHead(CalmRecipe recipe) {
+        CalmConfig c = recipe.config();
+        return recipe.with(new CalmConfig(c.backbone(), c.patchSize(), c.latentSize(), c.head(), c.auxTokenHead(),
+                CalmConfig.ENERGY, null));
+    }
+
+    /**
+     * @return where the brown scale keeps its trained autoencoders between experiment classes (the system property
+     *     {@code calm.study.cache}, {@code data} by default, its {@code study-autoencoders} directory); none at the
+     *     tiny scale, which trains them in seconds
+     */
+    Path autoencoderCache() {
+        return this == TINY ? null
+                : Path.of(System.getProperty("calm.study.cache", "data")).resolve("study-autoencoders");
     }
 
     /** @return held-out blocks every arm is scored on */
