@@ -85,6 +85,7 @@ public final class OfficialFixtures {
             }
             Path inJar = jar.getPath("/official");
             Path scratch = Files.createTempDirectory("calm-official-fixtures");
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> dev.calm.core.io.FileTrees.delete(scratch)));
             try (Stream<Path> files = Files.walk(inJar)) {
                 for (Path p : files.toList()) {
                     Path to = scratch.resolve(inJar.relativize(p).toString());
