@@ -51,7 +51,15 @@ public final class OfficialFixtures {
      * @return {@code target}
      */
     public static Path copy(String name, Path target) {
-        Path from = path(name);
+        try {
+            copyTree(path(name), target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
+    private static void copyTree(Path from, Path target) throws IOException {
         try (Stream<Path> files = Files.walk(from)) {
             for (Path p : files.toList()) {
                 Path to = target.resolve(from.relativize(p).toString());
@@ -61,10 +69,7 @@ public final class OfficialFixtures {
                     Files.copy(p, to);
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-        return target;
     }
 
     private static Path locate() {
@@ -83,19 +88,9 @@ public final class OfficialFixtures {
             } catch (FileSystemAlreadyExistsException e) {
                 jar = FileSystems.getFileSystem(uri);
             }
-            Path inJar = jar.getPath("/official");
             Path scratch = Files.createTempDirectory("calm-official-fixtures");
             Runtime.getRuntime().addShutdownHook(new Thread(() -> dev.calm.core.io.FileTrees.delete(scratch)));
-            try (Stream<Path> files = Files.walk(inJar)) {
-                for (Path p : files.toList()) {
-                    Path to = scratch.resolve(inJar.relativize(p).toString());
-                    if (Files.isDirectory(p)) {
-                        Files.createDirectories(to);
-                    } else {
-                        Files.copy(p, to);
-                    }
-                }
-            }
+            copyTree(jar.getPath("/official"), scratch);
             return scratch;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -5,10 +5,16 @@ package dev.calm.core.io;
 
 import dev.calm.core.CalmException;
 import dev.calm.core.io.torch.TorchCheckpointReader;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,6 +71,47 @@ public final class Checkpoints {
         }
         return isZip(file) || file.getFileName().toString().endsWith(".bin") ? TorchCheckpointReader.open(file)
                 : SafeTensorsReader.open(file);
+    }
+
+    /**
+     * Opens a checkpoint file for reading, each failure one line naming the file.
+     *
+     * @param file the file
+     * @param what what the file should be, for the message when it is a directory, e.g. "a safetensors file"
+     * @return the open channel
+     */
+    public static FileChannel openChannel(Path file, String what) {
+        if (Files.isDirectory(file)) {
+            throw new CalmException(file + ": is a directory, not " + what);
+        }
+        try {
+            return FileChannel.open(file, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new CalmException(file + ": file not found", e);
+        } catch (AccessDeniedException e) {
+            throw new CalmException(file + ": cannot read: permission denied", e);
+        } catch (IOException e) {
+            throw new CalmException(file + ": cannot open: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Fills a buffer from a position of a file.
+     *
+     * @param channel the file
+     * @param buffer filled from its position to its limit
+     * @param position the file offset of the first byte
+     * @throws IOException if the file cannot be read or ends first (an {@link EOFException} then)
+     */
+    public static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int read = channel.read(buffer, at);
+            if (read < 0) {
+                throw new EOFException("unexpected end of file at byte " + at + " (was the file truncated?)");
+            }
+            at += read;
+        }
     }
 
     private static boolean isZip(Path file) {

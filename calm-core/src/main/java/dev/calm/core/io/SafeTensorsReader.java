@@ -10,11 +10,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -51,19 +47,7 @@ public final class SafeTensorsReader implements CheckpointReader {
      */
     public static SafeTensorsReader open(Path file) {
         Objects.requireNonNull(file, "file");
-        if (Files.isDirectory(file)) {
-            throw new CalmException(file + ": is a directory, not a safetensors file");
-        }
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new CalmException(file + ": file not found", e);
-        } catch (AccessDeniedException e) {
-            throw new CalmException(file + ": cannot read: permission denied", e);
-        } catch (IOException e) {
-            throw new CalmException(file + ": cannot open: " + e.getMessage(), e);
-        }
+        FileChannel channel = Checkpoints.openChannel(file, "a safetensors file");
         try {
             SafeTensorsHeader header = SafeTensorsHeader.read(channel, file);
             LOG.debug("Opened {}: {} tensors", file, header.tensors().size());
@@ -108,8 +92,7 @@ public final class SafeTensorsReader implements CheckpointReader {
 
     @Override
     public TensorSpec spec(String name) {
-        TensorInfo info = info(name);
-        return new TensorSpec(info.name(), info.dtype(), info.shape());
+        return info(name).spec();
     }
 
     @Override
@@ -214,7 +197,7 @@ public final class SafeTensorsReader implements CheckpointReader {
         }
         ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(length) : ByteBuffer.allocate(length);
         try {
-            SafeTensorsHeader.readFully(channel, buffer, header.dataStart() + info.begin());
+            Checkpoints.readFully(channel, buffer, header.dataStart() + info.begin());
         } catch (IOException e) {
             throw new CalmException(file + ": cannot read tensor '" + info.name() + "': " + e, e);
         }

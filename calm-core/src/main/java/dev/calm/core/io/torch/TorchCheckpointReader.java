@@ -5,22 +5,18 @@ package dev.calm.core.io.torch;
 
 import dev.calm.core.CalmException;
 import dev.calm.core.io.CheckpointReader;
+import dev.calm.core.io.Checkpoints;
 import dev.calm.core.io.TensorBytes;
 import dev.calm.core.io.TensorSpec;
 import dev.calm.core.io.torch.Pickle.StorageRef;
 import dev.calm.core.io.torch.Pickle.TensorRef;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -73,19 +69,7 @@ public final class TorchCheckpointReader implements CheckpointReader {
      * @throws CalmException if the file is missing, unreadable, or not a well-formed state dict archive
      */
     public static TorchCheckpointReader open(Path file) {
-        if (Files.isDirectory(file)) {
-            throw new CalmException(file + ": is a directory, not a PyTorch checkpoint");
-        }
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new CalmException(file + ": file not found", e);
-        } catch (AccessDeniedException e) {
-            throw new CalmException(file + ": cannot read: permission denied", e);
-        } catch (IOException e) {
-            throw new CalmException(file + ": cannot open: " + e.getMessage(), e);
-        }
+        FileChannel channel = Checkpoints.openChannel(file, "a PyTorch checkpoint");
         try {
             Map<String, Stored> tensors = index(file, channel);
             LOG.debug("Opened {}: {} tensors", file, tensors.size());
@@ -363,14 +347,7 @@ public final class TorchCheckpointReader implements CheckpointReader {
     }
 
     private void readFully(ByteBuffer buffer, long position) throws IOException {
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int read = channel.read(buffer, at);
-            if (read < 0) {
-                throw new EOFException("unexpected end of file at byte " + at + " (was the file truncated?)");
-            }
-            at += read;
-        }
+        Checkpoints.readFully(channel, buffer, position);
     }
 
     private Stored stored(String name) {
