@@ -65,8 +65,9 @@ public final class ModelDirectory {
     }
 
     /**
-     * Whether a config is in this library's layout: its {@code model_type}, if any, is the kind's label and every
-     * other field is one of the config record's.
+     * Whether a config is in this library's layout: every field but {@code model_type} is one of the config
+     * record's, and either {@code model_type} is the kind's label or every field of the record is there (a file
+     * from before the type was recorded). Anything else is read as the reference's, with its defaults.
      *
      * @param config the config
      * @param kind the model it describes
@@ -75,10 +76,12 @@ public final class ModelDirectory {
      */
     public static Layout layout(ConfigFields config, ModelKind kind, Class<? extends Record> record) {
         Set<String> fields = new HashSet<>(config.names());
-        if (fields.remove(MODEL_TYPE) && !config.string(MODEL_TYPE, "").equals(kind.label())) {
+        boolean typed = fields.remove(MODEL_TYPE);
+        if (typed && !config.string(MODEL_TYPE, "").equals(kind.label())) {
             return Layout.REFERENCE;
         }
-        return recordFields(record).containsAll(fields) ? Layout.LIBRARY : Layout.REFERENCE;
+        Set<String> known = recordFields(record);
+        return known.containsAll(fields) && (typed || fields.containsAll(known)) ? Layout.LIBRARY : Layout.REFERENCE;
     }
 
     private static Set<String> recordFields(Class<?> type) {
