@@ -17,6 +17,8 @@ import dev.calm.core.io.CheckpointReader;
 import dev.calm.core.io.Checkpoints;
 import dev.calm.core.io.SafeTensorsReader;
 import dev.calm.experiment.CalmExperiment;
+import dev.calm.experiment.Experiment;
+import dev.calm.experiment.MetricsRecorder;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,6 +45,15 @@ class OfficialCheckpointsTest {
         this.manager = manager;
     }
 
+    /** Asserts that {@code actual} is within the tolerance of {@code expected}, recording the difference if asked. */
+    static void assertClose(String what, NDArray actual, NDArray expected, MetricsRecorder metrics) {
+        float diff = maxAbsDiff(actual, expected);
+        if (metrics != null) {
+            metrics.record("max_abs_diff_" + what, diff);
+        }
+        assertTrue(diff < TOLERANCE, what + " differs by " + diff);
+    }
+
     static Map<String, NDArray> reference(Path dir, NDManager manager) {
         try (SafeTensorsReader reader = SafeTensorsReader.open(dir.resolve("reference.safetensors"))) {
             return reader.readAll(manager);
@@ -50,23 +61,22 @@ class OfficialCheckpointsTest {
     }
 
     @Test
-    void theAutoencoderReproducesThePosteriorAndTheReconstruction() {
+    void theAutoencoderReproducesThePosteriorAndTheReconstruction(Experiment experiment) {
         Path dir = OfficialFixtures.path("autoencoder");
         Autoencoder ae = Autoencoder.fromPretrained(dir, manager);
         Map<String, NDArray> ref = reference(dir, manager);
         Posterior q = ae.encode(ref.get("input_ids"));
-        assertTrue(maxAbsDiff(q.mean(), ref.get("mean")) < TOLERANCE);
-        assertTrue(maxAbsDiff(q.logStd(), ref.get("log_std")) < TOLERANCE);
-        NDArray logits = ae.decode(q.mean());
-        assertTrue(maxAbsDiff(logits, ref.get("logits")) < TOLERANCE, "logits " + maxAbsDiff(logits, ref.get("logits")));
+        assertClose("mean", q.mean(), ref.get("mean"), experiment.metrics());
+        assertClose("log_std", q.logStd(), ref.get("log_std"), experiment.metrics());
+        assertClose("logits", ae.decode(q.mean()), ref.get("logits"), experiment.metrics());
         assertEquals(ref.get("reconstruction"), ae.reconstruct(ref.get("input_ids")));
     }
 
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"calm", "calm-bf16", "calm-f16-sharded"})
-    void aCalmReproducesTheHiddenStatesAndTheHeadOutput(String name) {
+    void aCalmReproducesTheHiddenStatesAndTheHeadOutput(String name, Experiment experiment) {
         Path dir = OfficialFixtures.path(name);
-        assertReproduces(Calm.fromPretrained(dir, manager), reference(dir, manager));
+        assertReproduces(Calm.fromPretrained(dir, manager), reference(dir, manager), experiment.metrics());
     }
 
     @Test
@@ -76,24 +86,27 @@ class OfficialCheckpointsTest {
     }
 
     static void assertReproduces(Calm calm, Map<String, NDArray> ref) {
+        assertReproduces(calm, ref, null);
+    }
+
+    static void assertReproduces(Calm calm, Map<String, NDArray> ref, MetricsRecorder metrics) {
         NDArray hidden = calm.hidden(ref.get("input_ids"), null); // [B, N, d]
-        assertTrue(maxAbsDiff(hidden, ref.get("hidden")) < TOLERANCE, "hidden " + maxAbsDiff(hidden, ref.get("hidden")));
+        assertClose("hidden", hidden, ref.get("hidden"), metrics);
         NDArray positions = ref.get("hidden").reshape(-1, hidden.getShape().get(2)); // [P, d]
         NDArray z = ((EnergyHead) calm.head()).forward(ref.get("noise"), positions); // [n, P, l]
-        assertTrue(maxAbsDiff(z, ref.get("head_output")) < TOLERANCE, "head " + maxAbsDiff(z, ref.get("head_output")));
+        assertClose("head_output", z, ref.get("head_output"), metrics);
         NDArray tokens = calm.decode(ref.get("head_output")); // [n, P*K]
         assertEquals(ref.get("tokens"), tokens.toType(DataType.INT64, false));
     }
 
     @Test
-    void theLlamaBaselineReproducesHiddenStatesAndLogits() {
+    void theLlamaBaselineReproducesHiddenStatesAndLogits(Experiment experiment) {
         Path dir = OfficialFixtures.path("llama");
         TokenBaseline llama = TokenBaseline.fromPretrained(dir, manager);
         Map<String, NDArray> ref = reference(dir, manager);
         NDArray hidden = llama.hidden(ref.get("input_ids"), null, null);
-        assertTrue(maxAbsDiff(hidden, ref.get("hidden")) < TOLERANCE, "hidden " + maxAbsDiff(hidden, ref.get("hidden")));
-        NDArray logits = llama.logits(hidden);
-        assertTrue(maxAbsDiff(logits, ref.get("logits")) < TOLERANCE, "logits " + maxAbsDiff(logits, ref.get("logits")));
+        assertClose("hidden", hidden, ref.get("hidden"), experiment.metrics());
+        assertClose("logits", llama.logits(hidden), ref.get("logits"), experiment.metrics());
     }
 
     @Test
