@@ -134,7 +134,8 @@ public final class PretrainedAutoencoder {
 
     /**
      * The config of an autoencoder known only by its weights (a CALM file's {@code ae_model.*} without its
-     * directory): sizes from the tensors' shapes, everything else the reference's defaults.
+     * directory): sizes from the tensors' shapes, read through {@link #fromReference} as the fields of a reference
+     * config, so everything else takes the reference's defaults.
      *
      * @param weights the autoencoder's tensors under this library's names ({@link #weights})
      * @return the config
@@ -142,9 +143,6 @@ public final class PretrainedAutoencoder {
      */
     public static AutoencoderConfig inferConfig(CheckpointReader weights) {
         long[] embedding = shape(weights, EMBEDDING);
-        long[] gate = shape(weights, "encoder.encoder_layers.0.mlp.gate_proj.weight");
-        long[] squeeze = shape(weights, "encoder.squeeze_layer.weight");
-        long[] toLatent = shape(weights, "encoder.hidden_to_latent.weight");
         Set<Integer> encoder = new TreeSet<>();
         Set<Integer> decoder = new TreeSet<>();
         for (String name : weights.names()) {
@@ -153,8 +151,15 @@ public final class PretrainedAutoencoder {
                 (m.group(1).startsWith("encoder") ? encoder : decoder).add(Integer.parseInt(m.group(2)));
             }
         }
-        return new AutoencoderConfig((int) (squeeze[1] / embedding[1]), (int) embedding[0], (int) embedding[1],
-                (int) gate[0], encoder.size(), decoder.size(), (int) (toLatent[0] / 2), 0.15, 0.5, 1e-3, 1e-6);
+        ObjectNode fields = Json.MAPPER.createObjectNode()
+                .put("vocab_size", embedding[0])
+                .put("hidden_size", embedding[1])
+                .put("intermediate_size", shape(weights, "encoder.encoder_layers.0.mlp.gate_proj.weight")[0])
+                .put("patch_size", shape(weights, "encoder.squeeze_layer.weight")[1] / embedding[1])
+                .put("latent_size", shape(weights, "encoder.hidden_to_latent.weight")[0] / 2)
+                .put("num_encoder_layers", encoder.size())
+                .put("num_decoder_layers", decoder.size());
+        return fromReference(new ConfigFields(weights.source(), fields));
     }
 
     private static long[] shape(CheckpointReader weights, String name) {
