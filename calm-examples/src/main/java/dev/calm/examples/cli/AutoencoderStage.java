@@ -148,7 +148,7 @@ final class AutoencoderStage {
     /**
      * Held-out reconstruction accuracy with and without Gaussian noise on the latent, on each corpus.
      *
-     * @param file where the accuracies are written as JSON, by corpus
+     * @param file where the accuracies are written as JSON, by corpus, or null to only print them
      * @param ae the autoencoder
      * @param heldOut the held-out corpora by name
      * @param evalTokens at most this many tokens of each corpus are evaluated (whole blocks)
@@ -170,7 +170,9 @@ final class AutoencoderStage {
             report.put(e.getKey(), rows);
             out.printf(Locale.ROOT, "%nreconstruction on %s (held out):%n%s", e.getKey(), ReconstructionAccuracy.table(rows));
         }
-        Json.write(file, report);
+        if (file != null) {
+            Json.write(file, report);
+        }
         out.flush();
         return report;
     }
