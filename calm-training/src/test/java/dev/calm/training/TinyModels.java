@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
+import dev.calm.core.Backend;
 import dev.calm.core.Rng;
 import dev.calm.core.SharedData;
 import dev.calm.core.data.Document;
@@ -82,7 +83,7 @@ final class TinyModels {
             NDArray hidden = model.forwardTokens(input, null); // [B, T-1, d]
             if (dropout > 0) {
                 NDArray keep = rng.bernoulli(batch.getManager(), hidden.getShape(), 1 - dropout);
-                hidden = hidden.mul(keep).div(1 - dropout);
+                hidden = hidden.mul(keep).div(Backend.scalar(hidden, 1 - dropout));
             }
             NDArray ce = Losses.crossEntropy(model.embedTokens().logits(hidden), target); // scalar
             Map<String, NDArray> metrics = new LinkedHashMap<>();

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -136,7 +137,7 @@ public final class SafeTensorsReader implements AutoCloseable {
                 data.asLongBuffer().put(raw.asLongBuffer());
             }
         }
-        return manager.create(data, new Shape(info.shape()), type);
+        return Backend.owned(manager.create(data, new Shape(info.shape()), type)); // off the Java buffer
     }
 
     /**
