@@ -92,6 +92,10 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
+        return RunModels.locked(runDir, spec, this::run);
+    }
+
+    private int run() {
         Budget budget = Budget.startingNow(minutes);
         Map<String, Double> stageSeconds = new LinkedHashMap<>();
         long seed = runtime.seed();

@@ -59,12 +59,14 @@ final class TokenizerCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), problem);
             }
             PrintWriter out = spec.commandLine().getOut();
-            CorpusStage corpus = corpusOptions.prepare(seed, out);
-            RunRecord.write(spec, RunModels.directory(runDir));
-            TokenizerStage.prepare(runDir, corpus, vocab, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out)
-                    .tokenizer().close();
-            out.flush();
-            return 0;
+            return RunModels.locked(runDir, spec, () -> {
+                CorpusStage corpus = corpusOptions.prepare(seed, out);
+                RunRecord.write(spec, runDir);
+                TokenizerStage.prepare(runDir, corpus, vocab, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE,
+                        out).tokenizer().close();
+                out.flush();
+                return 0;
+            });
         }
     }
 }

@@ -54,6 +54,10 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
         RunModels.tokenizerFile(runDir);
+        return RunModels.locked(runDir, spec, this::train);
+    }
+
+    private int train() {
         PrintWriter out = spec.commandLine().getOut();
         TokenizerStage tokens = TokenizerStage.prepare(runDir, corpusOptions.prepare(runtime.seed(), out),
                 0, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);

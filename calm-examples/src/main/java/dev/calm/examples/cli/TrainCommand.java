@@ -53,6 +53,10 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         RunModels.tokenizerFile(runDir);
+        return RunModels.locked(runDir, spec, this::train);
+    }
+
+    private int train() {
         PrintWriter out = spec.commandLine().getOut();
         TokenizerStage tokens = TokenizerStage.prepare(runDir, corpusOptions.prepare(runtime.seed(), out),
                 0, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
