@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Json;
+import dev.calm.core.io.AtomicFiles;
+import dev.calm.core.io.FileTrees;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * different files of the same name. Readers need no lock: every file a writer replaces is written to a temporary
  * name and renamed over the old one, and {@code metrics.jsonl} readers skip an incomplete last line.
  *
- * <p>Acquiring also refuses a run directory that cannot be written (a read-only file system or permissions),
+ * <p>The holder removes the temporary files and checkpoint directories that an interrupted writer left, since no
+ * other writer can be in the middle of writing them. Acquiring also refuses a run directory that cannot be written (a read-only file system or permissions),
  * checking the directory and the directories under it, so that a run fails before training rather than at its
  * first checkpoint. The lock is advisory and per machine: network file systems that do not forward POSIX locks
  * give no protection between hosts.
@@ -123,7 +126,14 @@ public final class RunLock implements AutoCloseable {
             String holder = holderLine(command);
             write(channel, holder);
             HELD.put(key, holder);
-            return new RunLock(file, key, channel, lock);
+            RunLock held = new RunLock(file, key, channel, lock);
+            try {
+                removeTemporaries(runDir);
+            } catch (RuntimeException e) {
+                held.close();
+                throw e;
+            }
+            return held;
         } catch (IOException e) {
             closeQuietly(channel);
             throw new CalmException("cannot lock the run directory " + runDir + ": " + reason(e), e);
@@ -161,6 +171,23 @@ public final class RunLock implements AutoCloseable {
             return file.getParent().toRealPath().resolve(file.getFileName());
         } catch (IOException e) {
             return file.toAbsolutePath().normalize();
+        }
+    }
+
+    /**
+     * Deletes what writes that were interrupted (a crash, a SIGKILL) left: temporary files of {@link AtomicFiles}
+     * and temporary checkpoint directories, three levels deep. Only the lock's holder may: no other writer can be
+     * in the middle of a write.
+     */
+    private static void removeTemporaries(Path runDir) {
+        try (Stream<Path> all = Files.walk(runDir, 3)) {
+            for (Path p : all.filter(p -> AtomicFiles.isTemporary(p)
+                    || p.getFileName().toString().startsWith(CheckpointStore.TEMP_PREFIX)).toList()) {
+                LOG.info("removing {}, left by a write that was interrupted", p);
+                FileTrees.delete(p);
+            }
+        } catch (IOException e) {
+            throw new CalmException("cannot read the run directory " + runDir + ": " + reason(e), e);
         }
     }
 

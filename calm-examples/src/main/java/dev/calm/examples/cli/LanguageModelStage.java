@@ -76,8 +76,9 @@ final class LanguageModelStage {
      * @param steps optimizer steps, or 0 to train until the budget is spent
      * @param batchSize blocks per step
      * @param seed seed of data order and noise
+     * @param checkpointEvery optimizer steps between two checkpoints
      */
-    record Options(double minutes, int steps, int batchSize, long seed) {}
+    record Options(double minutes, int steps, int batchSize, long seed, int checkpointEvery) {}
 
     private LanguageModelStage() {}
 
@@ -120,6 +121,7 @@ final class LanguageModelStage {
                 .warmupSteps(100)
                 .lrShape(LearningRateSchedule.Shape.CONSTANT)
                 .keepCheckpoints(1)
+                .checkpointEvery(options.checkpointEvery())
                 .build(), out);
         out.printf(Locale.ROOT, "training %s for %s on %d x %d tokens per step, lr %.3g (warm-up 100, constant)%n",
                 c.name(), config.maxSteps() < Integer.MAX_VALUE ? config.maxSteps() + " steps"

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -159,5 +161,17 @@ class BadInputTest {
                 "--run-dir", runDir(), "--metrics", "bleu");
         failsCleanly(run.runDir(), 2, "Unknown options: '--lm-stpes', '3' (did you mean --lm-minutes or --lm-steps", "train",
                 "--run-dir", runDir(), "--lm-stpes", "3");
+    }
+
+    @Test
+    void aVocabularyThatDisagreesWithTheRunsTokenizerIsAnError() throws IOException {
+        for (String[] command : new String[][] {{"tokenizer", "train"}, {"quickstart"}}) {
+            List<String> args = new ArrayList<>(List.of(command));
+            args.addAll(List.of("--run-dir", runDir(), "--data", run.corpus().toString(), "--vocab", "512"));
+            failsCleanly(run.runDir(), 1, run.runDir().resolve("tokenizer.json") + " has 300 ids, not the 512 of "
+                    + "--vocab: drop --vocab to reuse it", args.toArray(String[]::new));
+        }
+        failsCleanly(run.runDir(), 2, "--vocab must be > 257 (the bytes and end-of-text), got 0", "quickstart",
+                "--run-dir", runDir(), "--vocab", "0");
     }
 }
