@@ -102,7 +102,11 @@ public final class CheckpointStore {
             syncDirectory(dir);
         } catch (IOException e) {
             FileTrees.delete(temp);
-            throw new CalmException("cannot write checkpoint " + target + ": " + AtomicFiles.describe(e), e);
+            throw cannotWrite(target, AtomicFiles.describe(e), e);
+        } catch (CalmException e) {
+            FileTrees.delete(temp);
+            throw cannotWrite(target, e.getCause() instanceof IOException io ? AtomicFiles.describe(io)
+                    : e.getMessage(), e);
         } catch (RuntimeException e) {
             FileTrees.delete(temp);
             throw e;
@@ -111,6 +115,13 @@ public final class CheckpointStore {
         prune(keep);
         LOG.info("saved checkpoint {}", target);
         return target;
+    }
+
+    /** "cannot write checkpoint X: out of disk space; the newest complete checkpoint, Y, is intact". */
+    private CalmException cannotWrite(Path target, String reason, Exception cause) {
+        return new CalmException("cannot write checkpoint " + target + ": " + reason + "; " + latest()
+                .map(p -> "the newest complete checkpoint, " + p + ", is intact").orElse("there is no earlier one"),
+                cause);
     }
 
     /**
