@@ -3,14 +3,11 @@
  */
 package dev.calm.training;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Backend;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
-import dev.calm.core.nn.Module;
-import dev.calm.energy.Calm;
 import dev.calm.energy.TokenBaseline;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -83,22 +80,15 @@ public final class GarbageCollectorChurn {
     }
 
     /** The objective, with a garbage collection and the poisoning of freed native memory after its forward pass. */
-    private static final class Churned implements Objective {
-        private final Objective inner;
+    private static final class Churned extends TinyModels.AfterForward {
         private final List<ByteBuffer> poison = new ArrayList<>();
 
         Churned(Objective inner) {
-            this.inner = inner;
+            super(inner);
         }
 
         @Override
-        public Module model() {
-            return inner.model();
-        }
-
-        @Override
-        public StepLoss loss(NDArray batch, Rng rng) {
-            StepLoss out = inner.loss(batch, rng);
+        StepLoss afterForward(StepLoss out) {
             poison.clear();
             System.gc();
             try {
@@ -114,11 +104,6 @@ public final class GarbageCollectorChurn {
                 poison.add(b);
             }
             return out;
-        }
-
-        @Override
-        public double flopsPerToken(ai.djl.ndarray.types.Shape batch) {
-            return inner.flopsPerToken(batch);
         }
     }
 }

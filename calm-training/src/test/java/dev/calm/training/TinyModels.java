@@ -93,15 +93,12 @@ final class TinyModels {
         }
     }
 
-    /** Wraps an objective and multiplies its loss by NaN at chosen calls (from 1). */
-    static final class NaNAt implements Objective {
+    /** Wraps an objective and follows (or changes) the result of each forward pass, before its backward pass. */
+    abstract static class AfterForward implements Objective {
         private final Objective inner;
-        private final Set<Integer> calls;
-        private int call;
 
-        NaNAt(Objective inner, Set<Integer> calls) {
+        AfterForward(Objective inner) {
             this.inner = inner;
-            this.calls = calls;
         }
 
         @Override
@@ -110,8 +107,34 @@ final class TinyModels {
         }
 
         @Override
+        public double flopsPerToken(Shape batch) {
+            return inner.flopsPerToken(batch);
+        }
+
+        @Override
         public StepLoss loss(NDArray batch, Rng rng) {
-            StepLoss out = inner.loss(batch, rng);
+            return afterForward(inner.loss(batch, rng));
+        }
+
+        /**
+         * @param out the wrapped objective's result
+         * @return what the trainer gets
+         */
+        abstract StepLoss afterForward(StepLoss out);
+    }
+
+    /** Wraps an objective and multiplies its loss by NaN at chosen calls (from 1). */
+    static final class NaNAt extends AfterForward {
+        private final Set<Integer> calls;
+        private int call;
+
+        NaNAt(Objective inner, Set<Integer> calls) {
+            super(inner);
+            this.calls = calls;
+        }
+
+        @Override
+        StepLoss afterForward(StepLoss out) {
             if (calls.contains(++call)) {
                 return new StepLoss(out.loss().mul(Float.NaN), out.metrics());
             }
