@@ -138,7 +138,7 @@ final class ChaosHarness {
                 }
                 continue;
             }
-            int exit = child.waitFor(600);
+            int exit = child.waitFor(1800);
             if (exit != 0) {
                 return new Case(s, point, kills, false, "exit " + exit + ": " + child.errText());
             }
@@ -160,7 +160,7 @@ final class ChaosHarness {
         Path runDir = fresh(s, work.resolve("reference-" + s.name().toLowerCase()));
         long start = System.nanoTime();
         ChildCli child = ChildCli.start(work, "reference-" + s.name().toLowerCase(), command(s, runDir));
-        int exit = child.waitFor(600);
+        int exit = child.waitFor(1800);
         if (exit != 0) {
             throw new IllegalStateException("the reference run of " + s + " failed: " + child.errText());
         }
