@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.io.DType;
@@ -139,11 +140,12 @@ public class Autoencoder extends Module {
         Posterior q = encode(tokens.mul(keep.toType(tokens.getDataType(), false)));
         NDArray z = q.sample(rng); // [B, N, l]
         if (p > 0) {
-            z = z.mul(rng.bernoulli(z.getManager(), z.getShape(), 1 - p)).div(1 - p); // inverted dropout
+            z = z.mul(rng.bernoulli(z.getManager(), z.getShape(), 1 - p)); // inverted dropout
+            z = z.div(Backend.scalar(z, 1 - p));
         }
         NDArray ce = Losses.crossEntropy(decode(z), tokens); // [B, T, V] vs [B, T]
         NDArray kl = q.kl(config.klClamp());
-        NDArray loss = ce.mul(config.patchSize()).add(kl.mul((float) config.klWeight()));
+        NDArray loss = ce.mul(Backend.scalar(ce, config.patchSize())).add(kl.mul(Backend.scalar(kl, config.klWeight())));
         return new AutoencoderLoss(loss, ce, kl);
     }
 

@@ -51,18 +51,18 @@ class TinyCorpusTest {
     }
 
     @Test
-    void aTokenizerIsTrainedQuicklyAndEncodesEveryCountingNumberAsOneToken(Experiment experiment) {
+    void aTokenizerIsTrainedAndEncodesEveryCountingNumberAsOneToken(Experiment experiment) {
         TinyCorpus corpus = experiment.counting();
         long start = System.nanoTime();
         Tokenizer tokenizer = experiment.tokenizer(corpus, 300);
-        double seconds = (System.nanoTime() - start) / 1e9;
+        // recorded, not asserted: on a shared machine it took 11 s once (the project times nothing in unit tests)
+        experiment.metrics().record("tokenizer_seconds", (System.nanoTime() - start) / 1e9);
         String text = corpus.texts().get(0);
         assertEquals(text, tokenizer.decode(tokenizer.encode(text)));
         assertEquals(text.split(" ").length, tokenizer.encode(text).length, "one token per number: " + text);
         TokenBlocks blocks = corpus.blocks(tokenizer, 32, 4);
         assertTrue(blocks.numBlocks() >= 100, blocks.toString());
-        experiment.metrics().record("vocab_size", tokenizer.vocabSize()).record("blocks", blocks.numBlocks())
-                .record("tokenizer_seconds", seconds); // recorded, not asserted: the machine is shared
+        experiment.metrics().record("vocab_size", tokenizer.vocabSize()).record("blocks", blocks.numBlocks());
         List<Document> validation = corpus.split(0.1, 1).validation();
         assertEquals(13, validation.size());
     }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.Posterior;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.io.DType;
@@ -237,7 +238,7 @@ public class Calm extends Module implements StepModel {
         NDArray ce = auxHead.loss(h, transformer.embedTokens(), targets.reshape(positions, k)); // scalar
         Map<String, NDArray> metrics = new LinkedHashMap<>(headLoss.metrics());
         metrics.put("aux_ce", ce);
-        return new HeadLoss(auxWeight == 0 ? headLoss.loss() : headLoss.loss().add(ce.mul((float) auxWeight)),
+        return new HeadLoss(auxWeight == 0 ? headLoss.loss() : headLoss.loss().add(ce.mul(Backend.scalar(ce, auxWeight))),
                 metrics);
     }
 

@@ -15,25 +15,20 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes NDArrays to a safetensors file, atomically: the data goes to a temporary file in the target's directory,
- * which is forced to disk and then renamed over the target, so a failure or crash mid-save never leaves a
- * half-written file at the target path. FLOAT32 arrays are stored in a chosen float format (narrowed in Java with
+ * Writes NDArrays to a safetensors file, atomically ({@link AtomicFiles}): the data goes to a temporary file in the
+ * target's directory, which is forced to disk and then renamed over the target, so a failure or crash mid-save never
+ * leaves a half-written file at the target path. FLOAT32 arrays are stored in a chosen float format (narrowed in Java with
  * round-to-nearest-even), INT64 arrays as I64. The header is padded with spaces to a multiple of 8 bytes.
  */
 public final class SafeTensorsWriter {
@@ -124,40 +119,15 @@ public final class SafeTensorsWriter {
 
     private static void writeEntries(Path file, List<Entry> entries, Map<String, String> metadata) {
         byte[] header = header(file, entries, metadata);
-        Path target = file.toAbsolutePath();
-        Path directory = target.getParent();
-        if (directory == null || !Files.isDirectory(directory)) {
-            throw new CalmException(file + ": cannot write: directory " + directory + " does not exist");
-        }
-        Path temp = directory.resolve("." + target.getFileName() + ".tmp-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
-                writeFully(channel, length);
-                writeFully(channel, ByteBuffer.wrap(header));
-                for (Entry entry : entries) {
-                    entry.payload().write(channel);
-                }
-                channel.force(true);
+        AtomicFiles.write(file, channel -> {
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
+            writeFully(channel, length);
+            writeFully(channel, ByteBuffer.wrap(header));
+            for (Entry entry : entries) {
+                entry.payload().write(channel);
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-            syncDirectory(directory);
-            LOG.debug("Wrote {}: {} tensors, {} header bytes", file, entries.size(), header.length);
-        } catch (IOException e) {
-            throw new CalmException(file + ": cannot write: " + e, e);
-        } finally {
-            if (!moved) {
-                deleteQuietly(temp);
-            }
-        }
+        });
+        LOG.debug("Wrote {}: {} tensors, {} header bytes", file, entries.size(), header.length);
     }
 
     private static List<Entry> plan(Path file, Map<String, NDArray> tensors, DType floatFormat) {
@@ -277,25 +247,6 @@ public final class SafeTensorsWriter {
     }
 
     private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
-    }
-
-    /** Makes the rename durable where the platform allows opening a directory; elsewhere does nothing. */
-    private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            LOG.debug("Cannot sync directory {}", directory, e);
-        }
-    }
-
-    private static void deleteQuietly(Path temp) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            LOG.warn("Cannot delete temporary file {}", temp, e);
-        }
+        AtomicFiles.writeFully(channel, buffer);
     }
 }

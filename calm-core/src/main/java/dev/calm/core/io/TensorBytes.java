@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,7 +43,7 @@ public final class TensorBytes {
                 data.asLongBuffer().put(raw.duplicate().order(ByteOrder.LITTLE_ENDIAN).asLongBuffer());
             }
         }
-        return manager.create(data, new Shape(spec.shape()), type);
+        return Backend.owned(manager.create(data, new Shape(spec.shape()), type)); // off the Java buffer
     }
 
     /**

@@ -57,9 +57,10 @@ final class AutoencoderStage {
      * @param sigmas noise levels of the robustness sweep
      * @param randomChunks fraction of training chunks replaced by random ids (vocabulary coverage)
      * @param seed seed of initialisation, data order and dropout
+     * @param checkpointEvery optimizer steps between two checkpoints
      */
     record Options(double minutes, int steps, int batchSize, double learningRate, int evalTokens, double[] sigmas,
-            double randomChunks, long seed) {}
+            double randomChunks, long seed, int checkpointEvery) {}
 
     private AutoencoderStage() {}
 
@@ -227,6 +228,7 @@ final class AutoencoderStage {
                     .warmupSteps(Math.max(1, Math.min(100, steps / 20)))
                     .lrShape(LearningRateSchedule.Shape.COSINE)
                     .keepCheckpoints(2)
+                    .checkpointEvery(options.checkpointEvery())
                     .build();
         }, out);
     }
