@@ -185,7 +185,7 @@ class BadInputTest {
         failsCleanly(copy, 1, copy.resolve("autoencoder/config.json") + " holds another autoencoder", "train-ae",
                 "--run-dir", copy.toString(), "--data", run.corpus().toString(), "--ae-latent", "32", "--ae-steps", "1");
         failsCleanly(copy, 1, copy.resolve("calm/config.json") + " holds another calm", "train", "--run-dir",
-                copy.toString(), "--data", run.corpus().toString(), "--calm-head", "mixture");
+                copy.toString(), "--data", run.corpus().toString(), "--calm-head", "energy");
     }
 
     @Test
