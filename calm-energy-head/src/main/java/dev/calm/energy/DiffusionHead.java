@@ -1,0 +1,137 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.energy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.calm.autoencoder.Posterior;
+import dev.calm.core.CalmException;
+import dev.calm.core.Rng;
+import java.util.Map;
+
+/**
+ * A diffusion head (DDPM with the cosine schedule), the paper's second alternative to the energy head and the
+ * reference's {@code DiffLoss}. A network predicts the noise (or v) of a noised latent, conditioned on the hidden
+ * state and the timestep:
+ *
+ * <pre>
+ *   x_0 ~ q(z | next chunk),  t ~ U{0 .. T-1},  eps ~ N(0, I),  x_t = sqrt(abar_t) x_0 + sqrt(1 - abar_t) eps
+ *   loss = mean || net(x_t, t | h) - eps ||^2 / l          (or against v = sqrt(abar_t) eps - sqrt(1 - abar_t) x_0)
+ * </pre>
+ *
+ * and samples by ancestral sampling over the process respaced to {@code num_sampling_steps} timesteps (100 by
+ * default, as the reference; one network evaluation each). The process is {@link GaussianDiffusion}; the network
+ * is the energy head's ({@link TimeConditionedMlp}), conditioned on the original timestep. The reference also
+ * learns the sampler's variance (a second output and a variational term); this head keeps it fixed, at beta_t
+ * unless {@code sigma_small} (the reference's fixed choice).
+ *
+ * <p>Parameters ({@code generative_head.net.*}, the reference's names): {@code input_proj}, {@code cond_embed},
+ * {@code norm_cond}, {@code time_embed.mlp.(0|2)}, {@code mlp_blocks.{i}.*}, {@code final_layer.*}.
+ */
+public class DiffusionHead extends GenerativeHead {
+
+    private final DiffusionHeadConfig config;
+    private final int latentSize;
+    private final TimeConditionedMlp net;
+    private final GaussianDiffusion training;
+    private final GaussianDiffusion sampling;
+
+    /**
+     * @param config depth, draws of the loss, the process and the sampler's steps
+     * @param hiddenSize the backbone's hidden size d
+     * @param latentSize the autoencoder's latent size l
+     */
+    public DiffusionHead(DiffusionHeadConfig config, int hiddenSize, int latentSize) {
+        this.config = config;
+        this.latentSize = latentSize;
+        this.net = child("net", new TimeConditionedMlp(hiddenSize, latentSize, config.numMlpLayers()));
+        this.training = GaussianDiffusion.cosine(config);
+        this.sampling = training.respaced(config.numSamplingSteps());
+    }
+
+    /** @return depth, draws of the loss, the process and the sampler's steps */
+    public DiffusionHeadConfig config() {
+        return config;
+    }
+
+    /** @return the training process, of {@code diffusion_steps} timesteps */
+    public GaussianDiffusion process() {
+        return training;
+    }
+
+    /** @return the sampler's process, respaced to {@code num_sampling_steps} */
+    public GaussianDiffusion samplingProcess() {
+        return sampling;
+    }
+
+    /** @return {@code generative_head}, the reference's name */
+    @Override
+    public String parameterPrefix() {
+        return "generative_head";
+    }
+
+    @Override
+    public NDArray sample(NDArray hidden, int n, Rng rng) {
+        checkHidden(hidden);
+        if (n < 1) {
+            throw new CalmException("sample needs n >= 1, got " + n);
+        }
+        NDArray c = net.condition(hidden); // [P, d], shared by the steps and the samples
+        NDArray noise = rng.normal(hidden.getManager(), new Shape(n, hidden.getShape().get(0), latentSize), 0f, 1f);
+        return sampling.sample(noise, (x, t) -> net.forward(x, time(hidden, t), c), rng); // [n, P, l]
+    }
+
+    /**
+     * The network's prediction at one timestep: the noise, or v.
+     *
+     * @param x noised latents x_t, [n, P, l]
+     * @param timestep t, in [0, diffusion_steps)
+     * @param hidden hidden states, [P, d]
+     * @return the prediction, [n, P, l]
+     */
+    public NDArray predict(NDArray x, long timestep, NDArray hidden) {
+        if (timestep < 0 || timestep >= config.diffusionSteps()) {
+            throw new CalmException("the diffusion head's timestep t must be in [0, " + config.diffusionSteps()
+                    + "), got " + timestep);
+        }
+        checkHidden(hidden);
+        return net.forward(x, time(hidden, timestep), net.condition(hidden));
+    }
+
+    /** One timestep for every sample: [1]. */
+    private static NDArray time(NDArray like, long t) {
+        return like.getManager().create(new float[] {t});
+    }
+
+    /**
+     * The denoising loss: {@code num_samples} draws of the target posterior per position, each noised at its own
+     * timestep, the network's prediction against the noise (or v). No metrics: the loss is the mean squared error per
+     * dimension.
+     */
+    @Override
+    public HeadLoss loss(NDArray hidden, Posterior target, Rng rng) {
+        checkHidden(hidden);
+        Shape p = target.mean().getShape();
+        if (p.dimension() != 2 || p.get(1) != latentSize || p.get(0) != hidden.getShape().get(0)) {
+            throw new CalmException("target posterior must be [" + hidden.getShape().get(0) + ", " + latentSize
+                    + "] to match the hidden states " + hidden.getShape() + ", got " + p);
+        }
+        Shape draws = new Shape(config.numSamples(), p.get(0), latentSize);
+        NDArray x0 = rng.normal(hidden.getManager(), draws, 0f, 1f).mul(target.std()).add(target.mean()); // [S, P, l]
+        NDArray eps = rng.normal(hidden.getManager(), draws, 0f, 1f); // [S, P, l]
+        int steps = config.diffusionSteps();
+        NDArray t = rng.uniform(hidden.getManager(), new Shape(config.numSamples(), p.get(0)), 0f, steps).floor()
+                .minimum(steps - 1f); // [S, P], uniform on {0 .. T-1}
+        NDArray ti = t.toType(DataType.INT64, false);
+        NDArray out = net.forward(training.noised(x0, ti, eps), t, net.condition(hidden)); // [S, P, l]
+        return new HeadLoss(out.sub(training.target(x0, eps, ti)).square().mean(), Map.of());
+    }
+
+    private static void checkHidden(NDArray hidden) {
+        if (hidden.getShape().dimension() != 2) {
+            throw new CalmException("the diffusion head needs hidden states [positions, d], got " + hidden.getShape());
+        }
+    }
+}
