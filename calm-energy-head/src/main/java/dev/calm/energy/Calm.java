@@ -8,13 +8,17 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.Posterior;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.io.DType;
 import dev.calm.core.llama.AttentionLayout;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
+import dev.calm.core.pretrained.Layout;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,6 +39,9 @@ import java.util.Map;
  * }</pre>
  */
 public class Calm extends Module implements StepModel {
+
+    /** The name of the auxiliary token head's parameters ({@code aux_head.*}), present when the config asks for it. */
+    public static final String AUX_HEAD = "aux_head";
 
     private final CalmConfig config;
     private final Autoencoder autoencoder;
@@ -73,8 +80,58 @@ public class Calm extends Module implements StepModel {
         this.embedProj = child("embed_proj", new InputCompression(config.patchSize(), config.backbone().hiddenSize()));
         this.head = child(head.parameterPrefix(), head);
         this.auxHead = config.auxTokenHead()
-                ? child("aux_head", new AuxiliaryTokenHead(config.patchSize(), config.backbone().hiddenSize()))
+                ? child(AUX_HEAD, new AuxiliaryTokenHead(config.patchSize(), config.backbone().hiddenSize()))
                 : null;
+    }
+
+    /**
+     * Loads a saved CALM with its autoencoder: the reference implementation's directory (its flat
+     * {@code config.json} and {@code pytorch_model.bin}, {@code model.safetensors} or shards, F32, F16 or BF16, with
+     * the autoencoder inside under {@code ae_model.*} or in a sibling directory) or this library's.
+     *
+     * @param dir the CALM's directory
+     * @param manager the owner of the weights
+     * @return the CALM
+     * @throws CalmException if a file is missing or malformed, the autoencoder is not found or does not fit, or a
+     *     tensor disagrees with the config (each named)
+     * @see PretrainedCalm
+     */
+    public static Calm fromPretrained(Path dir, NDManager manager) {
+        return PretrainedCalm.load(dir, null, manager);
+    }
+
+    /**
+     * Loads a saved CALM, with its autoencoder in {@code autoencoderDir} unless the CALM's weights hold it or a
+     * sibling directory does ({@link PretrainedCalm} has the order).
+     *
+     * @param dir the CALM's directory
+     * @param autoencoderDir the autoencoder's directory
+     * @param manager the owner of the weights
+     * @return the CALM
+     */
+    public static Calm fromPretrained(Path dir, Path autoencoderDir, NDManager manager) {
+        return PretrainedCalm.load(dir, autoencoderDir, manager);
+    }
+
+    /**
+     * Saves this CALM in the reference implementation's layout, in F32, its autoencoder inside: a directory the
+     * reference's Python code loads with {@code EnergyTransformer.from_pretrained}.
+     *
+     * @param dir the directory; created if missing
+     */
+    public void savePretrained(Path dir) {
+        savePretrained(dir, Layout.REFERENCE, DType.F32);
+    }
+
+    /**
+     * Saves this CALM as a model directory ({@link PretrainedCalm#save} describes both layouts).
+     *
+     * @param dir the directory; created if missing
+     * @param layout the reference's or this library's
+     * @param floatFormat how the weights are stored: F32, BF16 or F16
+     */
+    public void savePretrained(Path dir, Layout layout, DType floatFormat) {
+        PretrainedCalm.save(this, dir, layout, floatFormat);
     }
 
     /** @return the model's shape: backbone, K, l and energy-head settings */
@@ -181,7 +238,7 @@ public class Calm extends Module implements StepModel {
         NDArray ce = auxHead.loss(h, transformer.embedTokens(), targets.reshape(positions, k)); // scalar
         Map<String, NDArray> metrics = new LinkedHashMap<>(headLoss.metrics());
         metrics.put("aux_ce", ce);
-        return new HeadLoss(auxWeight == 0 ? headLoss.loss() : headLoss.loss().add(ce.mul((float) auxWeight)),
+        return new HeadLoss(auxWeight == 0 ? headLoss.loss() : headLoss.loss().add(ce.mul(Backend.scalar(ce, auxWeight))),
                 metrics);
     }
 

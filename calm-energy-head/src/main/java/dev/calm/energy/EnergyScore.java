@@ -6,6 +6,7 @@ package dev.calm.energy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 
 /**
@@ -36,12 +37,12 @@ public final class EnergyScore {
 
         /** @return the energy score S = diversity - 2 fidelity, [P] (higher is better) */
         public NDArray score() {
-            return diversity.sub(fidelity.mul(2f));
+            return diversity.sub(fidelity.mul(Backend.scalar(fidelity, 2)));
         }
 
         /** @return the loss -S averaged over positions, a scalar */
         public NDArray loss() {
-            return fidelity.mul(2f).sub(diversity).mean();
+            return fidelity.mul(Backend.scalar(fidelity, 2)).sub(diversity).mean();
         }
     }
 
@@ -71,9 +72,11 @@ public final class EnergyScore {
         NDArray yp = y.transpose(1, 0, 2); // [P, M, l]
         NDArray selfPairs = powerDistances(xp, xp, beta); // [P, N, N]
         NDArray offDiagonal = offDiagonal(x.getManager(), n); // [N, N]
-        NDArray diversity = selfPairs.mul(offDiagonal).sum(new int[] {1, 2}).div((float) (n * (n - 1))); // [P]
+        NDArray diversity = selfPairs.mul(offDiagonal).sum(new int[] {1, 2}); // [P]
+        diversity = diversity.div(Backend.scalar(diversity, n * (n - 1)));
         long m = ys.get(0);
-        NDArray fidelity = powerDistances(xp, yp, beta).sum(new int[] {1, 2}).div((float) (n * m)); // [P]
+        NDArray fidelity = powerDistances(xp, yp, beta).sum(new int[] {1, 2}); // [P]
+        fidelity = fidelity.div(Backend.scalar(fidelity, n * m));
         return new Terms(diversity, fidelity);
     }
 
@@ -112,7 +115,8 @@ public final class EnergyScore {
         NDArray pairs = powerDistances(a, b, beta); // [P, C, C]
         NDArray diversity = pi.transpose(0, 2, 1).matMul(pairs).matMul(pi).reshape(-1); // pi^T D pi, [P]
         NDArray toTargets = powerDistances(a, yp, beta).mean(new int[] {2})
-                .add(powerDistances(b, yp, beta).mean(new int[] {2})).mul(0.5f); // [P, C]
+                .add(powerDistances(b, yp, beta).mean(new int[] {2})); // [P, C], twice the mean of the two draws
+        toTargets = toTargets.mul(Backend.scalar(toTargets, 0.5)); // libtorch's memory: the backward reads it
         NDArray fidelity = toTargets.mul(weights).sum(new int[] {1}); // [P]
         return new Terms(diversity, fidelity);
     }
@@ -129,8 +133,9 @@ public final class EnergyScore {
         NDArray aa = a.square().sum(new int[] {2}, true); // [P, I, 1]
         NDArray bb = b.square().sum(new int[] {2}, true).transpose(0, 2, 1); // [P, 1, J]
         NDArray ab = a.matMul(b.transpose(0, 2, 1)); // [P, I, J]
-        NDArray squared = aa.add(bb).sub(ab.mul(2f)).maximum(MIN_SQUARED_DISTANCE); // [P, I, J]
-        return beta == 1 ? squared.sqrt() : squared.pow((float) (beta / 2));
+        NDArray squared = aa.add(bb).sub(ab.mul(Backend.scalar(ab, 2))); // [P, I, J]
+        squared = squared.maximum(Backend.scalar(squared, MIN_SQUARED_DISTANCE));
+        return beta == 1 ? squared.sqrt() : squared.pow(Backend.scalar(squared, beta / 2));
     }
 
     /** 1 - I, the mask that drops each sample's distance to itself. */

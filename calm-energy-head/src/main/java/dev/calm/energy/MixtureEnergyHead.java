@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Posterior;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.nn.Init;
@@ -85,9 +86,10 @@ public class MixtureEnergyHead extends GenerativeHead {
         long p = hidden.getShape().get(0);
         int c = config.components();
         NDArray u = silu(features.forward(normHidden.forward(hiddenEmbd.forward(hidden)))); // [P, d]
+        NDArray scales = logScales.forward(u).exp(); // [P, C]
         return new Mixture(logits.forward(u).softmax(-1), // [P, C]
                 means.forward(u).reshape(p, c, latentSize), // [P, C, l]
-                logScales.forward(u).exp().mul((float) config.initialStd())); // [P, C]
+                scales.mul(Backend.scalar(scales, config.initialStd()))); // [P, C], the operand in libtorch's memory
     }
 
     @Override

@@ -297,7 +297,7 @@ public final class Trainer {
                     if (!loss.getShape().isScalar()) {
                         throw new CalmException("Objective.loss must return a scalar loss, got shape " + loss.getShape());
                     }
-                    collector.backward(accumulation == 1 ? loss : loss.div(accumulation));
+                    collector.backward(accumulation == 1 ? loss : loss.div(Backend.scalar(loss, accumulation)));
                     lossSum += loss.getFloat();
                     out.metrics().forEach((name, v) -> metricSums.merge(name, (double) v.getFloat(), Double::sum));
                 }

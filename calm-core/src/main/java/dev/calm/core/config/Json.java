@@ -14,12 +14,12 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calm.core.CalmException;
+import dev.calm.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -140,30 +140,20 @@ public final class Json {
     }
 
     /**
-     * Writes JSON atomically: to a temporary file in the same directory, then renamed over {@code file}.
+     * Writes JSON atomically ({@link AtomicFiles}): to a temporary file in the same directory, then renamed over
+     * {@code file}.
      *
      * @param file the target
      * @param value any record or bean
      */
     public static void write(Path file, Object value) {
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            Files.writeString(tmp, toJson(value) + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new CalmException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the temporary file is gone or unreachable; the target is untouched either way
-                }
-            }
+            throw new CalmException("cannot write " + file + ": " + AtomicFiles.describe(e), e);
         }
+        AtomicFiles.writeString(file, toJson(value) + "\n");
     }
 
     private static String path(MismatchedInputException e) {

@@ -90,10 +90,11 @@ final class AutoencoderOptions {
     /**
      * @param minutes the stage's budget
      * @param seed the run's seed
+     * @param checkpoints how often the stage saves a checkpoint
      * @return the stage's options
      */
-    AutoencoderStage.Options stage(double minutes, long seed) {
+    AutoencoderStage.Options stage(double minutes, long seed, CheckpointOptions checkpoints) {
         return new AutoencoderStage.Options(minutes, steps, batch, learningRate, evalTokens, sigmas, randomChunks,
-                seed);
+                seed, checkpoints.every());
     }
 }

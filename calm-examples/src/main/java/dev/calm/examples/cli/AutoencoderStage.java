@@ -57,9 +57,10 @@ final class AutoencoderStage {
      * @param sigmas noise levels of the robustness sweep
      * @param randomChunks fraction of training chunks replaced by random ids (vocabulary coverage)
      * @param seed seed of initialisation, data order and dropout
+     * @param checkpointEvery optimizer steps between two checkpoints
      */
     record Options(double minutes, int steps, int batchSize, double learningRate, int evalTokens, double[] sigmas,
-            double randomChunks, long seed) {}
+            double randomChunks, long seed, int checkpointEvery) {}
 
     private AutoencoderStage() {}
 
@@ -148,7 +149,7 @@ final class AutoencoderStage {
     /**
      * Held-out reconstruction accuracy with and without Gaussian noise on the latent, on each corpus.
      *
-     * @param file where the accuracies are written as JSON, by corpus
+     * @param file where the accuracies are written as JSON, by corpus, or null to only print them
      * @param ae the autoencoder
      * @param heldOut the held-out corpora by name
      * @param evalTokens at most this many tokens of each corpus are evaluated (whole blocks)
@@ -170,7 +171,9 @@ final class AutoencoderStage {
             report.put(e.getKey(), rows);
             out.printf(Locale.ROOT, "%nreconstruction on %s (held out):%n%s", e.getKey(), ReconstructionAccuracy.table(rows));
         }
-        Json.write(file, report);
+        if (file != null) {
+            Json.write(file, report);
+        }
         out.flush();
         return report;
     }
@@ -225,6 +228,7 @@ final class AutoencoderStage {
                     .warmupSteps(Math.max(1, Math.min(100, steps / 20)))
                     .lrShape(LearningRateSchedule.Shape.COSINE)
                     .keepCheckpoints(2)
+                    .checkpointEvery(options.checkpointEvery())
                     .build();
         }, out);
     }

@@ -54,7 +54,7 @@ final class BrierStage {
     private BrierStage() {}
 
     /**
-     * @param file where the rows are written as JSON
+     * @param file where the rows are written as JSON, or null to only print them
      * @param models the models by name
      * @param heldOut held-out corpora by name
      * @param tokens tokens evaluated per corpus (whole blocks, the same blocks for every model)
@@ -96,7 +96,9 @@ final class BrierStage {
             }
         }
         out.println("(mean ± standard error over positions; BrierLM is undefined when a Brier-n is not positive)");
-        Json.write(file, rows);
+        if (file != null) {
+            Json.write(file, rows);
+        }
         return rows;
     }
 

@@ -6,7 +6,9 @@ package dev.calm.examples.cli;
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.data.TokenBlocks;
+import dev.calm.core.pretrained.ModelKind;
 import dev.calm.core.tokenizer.Tokenizer;
+import dev.calm.energy.Calm;
 import dev.calm.energy.StepModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -22,7 +24,8 @@ import picocli.CommandLine;
 
 /**
  * {@code calm eval}: the models of a run directory on the held-out split of the corpus (the same split as the
- * quickstart's with the same options) and on {@code --eval-data} files: BrierLM of the language models, written
+ * quickstart's with the same options) and on {@code --eval-data} files, or the model of a {@code --model-dir}
+ * (the reference implementation's layout): BrierLM of the language models, written
  * to {@code brier-eval.json}, and the autoencoder's reconstruction accuracy with and without noise on the latent,
  * written to {@code reconstruction-eval.json}, both in the run directory.
  */
@@ -68,12 +71,18 @@ final class EvalCommand implements Callable<Integer> {
     private CorpusOptions corpus;
 
     @CommandLine.Mixin
+    private PretrainedOptions pretrained;
+
+    @CommandLine.Mixin
     private RuntimeOptions runtime;
 
     @Override
     public Integer call() {
         validate();
         PrintWriter out = spec.commandLine().getOut();
+        if (pretrained.given()) {
+            return evaluatePretrained(out);
+        }
         try (Tokenizer tokenizer = RunModels.tokenizer(runDir); NDManager root = runtime.open()) {
             Map<String, StepModel> loaded = new LinkedHashMap<>();
             if (metrics.contains(BRIER)) {
@@ -110,6 +119,52 @@ final class EvalCommand implements Callable<Integer> {
             if (metrics.contains(GEOMETRY)) {
                 AutoencoderStage.geometry(runDir.resolve("latent-geometry-eval.json"), ae, heldOut.get("validation"),
                         runtime.seed(), root, out);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The model of {@code --model-dir}: BrierLM of a CALM or a baseline, reconstruction of an autoencoder or of a
+     * CALM's; results are printed, and written into {@code --run-dir} only when it is given.
+     */
+    private int evaluatePretrained(PrintWriter out) {
+        ModelKind kind = pretrained.kind();
+        boolean brier = metrics.contains(BRIER) && kind != ModelKind.AUTOENCODER;
+        boolean reconstruction = metrics.contains(RECONSTRUCTION) && kind != ModelKind.BASELINE;
+        if (!brier && !reconstruction) {
+            throw new CommandLine.ParameterException(spec.commandLine(), pretrained.dir() + " holds "
+                    + (kind == ModelKind.AUTOENCODER ? "an autoencoder: use --metrics reconstruction"
+                    : "a token baseline: use --metrics brierlm"));
+        }
+        boolean write = spec.commandLine().getParseResult().hasMatchedOption("--run-dir");
+        try (Tokenizer tokenizer = pretrained.tokenizer(); NDManager root = runtime.open()) {
+            Autoencoder ae = null;
+            Map<String, StepModel> loaded = new LinkedHashMap<>();
+            if (brier) {
+                StepModel model = pretrained.languageModel(tokenizer, root);
+                loaded.put(kind.label(), model);
+                ae = reconstruction && model instanceof Calm calm ? calm.autoencoder() : null;
+            }
+            if (reconstruction && ae == null) {
+                ae = pretrained.autoencoder(tokenizer, root);
+            }
+            CorpusStage texts = corpus.prepare(runtime.seed(), out);
+            Map<String, TokenBlocks> heldOut = new LinkedHashMap<>();
+            texts.heldOut().forEach((name, docs) -> heldOut.put(name, TokenBlocks.encode(docs, tokenizer::encode,
+                    tokenizer.eosId(), TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE)));
+            Path results = write ? RunModels.directory(runDir) : null;
+            if (write) {
+                RunRecord.write(spec, runDir);
+            }
+            if (brier) {
+                out.printf(Locale.ROOT, "BrierLM on %,d held-out tokens per corpus%n", tokens);
+                BrierStage.run(results == null ? null : results.resolve("brier-eval.json"), loaded, heldOut, tokens,
+                        runtime.seed(), root, out);
+            }
+            if (reconstruction) {
+                AutoencoderStage.reconstruction(results == null ? null : results.resolve("reconstruction-eval.json"),
+                        ae, heldOut, evalTokens, sigmas, runtime.seed(), root, out);
             }
         }
         return 0;

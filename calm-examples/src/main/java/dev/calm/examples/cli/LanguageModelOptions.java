@@ -127,10 +127,11 @@ final class LanguageModelOptions {
     /**
      * @param minutes the budget of each model
      * @param seed the run's seed
+     * @param checkpoints how often the stage saves a checkpoint
      * @return the stage's options
      */
-    LanguageModelStage.Options stage(double minutes, long seed) {
-        return new LanguageModelStage.Options(minutes, steps, batch, warmup, seed);
+    LanguageModelStage.Options stage(double minutes, long seed, CheckpointOptions checkpoints) {
+        return new LanguageModelStage.Options(minutes, steps, batch, warmup, seed, checkpoints.every());
     }
 
     /**

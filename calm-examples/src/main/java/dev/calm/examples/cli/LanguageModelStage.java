@@ -84,8 +84,9 @@ final class LanguageModelStage {
      * @param batchSize blocks per step
      * @param warmup learning-rate warm-up steps
      * @param seed seed of data order and noise
+     * @param checkpointEvery optimizer steps between two checkpoints
      */
-    record Options(double minutes, int steps, int batchSize, int warmup, long seed) {}
+    record Options(double minutes, int steps, int batchSize, int warmup, long seed, int checkpointEvery) {}
 
     private LanguageModelStage() {}
 
@@ -129,6 +130,7 @@ final class LanguageModelStage {
                 .lrShape(LearningRateSchedule.Shape.CONSTANT)
                 .keepCheckpoints(1)
                 .lrScales(c.lrScales())
+                .checkpointEvery(options.checkpointEvery())
                 .build(), out);
         out.printf(Locale.ROOT, "training %s for %s on %d x %d tokens per step, lr %.3g%s (warm-up %d, constant)%n",
                 c.name(), config.maxSteps() < Integer.MAX_VALUE ? config.maxSteps() + " steps"

@@ -6,12 +6,9 @@ package dev.calm.examples.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Json;
+import dev.calm.core.io.AtomicFiles;
 import dev.calm.training.MetricsLog;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -177,20 +174,13 @@ final class Plots {
 
     /** Writes the grid of charts as one PNG, through a temporary file so that a failure leaves no half image. */
     private static void save(List<XYChart> charts, int rows, int columns, Path file) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(charts, rows, columns, out, BitmapEncoder.BitmapFormat.PNG);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException | LinkageError e) {
+            AtomicFiles.writeStream(file,
+                    out -> BitmapEncoder.saveBitmap(charts, rows, columns, out, BitmapEncoder.BitmapFormat.PNG));
+        } catch (CalmException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
             throw new CalmException("cannot draw " + file + ": " + e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the draw's own error, if any, is the one worth reporting
-            }
         }
     }
 }

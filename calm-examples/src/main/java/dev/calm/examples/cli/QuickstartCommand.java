@@ -11,6 +11,7 @@ import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.CorpusStats;
 import dev.calm.core.data.TokenBlocks;
+import dev.calm.core.tokenizer.BpeTrainer;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
@@ -55,8 +56,9 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--run-dir", defaultValue = "runs/quickstart", description = "where every artifact goes (default: ${DEFAULT-VALUE})")
     private Path runDir;
 
-    @Option(names = "--vocab", defaultValue = "4096", description = "tokenizer vocabulary size (default: ${DEFAULT-VALUE})")
-    private int vocab;
+    @Option(names = "--vocab", description = "vocabulary size of a new tokenizer (default: 4096); a run directory's "
+            + "tokenizer is reused, and a --vocab that disagrees with it is an error")
+    private Integer vocab;
 
     @Option(names = "--minutes", defaultValue = "18", description = "wall-clock budget of the whole run in minutes, "
             + "split across the stages: the evaluations take what they need, the autoencoder 37%% of the training "
@@ -89,11 +91,19 @@ final class QuickstartCommand implements Callable<Integer> {
     private int genTokens;
 
     @CommandLine.Mixin
+    private CheckpointOptions checkpoints;
+
+    @CommandLine.Mixin
     private RuntimeOptions runtime;
 
     @Override
     public Integer call() {
         validate();
+        return RunModels.locked(runDir, spec, this::run);
+    }
+
+    private int run() {
+        TokenizerStage.checkVocabulary(runDir, vocab);
         Budget budget = Budget.startingNow(minutes);
         Map<String, Double> stageSeconds = new LinkedHashMap<>();
         long seed = runtime.seed();
@@ -116,7 +126,8 @@ final class QuickstartCommand implements Callable<Integer> {
                 Path dir = runDir.resolve("autoencoder");
                 createDirectories(dir);
                 ae = timed("autoencoder", stageSeconds, () -> AutoencoderStage.run(dir,
-                        autoencoderOptions.config(tokenizer.vocabSize()), tokens, autoencoderOptions.stage(aeBudget, seed), root, out));
+                        autoencoderOptions.config(tokenizer.vocabSize()), tokens,
+                        autoencoderOptions.stage(aeBudget, seed, checkpoints), root, out));
             }
             if (lmMinutes == null || lmMinutes > 0) {
                 languageModels(tokens, ae, budget, stageSeconds, root, out);
@@ -150,7 +161,7 @@ final class QuickstartCommand implements Callable<Integer> {
             createDirectories(dir);
             timed(contender.name(), stageSeconds, () -> LanguageModelStage.run(dir, contender,
                     tokens.blocks().get("train"), validation,
-                    lmOptions.stage(each, runtime.seed()), root, out));
+                    lmOptions.stage(each, runtime.seed(), checkpoints), root, out));
             models.put(contender.name(), contender.sampler());
         }
         out.printf(Locale.ROOT, "%n== BrierLM (held out, %,d tokens per corpus)%n", brierTokens);
@@ -198,6 +209,9 @@ final class QuickstartCommand implements Callable<Integer> {
     private void validate() {
         String problem = corpusOptions.problem();
         if (problem == null) {
+            problem = checkpoints.problem();
+        }
+        if (problem == null) {
             problem = optionProblem();
         }
         if (problem != null) {
@@ -212,6 +226,8 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         if (problem != null) {
             return problem;
+        } else if (vocab != null && vocab <= BpeTrainer.BASE_VOCAB) {
+            return "--vocab must be > " + BpeTrainer.BASE_VOCAB + " (the bytes and end-of-text), got " + vocab;
         } else if (!(minutes > 0) || Double.isInfinite(minutes)) {
             return "--minutes must be a finite number > 0, got " + minutes;
         } else if (genTokens < 1 || prompts.stream().anyMatch(String::isEmpty)) {

@@ -4,12 +4,8 @@
 package dev.calm.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.calm.core.CalmException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.calm.core.io.AtomicFiles;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -61,13 +57,7 @@ final class Report {
      */
     static Path write(Path runDir, JsonNode summary) {
         Path file = runDir.resolve(FILE);
-        Path tmp = runDir.resolve("." + FILE + ".tmp");
-        try {
-            Files.writeString(tmp, render(summary), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new CalmException("cannot write " + file + ": " + e.getMessage());
-        }
+        AtomicFiles.writeString(file, render(summary));
         return file;
     }
 

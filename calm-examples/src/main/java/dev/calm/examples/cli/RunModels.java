@@ -18,11 +18,16 @@ import dev.calm.energy.CalmConfig;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
 import dev.calm.eval.NgramModel;
+import dev.calm.training.RunLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * The trained models of a run directory: {@code tokenizer.json}, {@code autoencoder/}, and the language models
@@ -41,6 +46,8 @@ final class RunModels {
     static final List<String> REFERENCES = List.of(UNIGRAM, BIGRAM);
     /** The run directory's tokenizer. */
     static final String TOKENIZER = "tokenizer.json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunModels.class);
 
     private RunModels() {}
 
@@ -178,6 +185,23 @@ final class RunModels {
             return Files.createDirectories(dir);
         } catch (IOException e) {
             throw new CalmException("cannot create the directory " + dir + ": " + e, e);
+        }
+    }
+
+    /**
+     * Runs a command's work under the run directory's writer lock ({@link RunLock}), taken before anything is
+     * written there: a second writer is refused in one line, naming the holder.
+     *
+     * @param runDir the run directory, created if missing
+     * @param spec the command, whose name the lock records for a second writer's message
+     * @param work what the command does
+     * @param <T> its result
+     * @return the work's result
+     */
+    static <T> T locked(Path runDir, CommandLine.Model.CommandSpec spec, Supplier<T> work) {
+        try (RunLock held = RunLock.acquire(runDir, spec.qualifiedName(" "))) {
+            LOG.debug("holding {}", held.file());
+            return work.get();
         }
     }
 

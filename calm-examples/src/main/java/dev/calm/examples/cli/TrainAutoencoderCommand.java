@@ -40,11 +40,17 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
     private CorpusOptions corpusOptions;
 
     @CommandLine.Mixin
+    private CheckpointOptions checkpoints;
+
+    @CommandLine.Mixin
     private RuntimeOptions runtime;
 
     @Override
     public Integer call() {
         String problem = corpusOptions.problem();
+        if (problem == null) {
+            problem = checkpoints.problem();
+        }
         if (problem == null && !(minutes > 0)) {
             problem = "--ae-minutes must be > 0, got " + minutes;
         } else if (problem == null) {
@@ -54,17 +60,21 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
         RunModels.tokenizerFile(runDir);
+        return RunModels.locked(runDir, spec, this::train);
+    }
+
+    private int train() {
         PrintWriter out = spec.commandLine().getOut();
         TokenizerStage tokens = TokenizerStage.prepare(runDir, corpusOptions.prepare(runtime.seed(), out),
-                0, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
+                null, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
         try (NDManager root = runtime.open()) {
             Path dir = runDir.resolve(RunModels.AUTOENCODER);
             AutoencoderConfig config = options.config(tokens.tokenizer().vocabSize());
             RunModels.checkResumable(dir, RunModels.AUTOENCODER, config, AutoencoderConfig.class);
             RunRecord.write(spec, runDir);
             out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
-            AutoencoderStage.run(RunModels.directory(dir), config, tokens, options.stage(minutes, runtime.seed()), root,
-                    out);
+            AutoencoderStage.run(RunModels.directory(dir), config, tokens,
+                    options.stage(minutes, runtime.seed(), checkpoints), root, out);
         } finally {
             tokens.tokenizer().close();
         }

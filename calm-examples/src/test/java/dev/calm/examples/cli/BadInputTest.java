@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -189,6 +191,18 @@ class BadInputTest {
         failsCleanly(copy, 1, copy.resolve("autoencoder/config.json") + " holds another autoencoder", "train-ae",
                 "--run-dir", copy.toString(), "--data", run.corpus().toString(), "--ae-latent", "32", "--ae-steps", "1");
         failsCleanly(copy, 1, copy.resolve("calm/config.json") + " holds another calm", "train", "--run-dir",
-                copy.toString(), "--data", run.corpus().toString(), "--calm-head", "mixture");
+                copy.toString(), "--data", run.corpus().toString(), "--calm-head", "energy");
+    }
+
+    @Test
+    void aVocabularyThatDisagreesWithTheRunsTokenizerIsAnError() throws IOException {
+        for (String[] command : new String[][] {{"tokenizer", "train"}, {"quickstart"}}) {
+            List<String> args = new ArrayList<>(List.of(command));
+            args.addAll(List.of("--run-dir", runDir(), "--data", run.corpus().toString(), "--vocab", "512"));
+            failsCleanly(run.runDir(), 1, run.runDir().resolve("tokenizer.json") + " has 300 ids, not the 512 of "
+                    + "--vocab: drop --vocab to reuse it", args.toArray(String[]::new));
+        }
+        failsCleanly(run.runDir(), 2, "--vocab must be > 257 (the bytes and end-of-text), got 0", "quickstart",
+                "--run-dir", runDir(), "--vocab", "0");
     }
 }
