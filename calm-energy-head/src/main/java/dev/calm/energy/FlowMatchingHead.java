@@ -6,6 +6,7 @@ package dev.calm.energy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Posterior;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import java.util.Map;
@@ -84,8 +85,8 @@ public class FlowMatchingHead extends GenerativeHead {
         double dt = 1.0 / steps;
         for (int k = 0; k < steps; k++) {
             double t = k * dt;
-            NDArray half = x.add(v.at(x, t).mul((float) (dt / 2)));
-            x = x.add(v.at(half, t + dt / 2).mul((float) dt));
+            NDArray half = x.add(v.at(x, t).mul(Backend.scalar(x, dt / 2)));
+            x = x.add(v.at(half, t + dt / 2).mul(Backend.scalar(x, dt)));
         }
         return x;
     }
@@ -119,7 +120,7 @@ public class FlowMatchingHead extends GenerativeHead {
 
     /** One time for every sample, in the network's units: [1]. */
     private static NDArray time(NDArray like, double t) {
-        return like.getManager().create(new float[] {(float) t * TIME_SCALE});
+        return Backend.owned(like.getManager().create(new float[] {(float) t * TIME_SCALE}));
     }
 
     /**
@@ -139,7 +140,7 @@ public class FlowMatchingHead extends GenerativeHead {
         NDArray x0 = rng.normal(hidden.getManager(), draws, 0f, 1f); // [S, P, l]
         NDArray t = rng.uniform(hidden.getManager(), new Shape(config.numSamples(), p.get(0)), 0f, 1f); // [S, P]
         NDArray xt = x0.add(x1.sub(x0).mul(t.expandDims(-1))); // (1 - t) x0 + t x1
-        NDArray v = net.forward(xt, t.mul(TIME_SCALE), net.condition(hidden)); // [S, P, l]
+        NDArray v = net.forward(xt, t.mul(Backend.scalar(t, TIME_SCALE)), net.condition(hidden)); // [S, P, l]
         return new HeadLoss(v.sub(x1.sub(x0)).square().mean(), Map.of());
     }
 

@@ -6,6 +6,7 @@ package dev.calm.energy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Checks;
@@ -179,8 +180,8 @@ public final class GaussianDiffusion {
             a[i] = (float) (signX * Math.sqrt(alphaBar[i]));
             b[i] = (float) (signY * Math.sqrt(1 - alphaBar[i]));
         }
-        NDArray at = m.create(a).take(t).expandDims(-1); // [S, P, 1]
-        NDArray bt = m.create(b).take(t).expandDims(-1); // [S, P, 1]
+        NDArray at = Backend.owned(m.create(a)).take(t).expandDims(-1); // [S, P, 1], in libtorch's memory
+        NDArray bt = Backend.owned(m.create(b)).take(t).expandDims(-1); // [S, P, 1]
         return x.mul(at).add(y.mul(bt));
     }
 
@@ -219,10 +220,10 @@ public final class GaussianDiffusion {
             double beta = 1 - abar / abarPrev;
             NDArray out = model.predict(x, timesteps[i]); // [n, P, l]
             NDArray x0 = vPrediction
-                    ? x.mul((float) Math.sqrt(abar)).sub(out.mul((float) Math.sqrt(1 - abar)))
-                    : x.sub(out.mul((float) Math.sqrt(1 - abar))).div((float) Math.sqrt(abar));
-            NDArray mean = x0.mul((float) (beta * Math.sqrt(abarPrev) / (1 - abar)))
-                    .add(x.mul((float) ((1 - abarPrev) * Math.sqrt(1 - beta) / (1 - abar))));
+                    ? x.mul(Backend.scalar(x, Math.sqrt(abar))).sub(out.mul(Backend.scalar(x, Math.sqrt(1 - abar))))
+                    : x.sub(out.mul(Backend.scalar(x, Math.sqrt(1 - abar)))).div(Backend.scalar(x, Math.sqrt(abar)));
+            NDArray mean = x0.mul(Backend.scalar(x, beta * Math.sqrt(abarPrev) / (1 - abar)))
+                    .add(x.mul(Backend.scalar(x, (1 - abarPrev) * Math.sqrt(1 - beta) / (1 - abar))));
             if (i == 0) {
                 return mean;
             }

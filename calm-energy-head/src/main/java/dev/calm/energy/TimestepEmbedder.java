@@ -6,6 +6,7 @@ package dev.calm.energy;
 import static dev.calm.core.nn.SwiGLU.silu;
 
 import ai.djl.ndarray.NDArray;
+import dev.calm.core.Backend;
 import dev.calm.core.nn.Linear;
 import dev.calm.core.nn.Module;
 
@@ -41,7 +42,8 @@ final class TimestepEmbedder extends Module {
      * @return embeddings, [..., d]
      */
     NDArray forward(NDArray t) {
-        NDArray args = t.expandDims(-1).mul(t.getManager().create(frequencies)); // [..., 128]
+        NDArray f = Backend.owned(t.getManager().create(frequencies)); // [128], in libtorch's memory
+        NDArray args = t.expandDims(-1).mul(f); // [..., 128]
         NDArray features = args.cos().concat(args.sin(), -1); // [..., 256]
         return mlp2.forward(silu(mlp0.forward(features)));
     }

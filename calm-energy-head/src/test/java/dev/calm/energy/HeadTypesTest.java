@@ -64,8 +64,8 @@ class HeadTypesTest {
                     .max().getFloat(), config.headType() + ": the reloaded head draws the same samples");
         }
         Calm flow = new Calm(everyHead().get(2), ae);
-        assertTrue(flow.stateDict().keySet().stream().anyMatch(n -> n.startsWith("generative_head.net.time_embed.")),
-                "the reference's names: " + flow.stateDict().keySet());
+        assertTrue(flow.namedParameters().keySet().stream().anyMatch(n -> n.startsWith("generative_head.net.time_embed.")),
+                "the reference's names: " + flow.namedParameters().keySet());
     }
 
     @Test
