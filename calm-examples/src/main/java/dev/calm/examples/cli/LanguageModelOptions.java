@@ -47,8 +47,9 @@ final class LanguageModelOptions {
             + "head, its 1000 timesteps respaced (default: ${DEFAULT-VALUE})")
     private int calmDiffusionSteps;
 
-    @Option(names = "--calm-diffusion-prediction", defaultValue = DiffusionHeadConfig.EPSILON, description = "what the "
-            + "diffusion head's network predicts: epsilon (the noise) or v (default: ${DEFAULT-VALUE})")
+    @Option(names = "--calm-diffusion-prediction", defaultValue = DiffusionHeadConfig.V, description = "what the "
+            + "diffusion head's network predicts: v, or epsilon (the noise, the reference's choice, which does not "
+            + "sample at this scale: docs/heads.md) (default: ${DEFAULT-VALUE})")
     private String calmDiffusionPrediction;
 
     @Option(names = "--calm-components", defaultValue = "64", description = "Gaussian components of the mixture head "
