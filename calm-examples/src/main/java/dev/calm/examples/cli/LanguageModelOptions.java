@@ -49,7 +49,7 @@ final class LanguageModelOptions {
 
     @Option(names = "--calm-diffusion-prediction", defaultValue = DiffusionHeadConfig.V, description = "what the "
             + "diffusion head's network predicts: v, or epsilon (the noise, the reference's choice, which does not "
-            + "sample at this scale: docs/heads.md) (default: ${DEFAULT-VALUE})")
+            + "sample at this scale: docs/new-head.md) (default: ${DEFAULT-VALUE})")
     private String calmDiffusionPrediction;
 
     @Option(names = "--calm-components", defaultValue = "64", description = "Gaussian components of the mixture head "
