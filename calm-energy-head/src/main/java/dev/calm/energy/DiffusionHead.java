@@ -5,7 +5,6 @@ package dev.calm.energy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
@@ -39,11 +38,9 @@ import java.util.Map;
  * <p>Parameters ({@code generative_head.net.*}, the reference's names): {@code input_proj}, {@code cond_embed},
  * {@code norm_cond}, {@code time_embed.mlp.(0|2)}, {@code mlp_blocks.{i}.*}, {@code final_layer.*}.
  */
-public class DiffusionHead extends GenerativeHead {
+public class DiffusionHead extends TimeConditionedHead {
 
     private final DiffusionHeadConfig config;
-    private final int latentSize;
-    private final TimeConditionedMlp net;
     private final GaussianDiffusion training;
     private final GaussianDiffusion sampling;
 
@@ -53,9 +50,8 @@ public class DiffusionHead extends GenerativeHead {
      * @param latentSize the autoencoder's latent size l
      */
     public DiffusionHead(DiffusionHeadConfig config, int hiddenSize, int latentSize) {
+        super("diffusion", hiddenSize, latentSize, config.numMlpLayers());
         this.config = config;
-        this.latentSize = latentSize;
-        this.net = child("net", new TimeConditionedMlp(hiddenSize, latentSize, config.numMlpLayers()));
         this.training = GaussianDiffusion.cosine(config);
         this.sampling = training.respaced(config.numSamplingSteps());
     }
@@ -75,21 +71,10 @@ public class DiffusionHead extends GenerativeHead {
         return sampling;
     }
 
-    /** @return {@code generative_head}, the reference's name */
+    /** Ancestral sampling over the respaced process, the network conditioned on the original timesteps. */
     @Override
-    public String parameterPrefix() {
-        return "generative_head";
-    }
-
-    @Override
-    public NDArray sample(NDArray hidden, int n, Rng rng) {
-        checkHidden(hidden);
-        if (n < 1) {
-            throw new CalmException("sample needs n >= 1, got " + n);
-        }
-        NDArray c = net.condition(hidden); // [P, d], shared by the steps and the samples
-        NDArray noise = rng.normal(hidden.getManager(), new Shape(n, hidden.getShape().get(0), latentSize), 0f, 1f);
-        return sampling.sample(noise, (x, t) -> net.forward(x, time(hidden, t), c), rng); // [n, P, l]
+    NDArray integrate(NDArray noise, NDArray condition, Rng rng) {
+        return sampling.sample(noise, (x, t) -> net().forward(x, time(x, t), condition), rng); // [n, P, l]
     }
 
     /**
@@ -106,12 +91,7 @@ public class DiffusionHead extends GenerativeHead {
                     + "), got " + timestep);
         }
         checkHidden(hidden);
-        return net.forward(x, time(hidden, timestep), net.condition(hidden));
-    }
-
-    /** One timestep for every sample: [1]. */
-    private static NDArray time(NDArray like, long t) {
-        return Backend.owned(like.getManager().create(new float[] {t}));
+        return net().forward(x, time(hidden, timestep), net().condition(hidden));
     }
 
     /**
@@ -121,26 +101,13 @@ public class DiffusionHead extends GenerativeHead {
      */
     @Override
     public HeadLoss loss(NDArray hidden, Posterior target, Rng rng) {
-        checkHidden(hidden);
-        Shape p = target.mean().getShape();
-        if (p.dimension() != 2 || p.get(1) != latentSize || p.get(0) != hidden.getShape().get(0)) {
-            throw new CalmException("target posterior must be [" + hidden.getShape().get(0) + ", " + latentSize
-                    + "] to match the hidden states " + hidden.getShape() + ", got " + p);
-        }
-        Shape draws = new Shape(config.numSamples(), p.get(0), latentSize);
-        NDArray x0 = rng.normal(hidden.getManager(), draws, 0f, 1f).mul(target.std()).add(target.mean()); // [S, P, l]
-        NDArray eps = rng.normal(hidden.getManager(), draws, 0f, 1f); // [S, P, l]
+        NDArray x0 = targetDraws(hidden, target, config.numSamples(), rng); // [S, P, l]
+        NDArray eps = rng.normal(hidden.getManager(), x0.getShape(), 0f, 1f); // [S, P, l]
         int steps = config.diffusionSteps();
-        NDArray u = rng.uniform(hidden.getManager(), new Shape(config.numSamples(), p.get(0)), 0f, steps); // [S, P]
+        NDArray u = rng.uniform(hidden.getManager(), x0.getShape().slice(0, 2), 0f, steps); // [S, P]
         NDArray t = u.floor().minimum(Backend.scalar(u, steps - 1)); // [S, P], uniform on {0 .. T-1}
         NDArray ti = t.toType(DataType.INT64, false);
-        NDArray out = net.forward(training.noised(x0, ti, eps), t, net.condition(hidden)); // [S, P, l]
+        NDArray out = net().forward(training.noised(x0, ti, eps), t, net().condition(hidden)); // [S, P, l]
         return new HeadLoss(out.sub(training.target(x0, eps, ti)).square().mean(), Map.of());
-    }
-
-    private static void checkHidden(NDArray hidden) {
-        if (hidden.getShape().dimension() != 2) {
-            throw new CalmException("the diffusion head needs hidden states [positions, d], got " + hidden.getShape());
-        }
     }
 }

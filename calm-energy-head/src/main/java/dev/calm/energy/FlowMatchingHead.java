@@ -4,7 +4,6 @@
 package dev.calm.energy;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
@@ -29,14 +28,12 @@ import java.util.Map;
  * <p>Parameters ({@code generative_head.net.*}, the reference's names): {@code input_proj}, {@code cond_embed},
  * {@code norm_cond}, {@code time_embed.mlp.(0|2)}, {@code mlp_blocks.{i}.*}, {@code final_layer.*}.
  */
-public class FlowMatchingHead extends GenerativeHead {
+public class FlowMatchingHead extends TimeConditionedHead {
 
     /** The network's time is 1000 t, as the reference scales it. */
     static final float TIME_SCALE = 1000f;
 
     private final FlowHeadConfig config;
-    private final int latentSize;
-    private final TimeConditionedMlp net;
 
     /**
      * @param config depth, draws of the loss, steps of the sampler
@@ -44,20 +41,13 @@ public class FlowMatchingHead extends GenerativeHead {
      * @param latentSize the autoencoder's latent size l
      */
     public FlowMatchingHead(FlowHeadConfig config, int hiddenSize, int latentSize) {
+        super("flow", hiddenSize, latentSize, config.numMlpLayers());
         this.config = config;
-        this.latentSize = latentSize;
-        this.net = child("net", new TimeConditionedMlp(hiddenSize, latentSize, config.numMlpLayers()));
     }
 
     /** @return depth, draws of the loss and steps of the sampler */
     public FlowHeadConfig config() {
         return config;
-    }
-
-    /** @return {@code generative_head}, the reference's name */
-    @Override
-    public String parameterPrefix() {
-        return "generative_head";
     }
 
     /** A velocity field v(x, t), what the solver integrates. */
@@ -91,15 +81,11 @@ public class FlowMatchingHead extends GenerativeHead {
         return x;
     }
 
+    /** The ODE from the noise at t = 0 to t = 1, {@code num_steps} midpoint steps. */
     @Override
-    public NDArray sample(NDArray hidden, int n, Rng rng) {
-        checkHidden(hidden);
-        if (n < 1) {
-            throw new CalmException("sample needs n >= 1, got " + n);
-        }
-        NDArray c = net.condition(hidden); // [P, d], shared by the steps and the samples
-        NDArray noise = rng.normal(hidden.getManager(), new Shape(n, hidden.getShape().get(0), latentSize), 0f, 1f);
-        return midpoint(noise, config.numSteps(), (x, t) -> net.forward(x, time(hidden, t), c)); // [n, P, l]
+    NDArray integrate(NDArray noise, NDArray condition, Rng rng) {
+        return midpoint(noise, config.numSteps(),
+                (x, t) -> net().forward(x, time(x, t * TIME_SCALE), condition)); // [n, P, l]
     }
 
     /**
@@ -115,12 +101,7 @@ public class FlowMatchingHead extends GenerativeHead {
             throw new CalmException("the flow head's time t must be in [0, 1], got " + t);
         }
         checkHidden(hidden);
-        return net.forward(x, time(hidden, t), net.condition(hidden));
-    }
-
-    /** One time for every sample, in the network's units: [1]. */
-    private static NDArray time(NDArray like, double t) {
-        return Backend.owned(like.getManager().create(new float[] {(float) t * TIME_SCALE}));
+        return net().forward(x, time(hidden, t * TIME_SCALE), net().condition(hidden));
     }
 
     /**
@@ -129,24 +110,11 @@ public class FlowMatchingHead extends GenerativeHead {
      */
     @Override
     public HeadLoss loss(NDArray hidden, Posterior target, Rng rng) {
-        checkHidden(hidden);
-        Shape p = target.mean().getShape();
-        if (p.dimension() != 2 || p.get(1) != latentSize || p.get(0) != hidden.getShape().get(0)) {
-            throw new CalmException("target posterior must be [" + hidden.getShape().get(0) + ", " + latentSize
-                    + "] to match the hidden states " + hidden.getShape() + ", got " + p);
-        }
-        Shape draws = new Shape(config.numSamples(), p.get(0), latentSize);
-        NDArray x1 = rng.normal(hidden.getManager(), draws, 0f, 1f).mul(target.std()).add(target.mean()); // [S, P, l]
-        NDArray x0 = rng.normal(hidden.getManager(), draws, 0f, 1f); // [S, P, l]
-        NDArray t = rng.uniform(hidden.getManager(), new Shape(config.numSamples(), p.get(0)), 0f, 1f); // [S, P]
+        NDArray x1 = targetDraws(hidden, target, config.numSamples(), rng); // [S, P, l]
+        NDArray x0 = rng.normal(hidden.getManager(), x1.getShape(), 0f, 1f); // [S, P, l]
+        NDArray t = rng.uniform(hidden.getManager(), x1.getShape().slice(0, 2), 0f, 1f); // [S, P]
         NDArray xt = x0.add(x1.sub(x0).mul(t.expandDims(-1))); // (1 - t) x0 + t x1
-        NDArray v = net.forward(xt, t.mul(Backend.scalar(t, TIME_SCALE)), net.condition(hidden)); // [S, P, l]
+        NDArray v = net().forward(xt, t.mul(Backend.scalar(t, TIME_SCALE)), net().condition(hidden)); // [S, P, l]
         return new HeadLoss(v.sub(x1.sub(x0)).square().mean(), Map.of());
-    }
-
-    private static void checkHidden(NDArray hidden) {
-        if (hidden.getShape().dimension() != 2) {
-            throw new CalmException("the flow head needs hidden states [positions, d], got " + hidden.getShape());
-        }
     }
 }
