@@ -44,7 +44,8 @@ import org.junit.jupiter.api.Test;
  * each arm's seconds). For each: Brier-1..4 and BrierLM of its samples, the head's share of inference FLOPs per
  * generated token, and generation tokens/s at batch 1 (an untrained model of the arm's shape, T = 1, no stop at
  * end of text: the speed does not depend on the weights). The tables go beside the report as
- * {@code HeadComparisonExperiment.md}.
+ * {@code heads.md}. At the tiny scale the 100-step diffusion arm is not trained (its training is the 25-step
+ * arm's; the CI budget goes to the other arms): its FLOPs share and speed are still measured.
  *
  * <p>At the tiny scale it asserts directions only: the multi-step heads spend more of a generated token's FLOPs in
  * the head than the energy head does, 100 diffusion steps more than 25, and every head lowers its own held-out loss
@@ -87,6 +88,9 @@ class HeadComparisonExperiment {
             }
             List<StudyArm> arms = new ArrayList<>();
             configs.forEach((name, config) -> {
+                if (name.equals(DIFFUSION_100) && c.scale() == StudyScale.TINY) {
+                    return; // it trains as the 25-step arm does; at the tiny scale only its cost is measured
+                }
                 int steps = MatchedCompute.steps(energy, config, ae.config(), blockLength[0]);
                 arms.add(new StudyArm(name, ae, energy.with(config).withBudget(steps, energy.batchSize(),
                         energy.warmupSteps())));
@@ -106,8 +110,10 @@ class HeadComparisonExperiment {
             double speed = tokensPerSecond(config, ae, experiment);
             experiment.metrics().record(e.getKey() + ".head_flops_share", share.get(e.getKey()))
                     .record(e.getKey() + ".tokens_per_second_batch1", speed);
-            table.append(String.format(Locale.ROOT, "| %s | %.0f | %.1f | %.1f%% | %.1f |%n", e.getKey(),
-                    experiment.metrics().get(e.getKey() + ".steps"), outcome.arm(e.getKey()).calmSeconds(),
+            boolean trained = outcome.arms().stream().anyMatch(a -> a.arm().equals(e.getKey()));
+            table.append(String.format(Locale.ROOT, "| %s | %s | %s | %.1f%% | %.1f |%n", e.getKey(),
+                    trained ? String.format(Locale.ROOT, "%.0f", experiment.metrics().get(e.getKey() + ".steps")) : "-",
+                    trained ? String.format(Locale.ROOT, "%.1f", outcome.arm(e.getKey()).calmSeconds()) : "-",
                     100 * share.get(e.getKey()), speed));
         }
         Path md = experiment.reportFile().resolveSibling(
@@ -117,9 +123,8 @@ class HeadComparisonExperiment {
         assertTrue(share.get(FLOW) > share.get(ENERGY), "the flow head's share " + share);
         assertTrue(share.get(DIFFUSION_100) > share.get(DIFFUSION_25) && share.get(DIFFUSION_25) > share.get(ENERGY),
                 "the diffusion head's shares " + share);
-        for (String arm : configs.keySet()) {
-            StudyResult r = outcome.arm(arm);
-            assertTrue(r.energyAfter() < 0.9 * r.energyBefore(), arm + ": its own held-out loss "
+        for (StudyResult r : outcome.arms()) {
+            assertTrue(r.energyAfter() < 0.9 * r.energyBefore(), r.arm() + ": its own held-out loss "
                     + r.energyBefore() + " -> " + r.energyAfter());
         }
     }
