@@ -129,6 +129,29 @@ class RunDirectoryCommandsTest {
     }
 
     @Test
+    void evalReportsTheLatentGeometryAndTheHeadDiagnostics() throws IOException {
+        CliRun r = CliRun.run("eval", "--run-dir", run.runDir().toString(), "--data", run.corpus().toString(),
+                "--metrics", "geometry,head", "--tokens", "512", "--device", "cpu");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode geometry = Json.MAPPER.readTree(run.runDir().resolve("latent-geometry-eval.json").toFile());
+        assertTrue(geometry.get("randomPairDistance").asDouble() > 0 && geometry.get("posteriorStd").asDouble() > 0,
+                geometry.toString());
+        JsonNode head = Json.MAPPER.readTree(run.runDir().resolve("head-diagnostics-eval.json").toFile());
+        int k = Json.MAPPER.readTree(run.runDir().resolve("calm/config.json").toFile()).get("patch_size").asInt();
+        assertEquals((512 / 256) * (256 / k - 1), head.get("positions").asInt(), "two blocks, 256 / K - 1 "
+                + "boundaries each");
+        for (int n = 1; n <= k; n++) {
+            double accuracy = head.get("head_accuracy_" + n).asDouble();
+            double collision = head.get("head_collision_" + n).asDouble();
+            assertTrue(accuracy >= 0 && accuracy <= 1 && collision >= 0 && collision <= 1, head.toString());
+        }
+        assertEquals(2 * head.get("head_accuracy_1").asDouble() - head.get("head_collision_1").asDouble(),
+                head.get("head_brier1").asDouble(), 1e-12);
+        assertTrue(r.out().contains("first 1 token(s): accuracy ") && r.out().contains("collision / accuracy"),
+                r.out());
+    }
+
+    @Test
     void theCommandLineWinsOverTheConfigFile(@TempDir Path dir) throws IOException {
         Path config = Files.writeString(dir.resolve("generate.json"), "{\"run-dir\": \"" + run.runDir()
                 + "\", \"model\": \"baseline\", \"tokens\": 3, \"temperature\": 1.5, \"prompt\": [\"the jury\", "
