@@ -106,6 +106,29 @@ class RunDirectoryCommandsTest {
     }
 
     @Test
+    void theFlowAndDiffusionHeadsAreRecordedAndReloadedByGenerate(@TempDir Path dir) throws IOException {
+        Path copy = run.copy(dir.resolve("run"));
+        for (String[] head : new String[][] {{"flow", "--calm-flow-steps", "3"}, {"diffusion", "--calm-diffusion-steps",
+            "5"}}) {
+            TinyRun.delete(copy.resolve("calm"));
+            CliRun train = CliRun.run("train", "--model", "calm", "--data", run.corpus().toString(), "--run-dir",
+                    copy.toString(), "--lm-steps", "1", "--lm-batch", "1", "--device", "cpu", "--calm-head", head[0],
+                    head[1], head[2]);
+            assertEquals(0, train.exit(), train.err());
+            JsonNode config = Json.MAPPER.readTree(copy.resolve("calm/config.json").toFile());
+            assertEquals(head[0], config.get("head_type").asText(), config.toString());
+            JsonNode settings = config.get(head[0] + "_head");
+            assertEquals(Integer.parseInt(head[2]), settings.get(head[0].equals("flow") ? "num_steps"
+                    : "num_sampling_steps").asInt(), config.toString());
+            CliRun generate = CliRun.run("generate", "--run-dir", copy.toString(), "--model", "calm", "--tokens", "8",
+                    "-p", "the jury", "--device", "cpu");
+            assertEquals(0, generate.exit(), generate.err());
+            assertTrue(generate.out().startsWith("the jury") && generate.out().contains("(calm, T = "),
+                    generate.out());
+        }
+    }
+
+    @Test
     void evalReportsTheLatentGeometryAndTheHeadDiagnostics() throws IOException {
         CliRun r = CliRun.run("eval", "--run-dir", run.runDir().toString(), "--data", run.corpus().toString(),
                 "--metrics", "geometry,head", "--tokens", "512", "--device", "cpu");
