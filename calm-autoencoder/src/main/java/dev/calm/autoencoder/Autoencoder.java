@@ -72,6 +72,22 @@ public class Autoencoder extends Module {
     }
 
     /**
+     * The most likely tokens of latent vectors, argmax of {@link #decode} (in fewer engine calls when gradients
+     * are off, see {@link Decoder#tokens}).
+     *
+     * @param z latent vectors, [B, N, l]
+     * @return token ids, INT64 [B, N*K]
+     */
+    public NDArray decodeTokens(NDArray z) {
+        Shape s = z.getShape();
+        if (s.dimension() != 3 || s.get(2) != config.latentSize()) {
+            throw new CalmException("latent vectors must have shape [batch, vectors, " + config.latentSize()
+                    + "], got " + s);
+        }
+        return decoder.tokens(z);
+    }
+
+    /**
      * The most likely tokens decoded from each chunk's posterior mean.
      *
      * @param tokens integer ids, [B, T]
