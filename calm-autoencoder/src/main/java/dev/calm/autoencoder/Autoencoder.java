@@ -5,12 +5,17 @@ package dev.calm.autoencoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.io.DType;
 import dev.calm.core.nn.Losses;
 import dev.calm.core.nn.Module;
+import dev.calm.core.pretrained.Layout;
+import java.nio.file.Path;
 
 /**
  * The K-token variational autoencoder of CALM (paper, section 2): every chunk of K tokens becomes one vector
@@ -37,13 +42,48 @@ public class Autoencoder extends Module {
         this.decoder = child("decoder", new Decoder(config, encoder.embedTokens()));
     }
 
+    /**
+     * Loads a saved autoencoder: the reference implementation's directory (its {@code config.json} and
+     * {@code pytorch_model.bin}, {@code model.safetensors} or shards, F32, F16 or BF16) or this library's.
+     *
+     * @param dir the model directory
+     * @param manager the owner of the weights
+     * @return the autoencoder
+     * @throws dev.calm.core.CalmException if the directory is incomplete or its files disagree, naming each
+     *     disagreeing tensor
+     */
+    public static Autoencoder fromPretrained(Path dir, NDManager manager) {
+        return PretrainedAutoencoder.load(dir, manager);
+    }
+
+    /**
+     * Saves this autoencoder in the reference implementation's layout, in F32: a directory its Python code
+     * loads with {@code Autoencoder.from_pretrained}.
+     *
+     * @param dir the directory; created if missing
+     */
+    public void savePretrained(Path dir) {
+        savePretrained(dir, Layout.REFERENCE, DType.F32);
+    }
+
+    /**
+     * Saves this autoencoder as a model directory.
+     *
+     * @param dir the directory; created if missing
+     * @param layout the reference's or this library's
+     * @param floatFormat how the weights are stored: F32, BF16 or F16
+     */
+    public void savePretrained(Path dir, Layout layout, DType floatFormat) {
+        PretrainedAutoencoder.save(this, dir, layout, floatFormat);
+    }
+
     /** @return the shape and training objective */
     public AutoencoderConfig config() {
         return config;
     }
 
     /**
-     * q(z | x) for every chunk of K tokens.
+     * q(z | x) for every chunk of K tokens; with a fixed {@code posterior_std} its log std is that constant.
      *
      * @param tokens integer ids, [B, T] with T a multiple of K
      * @return mean and log standard deviation, each [B, T/K, l]
@@ -55,6 +95,10 @@ public class Autoencoder extends Module {
         NDArray latent = encoder.forward(tokens.reshape(b * n, config.patchSize())) // [B*N, 2l]
                 .reshape(new Shape(b, n, 2L * config.latentSize())); // [B, N, 2l]
         NDList halves = latent.split(2, 2); // 2 x [B, N, l]
+        if (config.posteriorStd() > 0) { // a fixed std: the log-std half is not used
+            NDArray mean = halves.get(0);
+            return new Posterior(mean, mean.zerosLike().add((float) Math.log(config.posteriorStd())));
+        }
         return new Posterior(halves.get(0), halves.get(1));
     }
 
@@ -112,11 +156,12 @@ public class Autoencoder extends Module {
         Posterior q = encode(tokens.mul(keep.toType(tokens.getDataType(), false)));
         NDArray z = q.sample(rng); // [B, N, l]
         if (p > 0) {
-            z = z.mul(rng.bernoulli(z.getManager(), z.getShape(), 1 - p)).div(1 - p); // inverted dropout
+            z = z.mul(rng.bernoulli(z.getManager(), z.getShape(), 1 - p)); // inverted dropout
+            z = z.div(Backend.scalar(z, 1 - p));
         }
         NDArray ce = Losses.crossEntropy(decode(z), tokens); // [B, T, V] vs [B, T]
         NDArray kl = q.kl(config.klClamp());
-        NDArray loss = ce.mul(config.patchSize()).add(kl.mul((float) config.klWeight()));
+        NDArray loss = ce.mul(Backend.scalar(ce, config.patchSize())).add(kl.mul(Backend.scalar(kl, config.klWeight())));
         return new AutoencoderLoss(loss, ce, kl);
     }
 

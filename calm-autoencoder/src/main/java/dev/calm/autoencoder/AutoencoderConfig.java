@@ -3,6 +3,7 @@
  */
 package dev.calm.autoencoder;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.calm.core.config.Checks;
@@ -22,6 +23,9 @@ import dev.calm.core.config.Checks;
  * @param klClamp lower clamp of the per-dimension KL term
  * @param klWeight weight of the KL term
  * @param rmsNormEps RMSNorm epsilon
+ * @param posteriorStd 0 for the paper's learned posterior standard deviation; a positive value fixes it, the
+ *     same for every dimension and chunk (the encoder's log-std half is then unused). Not in the reference
+ *     implementation: an option of the latent-shape study (docs/measured.md); configs written before it read as 0
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record AutoencoderConfig(
@@ -35,7 +39,8 @@ public record AutoencoderConfig(
         double aeDropout,
         double klClamp,
         double klWeight,
-        double rmsNormEps) {
+        double rmsNormEps,
+        @JsonProperty(defaultValue = "0") double posteriorStd) {
 
     /**
      * Validates every field; messages use the JSON names.
@@ -51,6 +56,7 @@ public record AutoencoderConfig(
      * @param klClamp &gt;= 0 (0 clamps nothing)
      * @param klWeight &gt;= 0
      * @param rmsNormEps finite and &gt; 0
+     * @param posteriorStd 0 (learned) or finite and &gt; 0 (fixed)
      * @throws dev.calm.core.CalmException naming the first invalid field
      */
     public AutoencoderConfig {
@@ -65,6 +71,28 @@ public record AutoencoderConfig(
         Checks.inRange("kl_clamp", klClamp, 0, Double.MAX_VALUE);
         Checks.inRange("kl_weight", klWeight, 0, Double.MAX_VALUE);
         Checks.positive("rms_norm_eps", rmsNormEps);
+        Checks.inRange("posterior_std", posteriorStd, 0, 100);
+    }
+
+    /**
+     * The paper's objective with a learned posterior standard deviation ({@code posterior_std} 0).
+     *
+     * @param patchSize K &gt; 0
+     * @param vocabSize &gt; 0
+     * @param hiddenSize d &gt; 0
+     * @param intermediateSize &gt; 0
+     * @param numEncoderLayers &gt; 0
+     * @param numDecoderLayers &gt; 0
+     * @param latentSize l &gt; 0
+     * @param aeDropout in [0, 0.99]
+     * @param klClamp &gt;= 0
+     * @param klWeight &gt;= 0
+     * @param rmsNormEps &gt; 0
+     */
+    public AutoencoderConfig(int patchSize, int vocabSize, int hiddenSize, int intermediateSize, int numEncoderLayers,
+            int numDecoderLayers, int latentSize, double aeDropout, double klClamp, double klWeight, double rmsNormEps) {
+        this(patchSize, vocabSize, hiddenSize, intermediateSize, numEncoderLayers, numDecoderLayers, latentSize,
+                aeDropout, klClamp, klWeight, rmsNormEps, 0);
     }
 
     /**
@@ -86,6 +114,42 @@ public record AutoencoderConfig(
      */
     public static AutoencoderConfig cpu(int vocabSize) {
         return new AutoencoderConfig(4, vocabSize, 256, 640, 2, 2, 128, 0.15, 0.5, 1e-3, 1e-6);
+    }
+
+    /**
+     * @param k K, tokens per chunk
+     * @return this config with {@code patch_size} replaced
+     */
+    public AutoencoderConfig withPatchSize(int k) {
+        return new AutoencoderConfig(k, vocabSize, hiddenSize, intermediateSize, numEncoderLayers, numDecoderLayers,
+                latentSize, aeDropout, klClamp, klWeight, rmsNormEps, posteriorStd);
+    }
+
+    /**
+     * @param l the latent size
+     * @return this config with {@code latent_size} replaced
+     */
+    public AutoencoderConfig withLatentSize(int l) {
+        return new AutoencoderConfig(patchSize, vocabSize, hiddenSize, intermediateSize, numEncoderLayers,
+                numDecoderLayers, l, aeDropout, klClamp, klWeight, rmsNormEps, posteriorStd);
+    }
+
+    /**
+     * @param weight the KL weight
+     * @return this config with {@code kl_weight} replaced
+     */
+    public AutoencoderConfig withKlWeight(double weight) {
+        return new AutoencoderConfig(patchSize, vocabSize, hiddenSize, intermediateSize, numEncoderLayers,
+                numDecoderLayers, latentSize, aeDropout, klClamp, weight, rmsNormEps, posteriorStd);
+    }
+
+    /**
+     * @param std 0 for a learned posterior standard deviation, or its fixed value
+     * @return this config with {@code posterior_std} replaced
+     */
+    public AutoencoderConfig withPosteriorStd(double std) {
+        return new AutoencoderConfig(patchSize, vocabSize, hiddenSize, intermediateSize, numEncoderLayers,
+                numDecoderLayers, latentSize, aeDropout, klClamp, klWeight, rmsNormEps, std);
     }
 
     /** @return encoder layers that run per token, before the squeeze (the reference's num_stage_layers) */

@@ -4,6 +4,7 @@
 package dev.calm.autoencoder;
 
 import ai.djl.ndarray.NDArray;
+import dev.calm.core.Backend;
 import dev.calm.core.Rng;
 
 /**
@@ -40,7 +41,9 @@ public record Posterior(NDArray mean, NDArray logStd) {
      * @return a scalar
      */
     public NDArray kl(double klClamp) {
-        NDArray perDim = mean.square().add(logStd.mul(2).exp()).sub(1).sub(logStd.mul(2)).mul(0.5); // [B, N, l]
-        return perDim.maximum((float) klClamp).sum(new int[] {-1}).mean();
+        NDArray twoLogStd = logStd.mul(Backend.scalar(logStd, 2)); // [B, N, l]
+        NDArray perDim = mean.square().add(twoLogStd.exp()).sub(1).sub(twoLogStd); // [B, N, l]
+        perDim = perDim.mul(Backend.scalar(perDim, 0.5));
+        return perDim.maximum(Backend.scalar(perDim, klClamp)).sum(new int[] {-1}).mean();
     }
 }

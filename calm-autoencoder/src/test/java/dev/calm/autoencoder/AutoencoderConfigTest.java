@@ -34,4 +34,19 @@ class AutoencoderConfigTest {
                 Json.parse(json.replace("\"latent_size\" : 128", "\"latent_size\" : 0"), AutoencoderConfig.class, "ae.json"));
         assertTrue(e.getMessage().contains("latent_size must be > 0"), e.getMessage());
     }
+
+    @Test
+    void aConfigWrittenBeforeThePosteriorStdOptionReadsAsLearned() {
+        AutoencoderConfig c = AutoencoderConfig.cpu(4096).withPosteriorStd(0.5).withLatentSize(32).withKlWeight(0.01);
+        String json = Json.toJson(c);
+        assertTrue(json.contains("\"posterior_std\" : 0.5"), json);
+        assertEquals(c, Json.parse(json, AutoencoderConfig.class, "ae.json"));
+        String older = json.replace(",\n  \"posterior_std\" : 0.5", "");
+        assertTrue(!older.contains("posterior_std"), older);
+        assertEquals(c.withPosteriorStd(0), Json.parse(older, AutoencoderConfig.class, "ae.json"));
+        CalmException e = assertThrows(CalmException.class, () ->
+                Json.parse(json.replace("\"posterior_std\" : 0.5", "\"posterior_std\" : -1"), AutoencoderConfig.class,
+                        "ae.json"));
+        assertTrue(e.getMessage().contains("posterior_std must be in [0.0, 100.0], got -1.0"), e.getMessage());
+    }
 }

@@ -70,6 +70,24 @@ class AutoencoderTest {
     }
 
     @Test
+    void aFixedPosteriorStdKeepsTheMeansAndFixesTheStd() {
+        Autoencoder learned = golden();
+        Autoencoder fixed = new Autoencoder(GOLDEN.withPosteriorStd(0.4));
+        fixed.load(GoldenFiles.path("tiny_autoencoder.safetensors"), manager); // the same weights
+        NDArray ids = io().get("input_ids");
+        Posterior q = fixed.encode(ids);
+        assertEquals(0f, maxAbsDiff(q.mean(), learned.encode(ids).mean()), "means do not depend on the std");
+        assertEquals(0f, maxAbsDiff(q.std(), q.std().onesLike().mul(0.4f)), 1e-6f);
+        // the KL per dimension is 0.5 (mu^2 + 0.16 - 1 - 2 ln 0.4), summed over l = 6 and averaged over chunks
+        float[] mu = q.mean().toFloatArray();
+        double kl = 0;
+        for (float m : mu) {
+            kl += 0.5 * (m * m + 0.16 - 1 - 2 * Math.log(0.4));
+        }
+        assertEquals(kl / (mu.length / 6.0), q.kl(0).getFloat(), 1e-4);
+    }
+
+    @Test
     void decoderMatchesTheReference() {
         Autoencoder ae = golden();
         Map<String, NDArray> io = io();

@@ -19,7 +19,18 @@ import org.slf4j.LoggerFactory;
  * managers on a {@link Device}, and wraps the few engine calls DJL's API does not expose.
  *
  * <p>Threads: {@code -Dai.djl.pytorch.num_threads=N} and {@code -Dai.djl.pytorch.num_interop_threads=N} apply
- * when the engine loads; {@link #setThreads(int)} changes the intra-op count at any time.
+ * when the engine loads; {@link #setThreads(int)} changes the intra-op count at any time. Results are bit for bit
+ * reproducible for a given thread count on the CPU; another count may change the last bits of reductions.
+ *
+ * <p>Memory that Java owns. On the CPU, DJL 0.36 builds every array created from Java data ({@code
+ * manager.create(float[])}, {@code create(Buffer)}, and the number operand of {@code x.mul(2)}, {@code
+ * x.div(n)}, {@code x.pow(p)}, {@code x.maximum(v)}...) on a direct buffer with {@code torch::from_blob}, without
+ * a copy; the buffer lives as long as its Java {@code NDArray} is open and reachable. A number operand is closed
+ * as soon as its op returns, yet the backward pass of mul, div, pow, maximum and minimum reads it again: once the
+ * garbage collector has freed the buffer, the gradient is computed from whatever memory lies there by then. The
+ * library therefore never passes a Java number to an op that autograd records, and uses {@link #scalar} instead;
+ * and it keeps nothing long-lived on Java memory ({@link #owned}), which also gives every array libtorch's 64-byte
+ * alignment, so that MKL's alignment-dependent kernels return the same bits in every process.
  */
 public final class Backend {
 
@@ -114,9 +125,41 @@ public final class Backend {
         JniUtils.setGradMode(enabled);
     }
 
-    /** @return whether operations of the calling thread record a graph for backward (see {@link #setGradMode}) */
+    /** @return whether the calling thread records autograd graphs */
     public static boolean isGradMode() {
         return JniUtils.isGradMode();
+    }
+
+    /**
+     * Turns the calling thread's autograd recording off until the scope closes, then restores what it was
+     * ({@code torch.no_grad()}):
+     *
+     * <pre>{@code
+     * try (GradScope g = Backend.noGrad()) {
+     *     ... inference ...
+     * }
+     * }</pre>
+     *
+     * @return the scope, to close on the same thread
+     */
+    public static GradScope noGrad() {
+        return new GradScope(false);
+    }
+
+    /** A region of one thread with a given grad mode; closing it restores the mode it found. */
+    public static final class GradScope implements AutoCloseable {
+        private final boolean previous;
+
+        private GradScope(boolean enabled) {
+            this.previous = isGradMode();
+            setGradMode(enabled);
+        }
+
+        /** Restores the grad mode that was on when the scope opened. */
+        @Override
+        public void close() {
+            setGradMode(previous);
+        }
     }
 
     /**
@@ -201,6 +244,35 @@ public final class Backend {
         min[axis] = from;
         max[axis] = to;
         return new long[][] {min, max, step};
+    }
+
+    /**
+     * A 0-dimensional tensor holding {@code value} in libtorch's own memory, of the data type and on the device of
+     * {@code like}, owned by its manager: the operand for scalar arithmetic that autograd records, {@code
+     * x.mul(Backend.scalar(x, 2))} where DJL's own {@code x.mul(2)} would hand libtorch memory that the garbage
+     * collector frees before the backward pass reads it (see the class comment).
+     *
+     * @param like the array the scalar combines with
+     * @param value the value, rounded to {@code like}'s data type
+     * @return a new 0-dimensional array
+     */
+    public static NDArray scalar(NDArray like, double value) {
+        return like.getManager().full(new Shape(), (float) value, like.getDataType());
+    }
+
+    /**
+     * Moves an array built from Java data into libtorch's own memory: a copy owned by the same manager, allocated
+     * (and 64-byte aligned) by libtorch and freed with the array, never by the garbage collector. The argument is
+     * closed. For arrays that outlive the step that created them: weights and optimizer state read from files,
+     * constant tables.
+     *
+     * @param javaBacked an array created from a Java array or buffer
+     * @return the copy
+     */
+    public static NDArray owned(NDArray javaBacked) {
+        try (NDArray source = javaBacked) {
+            return source.duplicate(); // torch::clone: a fresh libtorch allocation
+        }
     }
 
     /**

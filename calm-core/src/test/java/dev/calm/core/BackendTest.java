@@ -5,13 +5,23 @@ package dev.calm.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The engine calls DJL's API does not expose: views and in-place writes along one axis. */
+/**
+ * The engine calls DJL's API does not expose: views and in-place writes along one axis, scalars and copies in
+ * libtorch's own memory.
+ */
 class BackendTest {
 
     @Test
@@ -28,6 +38,40 @@ class BackendTest {
             Backend.write(target, 1, 3, m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2)));
             assertEquals(new Shape(2, 6), target.getShape());
             assertArrayEquals(new float[] {0, 0, 0, 1, 2, 0, 0, 0, 0, 3, 4, 0}, target.toFloatArray());
+        }
+    }
+
+    @Test
+    void aScalarOperandSurvivesTheGarbageCollectorUntilTheBackwardPass() {
+        try (NDManager m = Backend.newManager(Device.cpu())) {
+            NDArray w = m.ones(new Shape(3));
+            w.setRequiresGradient(true);
+            try (GradientCollector collector = Backend.engine().newGradientCollector()) {
+                NDArray scalar = Backend.scalar(w, 3);
+                assertEquals(new Shape(), scalar.getShape());
+                assertEquals(DataType.FLOAT32, scalar.getDataType());
+                NDArray y = w.mul(scalar);
+                scalar.close(); // the graph keeps libtorch's reference, whatever Java does
+                System.gc();
+                List<ByteBuffer> poison = new ArrayList<>();
+                for (int i = 0; i < 1000; i++) {
+                    poison.add(ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder()).putFloat(0, 1e30f));
+                }
+                collector.backward(y.sum());
+                assertEquals(1000, poison.size());
+            }
+            assertArrayEquals(new float[] {3, 3, 3}, w.getGradient().toFloatArray());
+        }
+    }
+
+    @Test
+    void anOwnedCopyHasTheValuesAndClosesTheJavaBackedArray() {
+        try (NDManager m = Backend.newManager(Device.cpu())) {
+            NDArray javaBacked = m.create(new float[] {1, 2, 3, 4}, new Shape(2, 2));
+            NDArray owned = Backend.owned(javaBacked);
+            assertArrayEquals(new float[] {1, 2, 3, 4}, owned.toFloatArray());
+            assertEquals(new Shape(2, 2), owned.getShape());
+            assertTrue(javaBacked.isReleased());
         }
     }
 }

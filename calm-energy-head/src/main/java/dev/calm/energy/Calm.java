@@ -8,13 +8,19 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.Posterior;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.io.DType;
 import dev.calm.core.llama.AttentionLayout;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
+import dev.calm.core.pretrained.Layout;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A Continuous Autoregressive Language Model (paper, section 3), the reference's {@code EnergyTransformer}:
@@ -34,20 +40,25 @@ import dev.calm.core.nn.Parameter;
  */
 public class Calm extends Module implements StepModel {
 
+    /** The name of the auxiliary token head's parameters ({@code aux_head.*}), present when the config asks for it. */
+    public static final String AUX_HEAD = "aux_head";
+
     private final CalmConfig config;
     private final Autoencoder autoencoder;
     private final Transformer transformer;
     private final InputCompression embedProj;
     private final GenerativeHead head;
+    private final AuxiliaryTokenHead auxHead; // null unless config.auxTokenHead()
 
     /**
-     * A CALM with the paper's energy head.
+     * A CALM with the generative head its config names: the paper's energy head unless {@code head_type} says
+     * otherwise.
      *
      * @param config the model's shape
      * @param autoencoder an initialised or loaded autoencoder with the same vocabulary, K and l; it is frozen
      */
     public Calm(CalmConfig config, Autoencoder autoencoder) {
-        this(config, new EnergyHead(config.head(), config.backbone().hiddenSize(), config.latentSize()), autoencoder);
+        this(config, config.newHead(config.backbone().hiddenSize()), autoencoder);
     }
 
     /**
@@ -68,6 +79,59 @@ public class Calm extends Module implements StepModel {
         this.transformer = child("transformer", new Transformer(config.backbone()));
         this.embedProj = child("embed_proj", new InputCompression(config.patchSize(), config.backbone().hiddenSize()));
         this.head = child(head.parameterPrefix(), head);
+        this.auxHead = config.auxTokenHead()
+                ? child(AUX_HEAD, new AuxiliaryTokenHead(config.patchSize(), config.backbone().hiddenSize()))
+                : null;
+    }
+
+    /**
+     * Loads a saved CALM with its autoencoder: the reference implementation's directory (its flat
+     * {@code config.json} and {@code pytorch_model.bin}, {@code model.safetensors} or shards, F32, F16 or BF16, with
+     * the autoencoder inside under {@code ae_model.*} or in a sibling directory) or this library's.
+     *
+     * @param dir the CALM's directory
+     * @param manager the owner of the weights
+     * @return the CALM
+     * @throws CalmException if a file is missing or malformed, the autoencoder is not found or does not fit, or a
+     *     tensor disagrees with the config (each named)
+     * @see PretrainedCalm
+     */
+    public static Calm fromPretrained(Path dir, NDManager manager) {
+        return PretrainedCalm.load(dir, null, manager);
+    }
+
+    /**
+     * Loads a saved CALM, with its autoencoder in {@code autoencoderDir} unless the CALM's weights hold it or a
+     * sibling directory does ({@link PretrainedCalm} has the order).
+     *
+     * @param dir the CALM's directory
+     * @param autoencoderDir the autoencoder's directory
+     * @param manager the owner of the weights
+     * @return the CALM
+     */
+    public static Calm fromPretrained(Path dir, Path autoencoderDir, NDManager manager) {
+        return PretrainedCalm.load(dir, autoencoderDir, manager);
+    }
+
+    /**
+     * Saves this CALM in the reference implementation's layout, in F32, its autoencoder inside: a directory the
+     * reference's Python code loads with {@code EnergyTransformer.from_pretrained}.
+     *
+     * @param dir the directory; created if missing
+     */
+    public void savePretrained(Path dir) {
+        savePretrained(dir, Layout.REFERENCE, DType.F32);
+    }
+
+    /**
+     * Saves this CALM as a model directory ({@link PretrainedCalm#save} describes both layouts).
+     *
+     * @param dir the directory; created if missing
+     * @param layout the reference's or this library's
+     * @param floatFormat how the weights are stored: F32, BF16 or F16
+     */
+    public void savePretrained(Path dir, Layout layout, DType floatFormat) {
+        PretrainedCalm.save(this, dir, layout, floatFormat);
     }
 
     /** @return the model's shape: backbone, K, l and energy-head settings */
@@ -143,6 +207,21 @@ public class Calm extends Module implements StepModel {
      * @return the scalar loss (mean over the B * (T/K - 1) predicted chunks) and the head's metrics
      */
     public HeadLoss trainingLoss(NDArray tokens, Rng rng) {
+        return trainingLoss(tokens, rng, 0);
+    }
+
+    /**
+     * The head's training loss plus, when the model has an auxiliary token head, {@code auxWeight} times its
+     * cross-entropy on the next chunk's K tokens (logged as {@code aux_ce}). Not in the paper: the auxiliary loss
+     * keeps the backbone's state informative about the next tokens while the head is slow to learn (the
+     * small-scale study, docs/measured.md); samples still come from the head alone.
+     *
+     * @param tokens ids, [B, T] with T a multiple of K and at least 2K
+     * @param rng the source of the head's noise and target samples
+     * @param auxWeight weight of the auxiliary cross-entropy, &gt;= 0 (ignored without an auxiliary head)
+     * @return the scalar loss and the head's metrics (and {@code aux_ce})
+     */
+    public HeadLoss trainingLoss(NDArray tokens, Rng rng, double auxWeight) {
         Shape s = chunked(tokens, 2);
         int k = config.patchSize();
         long b = s.get(0);
@@ -152,7 +231,15 @@ public class Calm extends Module implements StepModel {
         Posterior q = autoencoder.encode(targets); // [B, N-1, l] each, no gradient (frozen)
         Posterior target = new Posterior(q.mean().reshape(positions, -1), q.logStd().reshape(positions, -1));
         NDArray h = hidden(inputs, null).reshape(positions, -1); // [B*(N-1), d]
-        return head.loss(h, target, rng);
+        HeadLoss headLoss = head.loss(h, target, rng);
+        if (auxHead == null) {
+            return headLoss;
+        }
+        NDArray ce = auxHead.loss(h, transformer.embedTokens(), targets.reshape(positions, k)); // scalar
+        Map<String, NDArray> metrics = new LinkedHashMap<>(headLoss.metrics());
+        metrics.put("aux_ce", ce);
+        return new HeadLoss(auxWeight == 0 ? headLoss.loss() : headLoss.loss().add(ce.mul(Backend.scalar(ce, auxWeight))),
+                metrics);
     }
 
     /**

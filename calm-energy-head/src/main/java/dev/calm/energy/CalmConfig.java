@@ -3,6 +3,7 @@
  */
 package dev.calm.energy;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.calm.autoencoder.AutoencoderConfig;
@@ -18,9 +19,24 @@ import java.util.Objects;
  * @param patchSize K, tokens per chunk and per autoregressive step
  * @param latentSize l, the size of the predicted vectors
  * @param head the energy head and its loss
+ * @param auxTokenHead whether the model has an auxiliary multi-token softmax on its backbone for an auxiliary
+ *     cross-entropy during training ({@code aux_head.*}; not in the paper, see {@link Calm#trainingLoss(
+ *     ai.djl.ndarray.NDArray, dev.calm.core.Rng, double)}); configs written before it read as false
+ * @param headType which generative head {@link Calm#Calm(CalmConfig, dev.calm.autoencoder.Autoencoder)} builds:
+ *     {@value #ENERGY} (the paper's, configured by {@code head}) or {@value #MIXTURE} (a {@link MixtureEnergyHead},
+ *     configured by {@code mixture_head}); configs written before it read as {@value #ENERGY}
+ * @param mixtureHead the mixture head's config when {@code head_type} is {@value #MIXTURE}, else null
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSize, EnergyHeadConfig head) {
+public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSize, EnergyHeadConfig head,
+        @JsonProperty(defaultValue = "false") boolean auxTokenHead,
+        @JsonProperty(defaultValue = "\"" + CalmConfig.ENERGY + "\"") String headType,
+        @JsonProperty(defaultValue = "null") MixtureHeadConfig mixtureHead) {
+
+    /** The paper's energy head, {@link EnergyHead}. */
+    public static final String ENERGY = "energy";
+    /** The mixture head of the small-scale study, {@link MixtureEnergyHead}. */
+    public static final String MIXTURE = "mixture";
 
     /**
      * Validates every field; messages use the JSON names. That K and l match the autoencoder is checked
@@ -30,6 +46,9 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
      * @param patchSize K &gt; 0
      * @param latentSize l &gt; 0
      * @param head not null
+     * @param auxTokenHead whether there is an auxiliary token head
+     * @param headType {@value #ENERGY} or {@value #MIXTURE}
+     * @param mixtureHead not null when the head type is {@value #MIXTURE}
      * @throws NullPointerException if backbone or head is null
      * @throws dev.calm.core.CalmException if K or l is not positive
      */
@@ -38,6 +57,22 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
         Objects.requireNonNull(head, "head");
         Checks.positive("patch_size", patchSize);
         Checks.positive("latent_size", latentSize);
+        Checks.check(ENERGY.equals(headType) || MIXTURE.equals(headType),
+                "head_type must be " + ENERGY + " or " + MIXTURE + ", got " + headType);
+        Checks.check(!MIXTURE.equals(headType) || mixtureHead != null,
+                "head_type " + MIXTURE + " needs a mixture_head config");
+    }
+
+    /**
+     * The paper's CALM, without an auxiliary token head.
+     *
+     * @param backbone not null
+     * @param patchSize K &gt; 0
+     * @param latentSize l &gt; 0
+     * @param head not null
+     */
+    public CalmConfig(TransformerConfig backbone, int patchSize, int latentSize, EnergyHeadConfig head) {
+        this(backbone, patchSize, latentSize, head, false, ENERGY, null);
     }
 
     /**
@@ -79,7 +114,41 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
      * @return this config with its head replaced
      */
     public CalmConfig withHead(EnergyHeadConfig head) {
-        return new CalmConfig(backbone, patchSize, latentSize, head);
+        return new CalmConfig(backbone, patchSize, latentSize, head, auxTokenHead, headType, mixtureHead);
+    }
+
+    /**
+     * @param k K, tokens per chunk (the autoencoder's)
+     * @param l the latent size (the autoencoder's)
+     * @return this config with {@code patch_size} and {@code latent_size} replaced
+     */
+    public CalmConfig withChunking(int k, int l) {
+        return new CalmConfig(backbone, k, l, head, auxTokenHead, headType, mixtureHead);
+    }
+
+    /**
+     * @param enabled whether the model gets an auxiliary token head
+     * @return this config with {@code aux_token_head} replaced
+     */
+    public CalmConfig withAuxTokenHead(boolean enabled) {
+        return new CalmConfig(backbone, patchSize, latentSize, head, enabled, headType, mixtureHead);
+    }
+
+    /**
+     * @param mixture the mixture head's config
+     * @return this config with a {@link MixtureEnergyHead} as its generative head
+     */
+    public CalmConfig withMixtureHead(MixtureHeadConfig mixture) {
+        return new CalmConfig(backbone, patchSize, latentSize, head, auxTokenHead, MIXTURE, mixture);
+    }
+
+    /**
+     * @param hiddenSize the backbone's d
+     * @return a new generative head of this config's type
+     */
+    GenerativeHead newHead(int hiddenSize) {
+        return MIXTURE.equals(headType) ? new MixtureEnergyHead(mixtureHead, hiddenSize, latentSize)
+                : new EnergyHead(head, hiddenSize, latentSize);
     }
 
     /**

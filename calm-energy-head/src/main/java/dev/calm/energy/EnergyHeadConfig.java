@@ -55,4 +55,13 @@ public record EnergyHeadConfig(int noiseSize, int numMlpLayers, int numSamples, 
     public EnergyHeadConfig withNumMlpLayers(int blocks) {
         return new EnergyHeadConfig(noiseSize, blocks, numSamples, numTargetSamples, beta);
     }
+
+    /**
+     * @param n N, model samples per position
+     * @param m M, target samples per position
+     * @return this config with {@code num_samples} and {@code num_target_samples} replaced
+     */
+    public EnergyHeadConfig withSamples(int n, int m) {
+        return new EnergyHeadConfig(noiseSize, numMlpLayers, n, m, beta);
+    }
 }

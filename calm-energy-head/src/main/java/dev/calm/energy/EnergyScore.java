@@ -40,12 +40,12 @@ public final class EnergyScore {
 
         /** @return the energy score S = diversity - 2 fidelity, [P] (higher is better) */
         public NDArray score() {
-            return diversity.sub(fidelity.mul(2f));
+            return diversity.sub(fidelity.mul(Backend.scalar(fidelity, 2)));
         }
 
         /** @return the loss -S averaged over positions, a scalar */
         public NDArray loss() {
-            return fidelity.mul(2f).sub(diversity).mean();
+            return fidelity.mul(Backend.scalar(fidelity, 2)).sub(diversity).mean();
         }
     }
 
@@ -79,8 +79,8 @@ public final class EnergyScore {
         NDArray xx = Backend.narrow(zz, 1, 0, n, zz.getManager()); // [P, N, 1]
         NDArray cross = xp.matMul(zp.transpose(0, 2, 1)); // [P, N, N+M]
         NDArray squared = xx.add(zz.transpose(0, 2, 1)).sub(cross.add(cross)) // 2 a.b as a sum: exact, no scalar
-                .maximum(MIN_SQUARED_DISTANCE); // [P, N, N+M]
-        NDArray distances = beta == 1 ? squared.sqrt() : squared.pow((float) (beta / 2)); // [P, N, N+M]
+                .maximum(Backend.scalar(cross, MIN_SQUARED_DISTANCE)); // [P, N, N+M]
+        NDArray distances = beta == 1 ? squared.sqrt() : squared.pow(Backend.scalar(squared, beta / 2)); // [P, N, N+M]
         // Both means in one product: weights 1/(N(N-1)) off the diagonal of the x-x block, 1/(NM) on the x-y block
         long p = xs.get(1);
         NDArray terms = distances.reshape(p, n * (n + m)).matMul(termWeights(x.getManager(), n, m)); // [P, 2]
@@ -107,7 +107,64 @@ public final class EnergyScore {
                 }
             }
         }
-        return manager.create(w, new Shape(n * cols, 2));
+        return Backend.owned(manager.create(w, new Shape(n * cols, 2))); // the backward reads it
     }
 
+    /**
+     * Estimates the energy score of a mixture Q = sum_c pi_c Q_c whose weights are known, from two independent
+     * samples of every component: the weights enter in closed form,
+     *
+     * <pre>  E||X - X'||^beta = sum_{c, c'} pi_c pi_c' E||X_c - X'_c'||^beta,   E||X - Y||^beta = sum_c pi_c E||X_c - Y||^beta,</pre>
+     *
+     * so the estimate is unbiased and differentiable in pi (every component gets a gradient, drawn or not). The
+     * first sample of c against the second of c' estimates E||X_c - X'_c'|| for every pair, c = c' included.
+     *
+     * @param x1 one sample of every component, [C, P, l]
+     * @param x2 an independent second sample of every component, [C, P, l]
+     * @param weights the mixture weights pi, [P, C], rows summing to 1
+     * @param y target samples, [M, P, l]
+     * @param beta the distance exponent, in (0, 2)
+     * @return the per-position terms: diversity = E||X - X'||^beta and fidelity = E||X - Y||^beta
+     */
+    public static Terms mixture(NDArray x1, NDArray x2, NDArray weights, NDArray y, double beta) {
+        var xs = x1.getShape();
+        if (xs.dimension() != 3 || !xs.equals(x2.getShape()) || y.getShape().dimension() != 3
+                || y.getShape().get(1) != xs.get(1) || y.getShape().get(2) != xs.get(2)
+                || !weights.getShape().equals(new Shape(xs.get(1), xs.get(0)))) {
+            throw new CalmException("a mixture's energy score needs two samples [C, P, l] of every component, weights "
+                    + "[P, C] and targets [M, P, l], got " + xs + ", " + x2.getShape() + ", " + weights.getShape()
+                    + " and " + y.getShape());
+        }
+        if (!(beta > 0 && beta < 2)) {
+            throw new CalmException("beta must be in (0, 2), got " + beta);
+        }
+        NDArray a = x1.transpose(1, 0, 2); // [P, C, l]
+        NDArray b = x2.transpose(1, 0, 2); // [P, C, l]
+        NDArray yp = y.transpose(1, 0, 2); // [P, M, l]
+        NDArray pi = weights.expandDims(2); // [P, C, 1]
+        NDArray pairs = powerDistances(a, b, beta); // [P, C, C]
+        NDArray diversity = pi.transpose(0, 2, 1).matMul(pairs).matMul(pi).reshape(-1); // pi^T D pi, [P]
+        NDArray toTargets = powerDistances(a, yp, beta).mean(new int[] {2})
+                .add(powerDistances(b, yp, beta).mean(new int[] {2})); // [P, C], twice the mean of the two draws
+        toTargets = toTargets.mul(Backend.scalar(toTargets, 0.5)); // libtorch's memory: the backward reads it
+        NDArray fidelity = toTargets.mul(weights).sum(new int[] {1}); // [P]
+        return new Terms(diversity, fidelity);
+    }
+
+    /**
+     * ||a_i - b_j||^beta for every pair.
+     *
+     * @param a [P, I, l]
+     * @param b [P, J, l]
+     * @param beta the exponent
+     * @return [P, I, J]
+     */
+    static NDArray powerDistances(NDArray a, NDArray b, double beta) {
+        NDArray aa = a.square().sum(new int[] {2}, true); // [P, I, 1]
+        NDArray bb = b.square().sum(new int[] {2}, true).transpose(0, 2, 1); // [P, 1, J]
+        NDArray ab = a.matMul(b.transpose(0, 2, 1)); // [P, I, J]
+        NDArray squared = aa.add(bb).sub(ab.mul(Backend.scalar(ab, 2))); // [P, I, J]
+        squared = squared.maximum(Backend.scalar(squared, MIN_SQUARED_DISTANCE));
+        return beta == 1 ? squared.sqrt() : squared.pow(Backend.scalar(squared, beta / 2));
+    }
 }

@@ -55,7 +55,8 @@ public final class InferenceFlops {
      *
      * <pre>  ( 2 (2 K d^2 + 2 d^2)                                         embed_proj
      *   + L (2 (d q + 2 d kv + q d) + 6 d f + 4 q n)                   backbone, n chunk positions
-     *   + 2 (s d + d^2 + 6 B d^2 + d^2 + d l)                          head: noise, hidden, B blocks, final
+     *   + 2 (s d + d^2 + 6 B d^2 + d^2 + d l)                          energy head: noise, hidden, B blocks, final
+     *     (or 2 (2 d^2 + d C (l + 2)) for the mixture head of C components)
      *   + 2 l a + D1 6 a g + 2 a K a + K D2 6 a g + K 2 a V ) / K      decoder </pre>
      *
      * for backbone width d, L layers, query width q, key/value width kv, SwiGLU width f, noise size s, B head
@@ -74,9 +75,18 @@ public final class InferenceFlops {
         double step = TrainingFlops.inputCompression(c)
                 + TrainingFlops.backbonePosition(c.backbone())
                 + TrainingFlops.attention(c.backbone(), contextPositions)
-                + TrainingFlops.headPerPosition(c) + TrainingFlops.headPerSample(c)
+                + headSample(c)
                 + decoderForward(ae);
         return step / c.patchSize();
+    }
+
+    /**
+     * One sample of the generative head: the energy head's per-position and per-sample parts, or the mixture
+     * head's features, weights, means and scales of all C components (the draw itself is a selection).
+     */
+    static double headSample(CalmConfig c) {
+        return CalmConfig.MIXTURE.equals(c.headType()) ? TrainingFlops.mixtureHead(c)
+                : TrainingFlops.headPerPosition(c) + TrainingFlops.headPerSample(c);
     }
 
     /** Forward FLOPs of the autoencoder's decoder for one vector, up to the logits of its K tokens. */

@@ -6,6 +6,7 @@ package dev.calm.energy;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.calm.core.CalmException;
+import dev.calm.core.io.DType;
 import dev.calm.core.llama.AttentionLayout;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
@@ -13,6 +14,8 @@ import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.nn.Linear;
 import dev.calm.core.nn.Losses;
 import dev.calm.core.nn.Module;
+import dev.calm.core.pretrained.Layout;
+import java.nio.file.Path;
 
 /**
  * The paper's discrete baseline: the same Llama backbone with a softmax head over the vocabulary, trained with
@@ -30,6 +33,38 @@ public class TokenBaseline extends Module implements TokenModel {
         this.config = config;
         this.model = child("model", new Transformer(config));
         this.lmHead = child("lm_head", new Linear(config.hiddenSize(), config.vocabSize(), false));
+    }
+
+    /**
+     * Loads a saved baseline: a Hugging Face {@code LlamaForCausalLM} directory (the reference's baseline) or this
+     * library's.
+     *
+     * @param dir the model directory
+     * @param manager the owner of the weights
+     * @return the baseline
+     */
+    public static TokenBaseline fromPretrained(Path dir, NDManager manager) {
+        return PretrainedTokenBaseline.load(dir, manager);
+    }
+
+    /**
+     * Saves this baseline as a Hugging Face {@code LlamaForCausalLM} directory, in F32.
+     *
+     * @param dir the directory; created if missing
+     */
+    public void savePretrained(Path dir) {
+        savePretrained(dir, Layout.REFERENCE, DType.F32);
+    }
+
+    /**
+     * Saves this baseline as a model directory.
+     *
+     * @param dir the directory; created if missing
+     * @param layout Hugging Face's {@code LlamaForCausalLM} or this library's
+     * @param floatFormat how the weights are stored: F32, BF16 or F16
+     */
+    public void savePretrained(Path dir, Layout layout, DType floatFormat) {
+        PretrainedTokenBaseline.save(this, dir, layout, floatFormat);
     }
 
     /** @return the backbone's shape; its {@code vocab_size} is also the width of {@code lm_head} */

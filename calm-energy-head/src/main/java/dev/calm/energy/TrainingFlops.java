@@ -32,8 +32,8 @@ public final class TrainingFlops {
     }
 
     /**
-     * CALM: T/K - 1 chunk positions through the input compression, the backbone and N head samples, the energy
-     * score's N x N and N x M distances, all trained; plus the frozen autoencoder's encoder on the target chunks.
+     * CALM: T/K - 1 chunk positions through the input compression, the backbone and the generative head's loss
+     * ({@link #headLoss}), all trained; plus the frozen autoencoder's encoder on the target chunks.
      *
      * @param c the model
      * @param ae its autoencoder
@@ -42,13 +42,35 @@ public final class TrainingFlops {
      */
     public static double calm(CalmConfig c, AutoencoderConfig ae, int seqLen) {
         long positions = seqLen / c.patchSize() - 1L;
+        double trained = backboneForward(c.backbone(), positions) + positions * (inputCompression(c) + headLoss(c));
+        return (3 * trained + positions * encoderForward(ae)) / seqLen;
+    }
+
+    /**
+     * The generative head's loss at one position: for the {@link EnergyHead}, its N samples and the energy score's
+     * N x N and N x M distances; for the {@link MixtureEnergyHead}, its features, weights, C means and scales,
+     * and the distances of two draws of every component to each other (C x C) and to the M targets (2 C x M).
+     * A distance of l-vectors through the Gram matrix costs 2 l.
+     */
+    static double headLoss(CalmConfig c) {
         double l = c.latentSize();
+        if (CalmConfig.MIXTURE.equals(c.headType())) {
+            MixtureHeadConfig m = c.mixtureHead();
+            double comps = m.components();
+            return mixtureHead(c) + 2 * l * (comps * comps + 2 * comps * m.numTargetSamples());
+        }
         EnergyHeadConfig h = c.head();
         double energy = 2 * l * ((double) h.numSamples() * h.numSamples()
                 + (double) h.numSamples() * h.numTargetSamples());
-        double trained = backboneForward(c.backbone(), positions) + positions
-                * (inputCompression(c) + h.numSamples() * headPerSample(c) + headPerPosition(c) + energy);
-        return (3 * trained + positions * encoderForward(ae)) / seqLen;
+        return h.numSamples() * headPerSample(c) + headPerPosition(c) + energy;
+    }
+
+    /** The {@link MixtureEnergyHead} at one position: hidden_embd and features (d x d), logits and log_scales
+     * (d x C), means (d x C l). */
+    static double mixtureHead(CalmConfig c) {
+        double d = c.backbone().hiddenSize();
+        double comps = c.mixtureHead().components();
+        return 2 * (2 * d * d + d * comps * (c.latentSize() + 2));
     }
 
     /**

@@ -74,6 +74,21 @@ class TrainingFlopsTest {
     }
 
     @Test
+    void calmWithTheMixtureHeadByHand() {
+        // The same CALM with a mixture head of C 2 components (M 3) instead of the energy head:
+        //   head per position: hidden_embd 4 -> 4: 32, features 32, logits 4 -> 2: 16, means 4 -> C*l = 6: 48,
+        //     log_scales 16: 144
+        //   mixture energy score: two draws of C components, [C, l] x [l, C] 2*2*3*2 = 24 and 2 x [C, l] x [l, M]
+        //     2 * 2*2*3*3 = 72: 96
+        //   trained per position: 192 + 144 + 96 = 432; per sequence 816 + 3 * 432 = 2112
+        // Per token: (3 * 2112 + 3 * 544) / 8 = (6336 + 1632) / 8 = 996
+        CalmConfig calm = new CalmConfig(TINY, 2, 3, new EnergyHeadConfig(2, 1, 2, 3, 1.0))
+                .withMixtureHead(new MixtureHeadConfig(2, 3, 1.0, 0.3));
+        AutoencoderConfig ae = new AutoencoderConfig(2, 10, 4, 6, 2, 2, 3, 0.15, 0.5, 1e-3, 1e-6);
+        assertEquals(996.0, TrainingFlops.calm(calm, ae, 8), 1e-9);
+    }
+
+    @Test
     void longSequencesFollowSixTimesTheParametersPlusAttention() {
         // Kaplan et al.: training costs about 6 N FLOPs per token for N non-embedding parameters (the LM head
         // included), plus attention, 3 * L * 4 * (q width) * (mean prefix T/2) = 6 L q T per token. Norm gains are

@@ -52,6 +52,7 @@ public final class BrierEvaluator {
     private final Estimator estimator;
     private final int k;
     private final int branchSteps; // steps after the first that 4 tokens need: ceil(4 / K) - 1
+    private final int samples; // S, model samples per position of the sampled estimator
 
     /**
      * An evaluator with the lower-variance estimator the model allows: probabilities for a {@link TokenModel},
@@ -70,6 +71,18 @@ public final class BrierEvaluator {
      * @param estimator the estimator; {@link Estimator#PROBABILITIES} needs a {@link TokenModel}
      */
     public BrierEvaluator(StepModel model, NDManager root, Estimator estimator) {
+        this(model, root, estimator, 2);
+    }
+
+    /**
+     * @param model the model to score: any {@link StepModel}, trained or loaded in {@code root}
+     * @param root the manager of its parameters
+     * @param estimator the estimator; {@link Estimator#PROBABILITIES} needs a {@link TokenModel}
+     * @param samples S, samples per position of the sampled estimator ({@link BrierScore#sampledAll(long[],
+     *     long[][])}): 2 is the paper's; more lower the variance at the same positions, and need a model whose one
+     *     step gives the 4 tokens (K &gt;= 4)
+     */
+    public BrierEvaluator(StepModel model, NDManager root, Estimator estimator, int samples) {
         if (estimator == Estimator.PROBABILITIES && !(model instanceof TokenModel)) {
             throw new CalmException("the probability estimator of BrierLM needs a model with a softmax; "
                     + model.getClass().getSimpleName() + " only samples: use Estimator.SAMPLED");
@@ -79,6 +92,34 @@ public final class BrierEvaluator {
         this.estimator = estimator;
         this.k = model.tokensPerStep();
         this.branchSteps = (N + k - 1) / k - 1;
+        if (samples < 2 || samples > 2 && (estimator != Estimator.SAMPLED || branchSteps > 0)) {
+            throw new CalmException("BrierLM takes 2 samples per position, or more with the sampled estimator of a "
+                    + "model whose step gives the 4 tokens (K >= 4); got " + samples + " for " + estimator
+                    + " and " + k + " token(s) per step");
+        }
+        this.samples = samples;
+    }
+
+    /**
+     * The lowest-variance evaluator the model allows: the probability estimator for a {@link TokenModel}, else the
+     * sampled estimator with {@code samples} samples per position when the model's step gives the 4 tokens, and
+     * the paper's 2 otherwise.
+     *
+     * @param model the model to score
+     * @param root the manager of its parameters
+     * @param samples S for a sampled model with K &gt;= 4, at least 2
+     * @return the evaluator
+     */
+    public static BrierEvaluator lowestVariance(StepModel model, NDManager root, int samples) {
+        if (model instanceof TokenModel) {
+            return new BrierEvaluator(model, root, Estimator.PROBABILITIES);
+        }
+        return new BrierEvaluator(model, root, Estimator.SAMPLED, model.tokensPerStep() >= N ? samples : 2);
+    }
+
+    /** @return S, the samples per position of the sampled estimator */
+    public int samples() {
+        return samples;
     }
 
     /** @return the estimator in use: from probabilities for a token model, from samples otherwise (or as forced) */
@@ -174,7 +215,7 @@ public final class BrierEvaluator {
                 collision[0] = collisionProbabilities(logits, b, steps, positions);
                 teacher = StepModel.toHost(TokenModel.sampleLogits(logits, 2, rng).expandDims(2));
             } else {
-                teacher = StepModel.toHost(model.sample(states, 2, rng));
+                teacher = StepModel.toHost(model.sample(states, samples, rng)); // [samples][B*steps][K]
             }
             paths.record(0, teacher, steps);
         }
@@ -214,6 +255,14 @@ public final class BrierEvaluator {
                         into.add(BrierScore.withProbabilitiesAll(goldProbs, c1, c2, coll));
                     } else {
                         long[] y = Arrays.copyOfRange(flat, r * t + (p + 1) * k, r * t + (p + 1) * k + N);
+                        if (samples > 2) { // K >= 4: one step holds the 4 tokens of every sample
+                            long[][] xs = new long[samples][];
+                            for (int i = 0; i < samples; i++) {
+                                xs[i] = teacherPath(teacher[i], r * steps + p);
+                            }
+                            into.add(BrierScore.sampledAll(y, xs));
+                            continue;
+                        }
                         long[] a1 = teacherPath(teacher[0], r * steps + p);
                         long[] a2 = teacherPath(teacher[1], r * steps + p);
                         into.add(BrierScore.sampledAll(y, a1, a2, c1, c2));

@@ -68,6 +68,46 @@ public final class BrierScore {
     }
 
     /**
+     * The likelihood-free estimate of Brier-1 to Brier-4 from S &gt;= 2 independent samples, the U-statistic that
+     * generalises {@link #sampledAll(long[], long[], long[])}:
+     *
+     * <pre>  Brier-n = 2/S sum_i 1{x_i[:n] = y[:n]}  -  2/(S(S-1)) sum_{i &lt; j} 1{x_i[:n] = x_j[:n]}</pre>
+     *
+     * Each indicator keeps its expectation (P(y[:n]), and sum_g P(g)^2 for a pair), so the estimate is unbiased
+     * like the two-sample one, with a variance that falls as the samples grow: more samples of the same positions
+     * rather than more positions, which is cheap for a model whose one step gives the 4 tokens (CALM with K
+     * &gt;= 4). With S = 2 it is the two-sample estimate.
+     *
+     * @param y the gold next tokens, at least {@link #MAX_N}
+     * @param samples S independent samples of the next tokens, each at least {@link #MAX_N}
+     * @return the estimates of Brier-1 to Brier-4, indexed n - 1
+     * @throws IllegalArgumentException if there are fewer than 2 samples or an array is too short
+     */
+    public static double[] sampledAll(long[] y, long[][] samples) {
+        int s = samples.length;
+        if (s < 2) {
+            throw new IllegalArgumentException("the sampled Brier estimate needs at least 2 samples, got " + s);
+        }
+        checkLength("y", y, MAX_N);
+        for (long[] x : samples) {
+            checkLength("a sample", x, MAX_N);
+        }
+        double[] brier = new double[MAX_N];
+        for (int n = 1; n <= MAX_N; n++) {
+            double hits = 0;
+            double collisions = 0;
+            for (int i = 0; i < s; i++) {
+                hits += indicator(samples[i], y, n);
+                for (int j = i + 1; j < s; j++) {
+                    collisions += indicator(samples[i], samples[j], n);
+                }
+            }
+            brier[n - 1] = 2 * hits / s - 2 * collisions / ((double) s * (s - 1));
+        }
+        return brier;
+    }
+
+    /**
      * {@link #sampledAll(long[], long[], long[])} with the accuracy and collision terms taken from different
      * pairs of samples, as when a step is shorter than 4 tokens: each accuracy indicator needs one sample whose
      * every step is drawn given the gold prefix (samples at successive teacher-forced positions), while the

@@ -106,6 +106,27 @@ class BrierEvaluatorTest {
     }
 
     @Test
+    void manySamplesScoreTheSamePositionsOfAK4Model() {
+        // deterministic K = 4 CALM: S equal samples give 2/S * S * hit - 2/(S(S-1)) * S(S-1)/2 = 2 hit - 1, as S = 2
+        Calm calm = EnergyFixtures.tinyCalm(manager, 4);
+        EnergyFixtures.randomiseHeadOutput(calm, manager);
+        StepModel greedy = Deterministic.of(calm);
+        int[] own = continuation(greedy, 4, 12);
+        int[] shifted = own.clone();
+        shifted[13] = (shifted[13] + 1) % EnergyFixtures.VOCAB;
+        int[][] gold = {own, shifted};
+        BrierLM.Result two = new BrierEvaluator(greedy, manager).evaluate(gold, 2, new Rng(1));
+        BrierEvaluator eight = new BrierEvaluator(greedy, manager, BrierEvaluator.Estimator.SAMPLED, 8);
+        assertEquals(8, eight.samples());
+        BrierLM.Result r = eight.evaluate(gold, 2, new Rng(1));
+        assertEquals(two.positions(), r.positions());
+        assertArrayEquals(two.brier(), r.brier(), 1e-12);
+        CalmException e = assertThrows(CalmException.class, () -> new BrierEvaluator(EnergyFixtures.tinyCalm(manager,
+                2), manager, BrierEvaluator.Estimator.SAMPLED, 8));
+        assertTrue(e.getMessage().contains("model whose step gives the 4 tokens (K >= 4); got 8"), e.getMessage());
+    }
+
+    @Test
     void liveArraysAreTheSameBeforeAndAfterEvaluating() {
         TokenBaseline model = smallTokenModel();
         Calm calm = EnergyFixtures.tinyCalm(manager, 2);

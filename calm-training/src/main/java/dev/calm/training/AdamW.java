@@ -31,6 +31,9 @@ import java.util.TreeSet;
  * p   -= lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
  * </pre>
  *
+ * <p>Parameter groups: a parameter's rate is {@code lr} times its {@link #lrScale} (PyTorch's per-group
+ * {@code lr}), from the config's {@code lr_scales}.
+ *
  * <p>Its state, the step count t and the moments {@code exp_avg.<name>} and {@code exp_avg_sq.<name>} of every
  * trainable parameter, lives in its own manager and is saved to and loaded from safetensors, so a resumed run
  * continues exactly. Parameters that are not trainable (frozen with {@link Module#setTrainable}) are skipped.
@@ -45,6 +48,7 @@ public final class AdamW implements AutoCloseable {
     private final double beta2;
     private final double eps;
     private final double weightDecay;
+    private final Map<String, Double> lrScales = new LinkedHashMap<>();
     private long step;
 
     /**
@@ -78,7 +82,18 @@ public final class AdamW implements AutoCloseable {
      * @return the optimizer
      */
     public static AdamW of(Module model, NDManager parent, TrainConfig config) {
-        return new AdamW(model, parent, config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+        AdamW adamW = new AdamW(model, parent, config.beta1(), config.beta2(), config.eps(), config.weightDecay());
+        adamW.parameters.keySet().forEach(name -> adamW.lrScales.put(name, config.lrScale(name)));
+        return adamW;
+    }
+
+    /**
+     * @param name a trainable parameter's name
+     * @return the factor its learning rate (and so its decay) is multiplied by: 1 unless the config's
+     *     {@code lr_scales} gives one
+     */
+    public double lrScale(String name) {
+        return lrScales.getOrDefault(name, 1.0);
     }
 
     /** @return the trainable parameters this optimizer updates, by name */
@@ -113,15 +128,16 @@ public final class AdamW implements AutoCloseable {
         step++;
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        float stepSize = (float) (lr / biasCorrection1);
         for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
             Parameter p = e.getValue();
+            double rate = lr * lrScale(e.getKey()); // this parameter's group rate
+            float stepSize = (float) (rate / biasCorrection1);
             NDArray w = p.array();
             NDArray g = w.getGradient();
             NDArray m = expAvg.get(e.getKey());
             NDArray v = expAvgSq.get(e.getKey());
             if (p.decay() && weightDecay != 0) {
-                w.muli((float) (1 - lr * weightDecay));
+                w.muli((float) (1 - rate * weightDecay));
             }
             m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
             v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));

@@ -9,6 +9,7 @@ import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.autoencoder.AutoencoderLoss;
 import dev.calm.core.Rng;
 import dev.calm.core.nn.Module;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -45,6 +46,9 @@ public final class AutoencoderObjective implements Objective {
         AutoencoderConfig c = autoencoder.config();
         NDArray tokens = VocabularyCoverage.mix(batch, c.patchSize(), randomChunks, c.vocabSize(), rng); // [B, T]
         AutoencoderLoss l = autoencoder.trainingLoss(tokens, rng);
-        return new StepLoss(l.loss(), Map.of("ce", l.reconstruction(), "kl", l.kl()));
+        Map<String, NDArray> metrics = new LinkedHashMap<>(); // in this order in metrics.jsonl, in every process
+        metrics.put("ce", l.reconstruction());
+        metrics.put("kl", l.kl());
+        return new StepLoss(l.loss(), metrics);
     }
 }

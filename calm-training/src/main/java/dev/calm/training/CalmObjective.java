@@ -6,10 +6,12 @@ package dev.calm.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.Rng;
+import dev.calm.core.config.Checks;
 import dev.calm.core.nn.Module;
 import dev.calm.energy.Calm;
-import dev.calm.energy.HeadLoss;
 import dev.calm.energy.EnergyHead;
+import dev.calm.energy.HeadLoss;
+import dev.calm.energy.MixtureEnergyHead;
 import dev.calm.energy.TrainingFlops;
 
 /**
@@ -20,10 +22,39 @@ import dev.calm.energy.TrainingFlops;
 public final class CalmObjective implements Objective {
 
     private final Calm calm;
+    private final double auxWeight;
+    private final long auxAnnealSteps;
 
     /** @param calm the model, initialised in the trainer's root manager, with its trained autoencoder */
     public CalmObjective(Calm calm) {
+        this(calm, 0, 0);
+    }
+
+    /**
+     * CALM's loss with the auxiliary token cross-entropy of {@link Calm#trainingLoss(NDArray, Rng, double)} (not
+     * in the paper).
+     *
+     * @param calm the model; it must have an auxiliary token head when {@code auxWeight > 0}
+     * @param auxWeight the weight of the auxiliary cross-entropy at step 0, &gt;= 0
+     * @param auxAnnealSteps 0 keeps the weight constant; otherwise it falls linearly to 0 at this step
+     */
+    public CalmObjective(Calm calm, double auxWeight, long auxAnnealSteps) {
+        Checks.check(auxWeight >= 0 && Double.isFinite(auxWeight), "the auxiliary loss weight must be >= 0, got "
+                + auxWeight);
+        Checks.check(auxAnnealSteps >= 0, "the auxiliary loss annealing steps must be >= 0, got " + auxAnnealSteps);
+        Checks.check(auxWeight == 0 || calm.config().auxTokenHead(),
+                "an auxiliary loss weight > 0 needs a CALM with an auxiliary token head (aux_token_head)");
         this.calm = calm;
+        this.auxWeight = auxWeight;
+        this.auxAnnealSteps = auxAnnealSteps;
+    }
+
+    /**
+     * @param step an optimizer step
+     * @return the auxiliary loss weight at that step
+     */
+    public double auxWeight(long step) {
+        return auxAnnealSteps == 0 ? auxWeight : auxWeight * Math.max(0, 1 - (double) step / auxAnnealSteps);
     }
 
     @Override
@@ -31,20 +62,29 @@ public final class CalmObjective implements Objective {
         return calm;
     }
 
+    /** The head's loss alone (the auxiliary cross-entropy only as a metric): what held-out evaluation reports. */
     @Override
     public StepLoss loss(NDArray batch, Rng rng) {
-        HeadLoss l = calm.trainingLoss(batch, rng);
+        HeadLoss l = calm.trainingLoss(batch, rng, 0);
+        return new StepLoss(l.loss(), l.metrics());
+    }
+
+    @Override
+    public StepLoss loss(NDArray batch, Rng rng, long step) {
+        HeadLoss l = calm.trainingLoss(batch, rng, auxWeight(step));
         return new StepLoss(l.loss(), l.metrics());
     }
 
     /**
-     * {@link TrainingFlops#calm} for an {@link EnergyHead} (its subclasses included, which keep its layers); NaN for
-     * any other head, whose compute the count does not know: no {@code train_flops} is logged rather than a wrong
-     * one. A new head with its own count goes in an {@code Objective} of its own (docs/new-head.md).
+     * {@link TrainingFlops#calm} for the heads whose layers it counts: the {@link EnergyHead} (its subclasses
+     * included, which keep its layers) and the {@link MixtureEnergyHead}; NaN for any other head, whose compute
+     * the count does not know: no {@code train_flops} is logged rather than a wrong one. A new head with its own
+     * count goes in an {@code Objective} of its own (docs/new-head.md).
      */
     @Override
     public double flopsPerToken(Shape batch) {
-        if (!(calm.head() instanceof EnergyHead)) {
+        boolean counted = calm.head() instanceof EnergyHead || calm.head().getClass() == MixtureEnergyHead.class;
+        if (!counted) {
             return Double.NaN;
         }
         return TrainingFlops.calm(calm.config(), calm.autoencoder().config(), (int) batch.get(1));

@@ -5,6 +5,7 @@ package dev.calm.training;
 
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Json;
+import dev.calm.core.io.AtomicFiles;
 import dev.calm.core.io.DType;
 import dev.calm.core.io.FileTrees;
 import dev.calm.core.nn.Module;
@@ -12,11 +13,9 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -50,7 +49,8 @@ public final class CheckpointStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(CheckpointStore.class);
     private static final Pattern NAME = Pattern.compile("step-(\\d{8,})");
-    private static final String TEMP_PREFIX = ".tmp-";
+    /** The name prefix of a checkpoint (or {@code latest}) being written. */
+    static final String TEMP_PREFIX = ".tmp-";
 
     private final Path dir;
 
@@ -102,7 +102,11 @@ public final class CheckpointStore {
             syncDirectory(dir);
         } catch (IOException e) {
             FileTrees.delete(temp);
-            throw new CalmException("cannot write checkpoint " + target + ": " + e.getMessage(), e);
+            throw cannotWrite(target, AtomicFiles.describe(e), e);
+        } catch (CalmException e) {
+            FileTrees.delete(temp);
+            throw cannotWrite(target, e.getCause() instanceof IOException io ? AtomicFiles.describe(io)
+                    : e.getMessage(), e);
         } catch (RuntimeException e) {
             FileTrees.delete(temp);
             throw e;
@@ -111,6 +115,13 @@ public final class CheckpointStore {
         prune(keep);
         LOG.info("saved checkpoint {}", target);
         return target;
+    }
+
+    /** "cannot write checkpoint X: out of disk space; the newest complete checkpoint, Y, is intact". */
+    private CalmException cannotWrite(Path target, String reason, Exception cause) {
+        return new CalmException("cannot write checkpoint " + target + ": " + reason + "; " + latest()
+                .map(p -> "the newest complete checkpoint, " + p + ", is intact").orElse("there is no earlier one"),
+                cause);
     }
 
     /**
@@ -214,7 +225,7 @@ public final class CheckpointStore {
             syncDirectory(dir);
         } catch (IOException e) {
             FileTrees.delete(temp);
-            throw new CalmException("cannot update " + dir.resolve(LATEST) + ": " + e.getMessage(), e);
+            throw new CalmException("cannot update " + dir.resolve(LATEST) + ": " + AtomicFiles.describe(e), e);
         }
     }
 
@@ -237,19 +248,10 @@ public final class CheckpointStore {
     }
 
     private static void move(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
+        AtomicFiles.move(from, to);
     }
 
-    /** Forces a directory's entries to disk where the platform allows it (Linux does; others ignore it). */
     private static void syncDirectory(Path directory) {
-        try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            LOG.debug("cannot sync directory {}: {}", directory, e.getMessage());
-        }
+        AtomicFiles.syncDirectory(directory);
     }
 }

@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Json;
+import dev.calm.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -133,13 +133,7 @@ public final class MetricsLog {
         } catch (IOException e) {
             throw new CalmException("cannot read " + file + ": " + e.getMessage(), e);
         }
-        Path tmp = file.resolveSibling("." + FILE + ".tmp");
-        try {
-            Files.writeString(tmp, kept.toString(), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new CalmException("cannot rewrite " + file + ": " + e.getMessage(), e);
-        }
+        AtomicFiles.writeString(file, kept.toString());
         if (dropped > 0) {
             LOG.info("{}: dropped {} line(s) after step {} (written after the checkpoint resumed from)", file,
                     dropped, step);

@@ -32,6 +32,19 @@ public interface Objective {
     StepLoss loss(NDArray batch, Rng rng);
 
     /**
+     * Forward pass of one micro-batch of optimizer step {@code step}: what the {@link Trainer} calls. An objective
+     * whose loss changes over the run (an annealed weight) overrides it; the default ignores the step.
+     *
+     * @param batch [B, T] int64 token ids
+     * @param rng the run's random stream
+     * @param step the optimizer step being computed, from 0
+     * @return the scalar to minimise and named scalar metrics
+     */
+    default StepLoss loss(NDArray batch, Rng rng, long step) {
+        return loss(batch, rng);
+    }
+
+    /**
      * Training compute per token of a batch of this shape (forward and backward, counted from the model's
      * shapes), which the trainer multiplies by the tokens seen and logs as {@code train_flops}.
      *

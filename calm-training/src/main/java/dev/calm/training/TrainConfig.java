@@ -3,10 +3,14 @@
  */
 package dev.calm.training;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.calm.core.config.Checks;
 import dev.calm.core.io.DType;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Everything the {@link Trainer} needs besides the model and the data. JSON names are snake_case; every field
@@ -33,6 +37,8 @@ import dev.calm.core.io.DType;
  *     checkpoint is saved and the run stops
  * @param resume continue from the run directory's latest checkpoint, if there is one
  * @param progressBar show a console progress bar (only when a console is attached)
+ * @param lrScales learning-rate multipliers by parameter-name prefix (e.g. {@code {"mlp_generator.": 10}}): a
+ *     parameter's rate and decay are scaled by the factor of the longest prefix its name starts with, 1 if none
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record TrainConfig(
@@ -54,7 +60,8 @@ public record TrainConfig(
         int maxBadSteps,
         Double maxMinutes,
         boolean resume,
-        boolean progressBar) {
+        boolean progressBar,
+        @JsonProperty(defaultValue = "{}") Map<String, Double> lrScales) {
 
     /**
      * Validates every field; messages use the JSON names.
@@ -78,6 +85,7 @@ public record TrainConfig(
      * @param maxMinutes null (no budget) or finite and &gt; 0
      * @param resume whether to resume
      * @param progressBar whether to show a progress bar
+     * @param lrScales prefix to a finite factor &gt; 0; null reads as none
      * @throws dev.calm.core.CalmException naming the first invalid field
      */
     public TrainConfig {
@@ -102,6 +110,23 @@ public record TrainConfig(
         Checks.check(maxMinutes == null || (maxMinutes > 0 && !maxMinutes.isInfinite()),
                 "max_minutes must be a finite number > 0 or null, got " + maxMinutes);
         new LearningRateSchedule(learningRate, warmupSteps, maxSteps, lrShape);
+        lrScales = lrScales == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(lrScales));
+        lrScales.forEach((prefix, factor) -> Checks.check(factor != null && factor > 0 && !factor.isInfinite(),
+                "lr_scales[" + prefix + "] must be a finite number > 0, got " + factor));
+    }
+
+    /**
+     * @param parameterName a parameter's full dotted name
+     * @return the learning-rate factor of the longest {@link #lrScales} prefix the name starts with, or 1
+     */
+    public double lrScale(String parameterName) {
+        String best = null;
+        for (String prefix : lrScales.keySet()) {
+            if (parameterName.startsWith(prefix) && (best == null || prefix.length() > best.length())) {
+                best = prefix;
+            }
+        }
+        return best == null ? 1 : lrScales.get(best);
     }
 
     /**
@@ -115,7 +140,7 @@ public record TrainConfig(
      */
     public static TrainConfig defaults(int maxSteps) {
         return new TrainConfig(0, maxSteps, 3e-4, Math.min(2000, maxSteps / 10), LearningRateSchedule.Shape.CONSTANT,
-                0.1, 0.9, 0.95, 1e-8, 1.0, 1, 10, 1000, 3, DType.F32, 10, null, false, true);
+                0.1, 0.9, 0.95, 1e-8, 1.0, 1, 10, 1000, 3, DType.F32, 10, null, false, true, Map.of());
     }
 
     /** @return the learning rate schedule over max_steps */
@@ -149,6 +174,7 @@ public record TrainConfig(
         private Double maxMinutes;
         private boolean resume;
         private boolean progressBar;
+        private Map<String, Double> lrScales;
 
         private Builder(TrainConfig c) {
             seed = c.seed;
@@ -170,6 +196,7 @@ public record TrainConfig(
             maxMinutes = c.maxMinutes;
             resume = c.resume;
             progressBar = c.progressBar;
+            lrScales = c.lrScales;
         }
 
         /**
@@ -336,11 +363,20 @@ public record TrainConfig(
             return this;
         }
 
+        /**
+         * @param v lr_scales: learning-rate factors by parameter-name prefix
+         * @return this builder
+         */
+        public Builder lrScales(Map<String, Double> v) {
+            lrScales = v;
+            return this;
+        }
+
         /** @return the validated config */
         public TrainConfig build() {
             return new TrainConfig(seed, maxSteps, learningRate, warmupSteps, lrShape, weightDecay, beta1, beta2,
                     eps, maxGradNorm, gradAccumulation, logEvery, checkpointEvery, keepCheckpoints,
-                    checkpointFormat, maxBadSteps, maxMinutes, resume, progressBar);
+                    checkpointFormat, maxBadSteps, maxMinutes, resume, progressBar, lrScales);
         }
     }
 }

@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * @param stopReason why the loop stopped
  * @param lastCheckpoint the newest checkpoint, or null if none was written
  * @param trainFlops training FLOPs of the whole run ({@link Objective#flopsPerToken}), NaN if not counted
+ * @param overheadSeconds wall time of this session spent outside the steps: in the hooks (evaluation during
+ *     training) and writing checkpoints
  */
 public record TrainResult(
         long steps,
@@ -25,7 +27,8 @@ public record TrainResult(
         double tokensPerSecond,
         StopReason stopReason,
         Path lastCheckpoint,
-        double trainFlops) {
+        double trainFlops,
+        double overheadSeconds) {
 
     /** Why the loop stopped. */
     public enum StopReason {

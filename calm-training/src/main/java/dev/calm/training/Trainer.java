@@ -163,6 +163,7 @@ public final class Trainer {
         private double elapsedBefore;
         private Path lastCheckpoint;
         private long lastSavedStep = -1;
+        private long overheadNanos; // this session's time in hooks and checkpoint writes
 
         Loop(Module model, AdamW optimizer) {
             this.model = model;
@@ -239,9 +240,11 @@ public final class Trainer {
                     StepMetrics m = new StepMetrics(step, out.loss(), out.metrics(), lr, out.gradNorm(),
                             tokensPerSecond, elapsedBefore + sessionSeconds, skipped, tokensSeen * flopsPerToken);
                     context.beginStep(step);
+                    long hooksStart = System.nanoTime();
                     for (TrainingHook h : hooks) {
                         h.onStep(m, context);
                     }
+                    overheadNanos += System.nanoTime() - hooksStart;
                     if (step % config.logEvery() == 0 || step == config.maxSteps() || !context.records().isEmpty()) {
                         metricsLog.append(MetricsLog.line(m, context.records()));
                         // with a bar on screen the line goes to DEBUG: the bar shows it, metrics.jsonl keeps it
@@ -265,7 +268,9 @@ public final class Trainer {
                     boolean stopping = reason != TrainResult.StopReason.MAX_STEPS || step == config.maxSteps();
                     boolean due = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
                     if (due || stopping) {
+                        long saveStart = System.nanoTime();
                         save(context, elapsedBefore + (System.nanoTime() - sessionStart) / 1e9);
+                        overheadNanos += System.nanoTime() - saveStart;
                     }
                     if (reason != TrainResult.StopReason.MAX_STEPS) {
                         break;
@@ -274,7 +279,8 @@ public final class Trainer {
             }
             double sessionSeconds = (System.nanoTime() - sessionStart) / 1e9;
             return new TrainResult(step, lastLoss, tokensSeen, elapsedBefore + sessionSeconds,
-                    sessionTokens / Math.max(1e-9, sessionSeconds), reason, lastCheckpoint, tokensSeen * flopsPerToken);
+                    sessionTokens / Math.max(1e-9, sessionSeconds), reason, lastCheckpoint, tokensSeen * flopsPerToken,
+                    overheadNanos / 1e9);
         }
 
         /** One optimizer step: accumulate, clip, update (or skip), zero the gradients. */
@@ -286,12 +292,12 @@ public final class Trainer {
                 for (int micro = 0; micro < accumulation; micro++) {
                     NDArray batch = source.next(manager); // [B, T] int64
                     flopsPerToken = objective.flopsPerToken(batch.getShape());
-                    StepLoss out = objective.loss(batch, rng);
+                    StepLoss out = objective.loss(batch, rng, step);
                     NDArray loss = out.loss();
                     if (!loss.getShape().isScalar()) {
                         throw new CalmException("Objective.loss must return a scalar loss, got shape " + loss.getShape());
                     }
-                    collector.backward(accumulation == 1 ? loss : loss.div(accumulation));
+                    collector.backward(accumulation == 1 ? loss : loss.div(Backend.scalar(loss, accumulation)));
                     lossSum += loss.getFloat();
                     out.metrics().forEach((name, v) -> metricSums.merge(name, (double) v.getFloat(), Double::sum));
                 }

@@ -108,6 +108,36 @@ class AdamWTest {
     }
 
     @Test
+    void aParameterGroupMovesAtItsScaledRate() {
+        // lr_scales {"b": 10}: at t = 1 "b" moves 10 x lr * sign(g), "w" decays and moves at lr as before.
+        try (NDManager root = Backend.newManager(Device.cpu())) {
+            TinyModels.Pair model = new TinyModels.Pair(new float[] {1f, -2f}, new float[] {0.5f, 3f});
+            model.initialize(root, new Rng(0));
+            TrainConfig config = TrainConfig.defaults(10).toBuilder().betas(B1, B2).eps(EPS).weightDecay(0.1)
+                    .lrScales(java.util.Map.of("b", 10.0)).build();
+            assertEquals(10, config.lrScale("b"), 0);
+            assertEquals(1, config.lrScale("w"), 0);
+            try (AdamW opt = AdamW.of(model, root, config)) {
+                step(root, model, opt, GRADS[0], 0.01);
+                assertArrayEquals(new float[] {0.999f - 0.01f, -1.998f + 0.01f}, model.w.array().toFloatArray(), 1e-6f);
+                assertArrayEquals(new float[] {0.4f, 3.1f}, model.b.array().toFloatArray(), 1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void theLongestMatchingPrefixGivesTheScale() {
+        TrainConfig config = TrainConfig.defaults(10).toBuilder()
+                .lrScales(java.util.Map.of("mlp_generator.", 10.0, "mlp_generator.final_layer.", 2.0)).build();
+        assertEquals(2, config.lrScale("mlp_generator.final_layer.linears.2.weight"), 0);
+        assertEquals(10, config.lrScale("mlp_generator.noise_embd.weight"), 0);
+        assertEquals(1, config.lrScale("transformer.norm.weight"), 0);
+        CalmException e = assertThrows(CalmException.class, () -> TrainConfig.defaults(10).toBuilder()
+                .lrScales(java.util.Map.of("x", 0.0)).build());
+        assertTrue(e.getMessage().contains("lr_scales[x] must be a finite number > 0"), e.getMessage());
+    }
+
+    @Test
     void decayAppliesOnlyToParametersMarkedForIt() {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.Pair model = new TinyModels.Pair(new float[] {1f, -2f}, new float[] {0.5f, 3f});

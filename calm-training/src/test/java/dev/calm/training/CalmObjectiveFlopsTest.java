@@ -17,6 +17,7 @@ import dev.calm.energy.CalmConfig;
 import dev.calm.energy.EnergyHead;
 import dev.calm.energy.GenerativeHead;
 import dev.calm.energy.HeadLoss;
+import dev.calm.energy.MixtureHeadConfig;
 import dev.calm.energy.TrainingFlops;
 import dev.calm.experiment.CalmExperiment;
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,17 @@ class CalmObjectiveFlopsTest {
         assertEquals(expected, new CalmObjective(TinyModels.tinyCalm(ae, root, 2)).flopsPerToken(BATCH));
         EnergyHead subclass = new EnergyHead(config.head(), config.backbone().hiddenSize(), config.latentSize()) {};
         assertEquals(expected, new CalmObjective(new Calm(config, subclass, ae)).flopsPerToken(BATCH));
+    }
+
+    @Test
+    void theMixtureHeadIsCountedFromItsShapes(NDManager root) {
+        Autoencoder ae = TinyModels.tinyAutoencoder(root, 1);
+        CalmConfig config = CalmConfig.tiny(16, 4, 8).withMixtureHead(MixtureHeadConfig.defaults().withComponents(4));
+        Calm calm = new Calm(config, ae);
+        calm.initialize(root, new Rng(2));
+        double expected = TrainingFlops.calm(config, ae.config(), 32);
+        assertTrue(expected > 0 && expected != TrainingFlops.calm(CalmConfig.tiny(16, 4, 8), ae.config(), 32));
+        assertEquals(expected, new CalmObjective(calm).flopsPerToken(BATCH));
     }
 
     @Test

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
+import dev.calm.core.Backend;
 import dev.calm.core.Rng;
 import dev.calm.core.SharedData;
 import dev.calm.core.data.Document;
@@ -82,7 +83,7 @@ final class TinyModels {
             NDArray hidden = model.forwardTokens(input, null); // [B, T-1, d]
             if (dropout > 0) {
                 NDArray keep = rng.bernoulli(batch.getManager(), hidden.getShape(), 1 - dropout);
-                hidden = hidden.mul(keep).div(1 - dropout);
+                hidden = hidden.mul(keep).div(Backend.scalar(hidden, 1 - dropout));
             }
             NDArray ce = Losses.crossEntropy(model.embedTokens().logits(hidden), target); // scalar
             Map<String, NDArray> metrics = new LinkedHashMap<>();
@@ -92,15 +93,12 @@ final class TinyModels {
         }
     }
 
-    /** Wraps an objective and multiplies its loss by NaN at chosen calls (from 1). */
-    static final class NaNAt implements Objective {
+    /** Wraps an objective and follows (or changes) the result of each forward pass, before its backward pass. */
+    abstract static class AfterForward implements Objective {
         private final Objective inner;
-        private final Set<Integer> calls;
-        private int call;
 
-        NaNAt(Objective inner, Set<Integer> calls) {
+        AfterForward(Objective inner) {
             this.inner = inner;
-            this.calls = calls;
         }
 
         @Override
@@ -109,8 +107,34 @@ final class TinyModels {
         }
 
         @Override
+        public double flopsPerToken(Shape batch) {
+            return inner.flopsPerToken(batch);
+        }
+
+        @Override
         public StepLoss loss(NDArray batch, Rng rng) {
-            StepLoss out = inner.loss(batch, rng);
+            return afterForward(inner.loss(batch, rng));
+        }
+
+        /**
+         * @param out the wrapped objective's result
+         * @return what the trainer gets
+         */
+        abstract StepLoss afterForward(StepLoss out);
+    }
+
+    /** Wraps an objective and multiplies its loss by NaN at chosen calls (from 1). */
+    static final class NaNAt extends AfterForward {
+        private final Set<Integer> calls;
+        private int call;
+
+        NaNAt(Objective inner, Set<Integer> calls) {
+            super(inner);
+            this.calls = calls;
+        }
+
+        @Override
+        StepLoss afterForward(StepLoss out) {
             if (calls.contains(++call)) {
                 return new StepLoss(out.loss().mul(Float.NaN), out.metrics());
             }

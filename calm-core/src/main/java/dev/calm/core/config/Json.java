@@ -5,20 +5,21 @@ package dev.calm.core.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.BeanDescription;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calm.core.CalmException;
+import dev.calm.core.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -74,7 +75,7 @@ public final class Json {
         if (tree == null || !tree.isObject()) {
             throw new CalmException("malformed JSON in " + source + ": expected an object of " + type.getSimpleName());
         }
-        checkFieldNames(tree, type, source);
+        checkFieldNames((ObjectNode) tree, type, source);
         try {
             return MAPPER.treeToValue(tree, type);
         } catch (ValueInstantiationException e) {
@@ -89,11 +90,25 @@ public final class Json {
         }
     }
 
-    /** Unknown and missing fields, named before any value is converted. */
-    private static void checkFieldNames(JsonNode tree, Class<?> type, String source) {
+    /**
+     * Unknown and missing fields, named before any value is converted. A record field added after files were
+     * written declares its value for those files with {@code @JsonProperty(defaultValue = "...")} (a JSON
+     * literal); a file without it reads as that value, so older run directories stay readable.
+     */
+    private static void checkFieldNames(ObjectNode tree, Class<?> type, String source) {
         BeanDescription bean = MAPPER.getDeserializationConfig().introspect(MAPPER.constructType(type));
         Set<String> known = new TreeSet<>();
-        bean.findProperties().forEach(p -> known.add(p.getName()));
+        bean.findProperties().forEach(p -> {
+            known.add(p.getName());
+            String fallback = p.getMetadata().getDefaultValue();
+            if (type.isRecord() && fallback != null && !tree.has(p.getName())) {
+                try {
+                    tree.set(p.getName(), MAPPER.readTree(fallback));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalStateException("bad defaultValue of " + type.getSimpleName() + "." + p.getName(), e);
+                }
+            }
+        });
         Set<String> present = new TreeSet<>();
         tree.fieldNames().forEachRemaining(present::add);
         for (String name : present) {
@@ -125,30 +140,20 @@ public final class Json {
     }
 
     /**
-     * Writes JSON atomically: to a temporary file in the same directory, then renamed over {@code file}.
+     * Writes JSON atomically ({@link AtomicFiles}): to a temporary file in the same directory, then renamed over
+     * {@code file}.
      *
      * @param file the target
      * @param value any record or bean
      */
     public static void write(Path file, Object value) {
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-            Files.writeString(tmp, toJson(value) + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new CalmException("cannot write " + file + ": " + e.getMessage(), e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // the temporary file is gone or unreachable; the target is untouched either way
-                }
-            }
+            throw new CalmException("cannot write " + file + ": " + AtomicFiles.describe(e), e);
         }
+        AtomicFiles.writeString(file, toJson(value) + "\n");
     }
 
     private static String path(MismatchedInputException e) {

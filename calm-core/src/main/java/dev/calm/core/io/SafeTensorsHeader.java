@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.calm.core.CalmException;
-import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -69,7 +68,7 @@ record SafeTensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
                     + " bytes) to be a safetensors file, which starts with an 8-byte header length");
         }
         ByteBuffer lengthBytes = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-        readFully(channel, lengthBytes, 0);
+        Checkpoints.readFully(channel, lengthBytes, 0);
         long headerLength = lengthBytes.getLong(0);
         if (headerLength < 0 || headerLength > MAX_HEADER_BYTES) {
             throw fail(file, "header of " + Long.toUnsignedString(headerLength) + " bytes exceeds the 100 MB limit");
@@ -79,7 +78,7 @@ record SafeTensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
                     + ": truncated or not a safetensors file");
         }
         ByteBuffer json = ByteBuffer.allocate((int) headerLength);
-        readFully(channel, json, 8);
+        Checkpoints.readFully(channel, json, 8);
         return parse(json.array(), 8 + headerLength, size - 8 - headerLength, file);
     }
 
@@ -241,18 +240,6 @@ record SafeTensorsHeader(Map<String, TensorInfo> tensors, Map<String, String> me
         if (dataSize > covered) {
             throw fail(file, "data buffer has " + dataSize + " bytes but the tensors cover only " + covered
                     + ": trailing bytes belong to no tensor");
-        }
-    }
-
-    /** Fills {@code buffer} from {@code position} on, or fails if the file ends first. */
-    static void readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
-        long at = position;
-        while (buffer.hasRemaining()) {
-            int read = channel.read(buffer, at);
-            if (read < 0) {
-                throw new EOFException("unexpected end of file at byte " + at + " (was the file truncated?)");
-            }
-            at += read;
         }
     }
 

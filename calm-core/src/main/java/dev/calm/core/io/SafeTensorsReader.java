@@ -5,25 +5,16 @@ package dev.calm.core.io;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.calm.core.CalmException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * a {@link CalmException}; tensor data is then read lazily, one tensor at a time, never the whole file at once.
  * Reads may run concurrently from several threads. Close the reader to release the file.
  */
-public final class SafeTensorsReader implements AutoCloseable {
+public final class SafeTensorsReader implements CheckpointReader {
 
     private static final Logger LOG = LoggerFactory.getLogger(SafeTensorsReader.class);
 
@@ -56,19 +47,7 @@ public final class SafeTensorsReader implements AutoCloseable {
      */
     public static SafeTensorsReader open(Path file) {
         Objects.requireNonNull(file, "file");
-        if (Files.isDirectory(file)) {
-            throw new CalmException(file + ": is a directory, not a safetensors file");
-        }
-        FileChannel channel;
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            throw new CalmException(file + ": file not found", e);
-        } catch (AccessDeniedException e) {
-            throw new CalmException(file + ": cannot read: permission denied", e);
-        } catch (IOException e) {
-            throw new CalmException(file + ": cannot open: " + e.getMessage(), e);
-        }
+        FileChannel channel = Checkpoints.openChannel(file, "a safetensors file");
         try {
             SafeTensorsHeader header = SafeTensorsHeader.read(channel, file);
             LOG.debug("Opened {}: {} tensors", file, header.tensors().size());
@@ -87,7 +66,13 @@ public final class SafeTensorsReader implements AutoCloseable {
         return file;
     }
 
+    @Override
+    public Path source() {
+        return file;
+    }
+
     /** @return the tensor names in file order, i.e. by position in the data buffer */
+    @Override
     public Set<String> names() {
         return header.tensors().keySet();
     }
@@ -100,14 +85,23 @@ public final class SafeTensorsReader implements AutoCloseable {
     public TensorInfo info(String name) {
         TensorInfo info = header.tensors().get(name);
         if (info == null) {
-            String known = names().stream().limit(5).collect(Collectors.joining(", "));
-            throw new CalmException(file + ": no tensor named '" + name + "' (" + names().size() + " tensors"
-                    + (known.isEmpty() ? "" : ": " + known + (names().size() > 5 ? ", ..." : "")) + ")");
+            throw noSuchTensor(name);
         }
         return info;
     }
 
+    @Override
+    public TensorSpec spec(String name) {
+        return info(name).spec();
+    }
+
+    @Override
+    public ByteBuffer readBytes(String name) {
+        return readRaw(info(name), false);
+    }
+
     /** @return the header's {@code __metadata__} entries, empty if it has none; unmodifiable */
+    @Override
     public Map<String, String> metadata() {
         return header.metadata();
     }
@@ -120,23 +114,9 @@ public final class SafeTensorsReader implements AutoCloseable {
      * @return the array, with the tensor's shape (a scalar shape for {@code []})
      * @throws CalmException if there is no such tensor or it cannot be read
      */
+    @Override
     public NDArray read(String name, NDManager manager) {
-        TensorInfo info = info(name);
-        boolean floating = info.dtype().isFloatingPoint();
-        DataType type = floating ? DataType.FLOAT32 : DataType.INT64;
-        ByteBuffer raw = readRaw(info, true);
-        ByteBuffer data;
-        if (info.dtype().byteSize() == type.getNumOfBytes() && ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN) {
-            data = raw.order(ByteOrder.nativeOrder());
-        } else {
-            data = ByteBuffer.allocateDirect(checkedBytes(info, type.getNumOfBytes())).order(ByteOrder.nativeOrder());
-            if (floating) {
-                decodeFloats(raw, info.dtype(), data.asFloatBuffer());
-            } else {
-                data.asLongBuffer().put(raw.asLongBuffer());
-            }
-        }
-        return manager.create(data, new Shape(info.shape()), type);
+        return TensorBytes.toArray(readRaw(info(name), true), spec(name), manager);
     }
 
     /**
@@ -152,9 +132,7 @@ public final class SafeTensorsReader implements AutoCloseable {
             throw new CalmException(file + ": tensor '" + name + "' is " + info.dtype().safetensorsName()
                     + ", not a floating-point tensor");
         }
-        float[] values = new float[checkedBytes(info, Float.BYTES) / Float.BYTES];
-        decodeFloats(readRaw(info, false), info.dtype(), FloatBuffer.wrap(values));
-        return values;
+        return TensorBytes.toFloats(readRaw(info, false), spec(name));
     }
 
     /**
@@ -170,7 +148,7 @@ public final class SafeTensorsReader implements AutoCloseable {
             throw new CalmException(file + ": tensor '" + name + "' is " + info.dtype().safetensorsName()
                     + ", not I64");
         }
-        long[] values = new long[checkedBytes(info, Long.BYTES) / Long.BYTES];
+        long[] values = new long[TensorBytes.checkedBytes(spec(name), Long.BYTES) / Long.BYTES];
         readRaw(info, false).asLongBuffer().get(values);
         return values;
     }
@@ -211,43 +189,19 @@ public final class SafeTensorsReader implements AutoCloseable {
         if (closed) {
             throw new CalmException(file + ": cannot read tensor '" + info.name() + "': the reader is closed");
         }
-        int length = checkedBytes(info, info.dtype().byteSize());
+        int length;
+        try {
+            length = TensorBytes.checkedBytes(spec(info.name()), info.dtype().byteSize());
+        } catch (CalmException e) {
+            throw new CalmException(file + ": " + e.getMessage(), e);
+        }
         ByteBuffer buffer = direct ? ByteBuffer.allocateDirect(length) : ByteBuffer.allocate(length);
         try {
-            SafeTensorsHeader.readFully(channel, buffer, header.dataStart() + info.begin());
+            Checkpoints.readFully(channel, buffer, header.dataStart() + info.begin());
         } catch (IOException e) {
             throw new CalmException(file + ": cannot read tensor '" + info.name() + "': " + e, e);
         }
         return buffer.flip().order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** Returns numel * elementBytes as an int, or fails if it would not fit one Java array or buffer. */
-    private int checkedBytes(TensorInfo info, int elementBytes) {
-        long bytes = info.numel() * elementBytes; // cannot overflow: the header check bounded numel * dtype size
-        if (bytes > Integer.MAX_VALUE - 8) {
-            throw new CalmException(file + ": tensor '" + info.name() + "' needs " + bytes
-                    + " bytes, more than one Java buffer holds (2 GiB)");
-        }
-        return (int) bytes;
-    }
-
-    private static void decodeFloats(ByteBuffer raw, DType dtype, FloatBuffer target) {
-        switch (dtype) {
-            case F32 -> target.put(raw.asFloatBuffer());
-            case BF16 -> {
-                ShortBuffer bits = raw.asShortBuffer();
-                while (bits.hasRemaining()) {
-                    target.put(HalfFloats.bf16ToFloat(bits.get()));
-                }
-            }
-            case F16 -> {
-                ShortBuffer bits = raw.asShortBuffer();
-                while (bits.hasRemaining()) {
-                    target.put(HalfFloats.f16ToFloat(bits.get()));
-                }
-            }
-            default -> throw new IllegalArgumentException("not a floating-point dtype: " + dtype);
-        }
     }
 
     private static void closeQuietly(FileChannel channel) {

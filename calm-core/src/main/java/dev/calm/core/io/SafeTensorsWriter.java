@@ -15,24 +15,20 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes NDArrays to a safetensors file, atomically: the data goes to a temporary file in the target's directory,
- * which is forced to disk and then renamed over the target, so a failure or crash mid-save never leaves a
- * half-written file at the target path. FLOAT32 arrays are stored in a chosen float format (narrowed in Java with
+ * Writes NDArrays to a safetensors file, atomically ({@link AtomicFiles}): the data goes to a temporary file in the
+ * target's directory, which is forced to disk and then renamed over the target, so a failure or crash mid-save never
+ * leaves a half-written file at the target path. FLOAT32 arrays are stored in a chosen float format (narrowed in Java with
  * round-to-nearest-even), INT64 arrays as I64. The header is padded with spaces to a multiple of 8 bytes.
  */
 public final class SafeTensorsWriter {
@@ -44,8 +40,47 @@ public final class SafeTensorsWriter {
     private SafeTensorsWriter() {
     }
 
-    /** A tensor's place in the file being written. */
-    private record Entry(String name, NDArray array, DType dtype, long[] shape, long begin, long end) {
+    /** Writes one tensor's data at the channel's position. */
+    @FunctionalInterface
+    private interface Payload {
+        void write(FileChannel channel) throws IOException;
+    }
+
+    /** A tensor's place in the file being written, and its data. */
+    private record Entry(String name, DType dtype, long[] shape, long begin, long end, Payload payload) {
+    }
+
+    /**
+     * Writes tensors given as their stored bytes, without any conversion: what {@link CheckpointReader#readBytes}
+     * returns is written as is, so a checkpoint converted to safetensors holds the same bytes. Tensors are fetched
+     * one at a time, in order, while the file is written.
+     *
+     * @param file the target file; replaced if it exists
+     * @param tensors the tensors' names, dtypes and shapes, in file order
+     * @param metadata string entries stored under {@code __metadata__}; omitted from the header if empty
+     * @param bytes the stored bytes of a tensor by name: little-endian, {@link TensorSpec#byteLength()} long
+     * @throws CalmException if a tensor's bytes do not match its spec or the file cannot be written; the target is
+     *     then unchanged
+     */
+    public static void writeBytes(Path file, List<TensorSpec> tensors, Map<String, String> metadata,
+            Function<String, ByteBuffer> bytes) {
+        Objects.requireNonNull(bytes, "bytes");
+        List<Entry> entries = new ArrayList<>(tensors.size());
+        long offset = 0;
+        for (TensorSpec spec : tensors) {
+            checkName(file, spec.name());
+            long end = offset + spec.byteLength();
+            entries.add(new Entry(spec.name(), spec.dtype(), spec.shape(), offset, end, channel -> {
+                ByteBuffer data = bytes.apply(spec.name()).duplicate();
+                if (data.remaining() != spec.byteLength()) {
+                    throw new CalmException(file + ": tensor '" + spec.name() + "' has " + data.remaining()
+                            + " bytes of data, expected " + spec.byteLength() + " for " + spec);
+                }
+                writeFully(channel, data);
+            }));
+            offset = end;
+        }
+        writeEntries(file, entries, metadata);
     }
 
     /**
@@ -79,42 +114,20 @@ public final class SafeTensorsWriter {
             throw new CalmException(file + ": cannot store float tensors as " + floatFormat.safetensorsName()
                     + " (use F32, BF16 or F16)");
         }
-        List<Entry> entries = plan(file, tensors, floatFormat);
+        writeEntries(file, plan(file, tensors, floatFormat), metadata);
+    }
+
+    private static void writeEntries(Path file, List<Entry> entries, Map<String, String> metadata) {
         byte[] header = header(file, entries, metadata);
-        Path target = file.toAbsolutePath();
-        Path directory = target.getParent();
-        if (directory == null || !Files.isDirectory(directory)) {
-            throw new CalmException(file + ": cannot write: directory " + directory + " does not exist");
-        }
-        Path temp = directory.resolve("." + target.getFileName() + ".tmp-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        boolean moved = false;
-        try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE)) {
-                ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
-                writeFully(channel, length);
-                writeFully(channel, ByteBuffer.wrap(header));
-                for (Entry entry : entries) {
-                    writeData(file, channel, entry);
-                }
-                channel.force(true);
+        AtomicFiles.write(file, channel -> {
+            ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
+            writeFully(channel, length);
+            writeFully(channel, ByteBuffer.wrap(header));
+            for (Entry entry : entries) {
+                entry.payload().write(channel);
             }
-            try {
-                Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
-            moved = true;
-            syncDirectory(directory);
-            LOG.debug("Wrote {}: {} tensors, {} header bytes", file, entries.size(), header.length);
-        } catch (IOException e) {
-            throw new CalmException(file + ": cannot write: " + e, e);
-        } finally {
-            if (!moved) {
-                deleteQuietly(temp);
-            }
-        }
+        });
+        LOG.debug("Wrote {}: {} tensors, {} header bytes", file, entries.size(), header.length);
     }
 
     private static List<Entry> plan(Path file, Map<String, NDArray> tensors, DType floatFormat) {
@@ -123,9 +136,7 @@ public final class SafeTensorsWriter {
         for (Map.Entry<String, NDArray> tensor : tensors.entrySet()) {
             String name = tensor.getKey();
             NDArray array = tensor.getValue();
-            if (name == null || name.isEmpty() || name.equals(SafeTensorsHeader.METADATA_KEY)) {
-                throw new CalmException(file + ": invalid tensor name '" + name + "'");
-            }
+            checkName(file, name);
             if (array == null) {
                 throw new CalmException(file + ": tensor '" + name + "' is null");
             }
@@ -144,10 +155,18 @@ public final class SafeTensorsWriter {
             }
             long[] shape = array.getShape().getShape();
             long end = offset + array.getShape().size() * dtype.byteSize();
-            entries.add(new Entry(name, array, dtype, shape, offset, end));
+            DType stored = dtype;
+            entries.add(new Entry(name, dtype, shape, offset, end,
+                    channel -> writeData(file, channel, name, array, stored, shape)));
             offset = end;
         }
         return entries;
+    }
+
+    private static void checkName(Path file, String name) {
+        if (name == null || name.isEmpty() || name.equals(SafeTensorsHeader.METADATA_KEY)) {
+            throw new CalmException(file + ": invalid tensor name '" + name + "'");
+        }
     }
 
     private static byte[] header(Path file, List<Entry> entries, Map<String, String> metadata) {
@@ -180,25 +199,26 @@ public final class SafeTensorsWriter {
         return header;
     }
 
-    private static void writeData(Path file, FileChannel channel, Entry entry) throws IOException {
+    private static void writeData(Path file, FileChannel channel, String name, NDArray array, DType dtype,
+            long[] shape) throws IOException {
         ByteBuffer source;
         try {
-            source = entry.array().toByteBuffer().order(ByteOrder.nativeOrder());
+            source = array.toByteBuffer().order(ByteOrder.nativeOrder());
         } catch (RuntimeException e) {
-            throw new CalmException(file + ": cannot get the data of tensor '" + entry.name() + "': " + e, e);
+            throw new CalmException(file + ": cannot get the data of tensor '" + name + "': " + e, e);
         }
-        long sourceBytes = (entry.end() - entry.begin()) / entry.dtype().byteSize()
-                * (entry.dtype() == DType.I64 ? Long.BYTES : Float.BYTES);
+        long sourceBytes = Arrays.stream(shape).reduce(1, Math::multiplyExact)
+                * (dtype == DType.I64 ? Long.BYTES : Float.BYTES);
         if (source.remaining() != sourceBytes) {
-            throw new CalmException(file + ": tensor '" + entry.name() + "' has " + source.remaining()
-                    + " bytes of data, expected " + sourceBytes + " for shape " + Arrays.toString(entry.shape()));
+            throw new CalmException(file + ": tensor '" + name + "' has " + source.remaining()
+                    + " bytes of data, expected " + sourceBytes + " for shape " + Arrays.toString(shape));
         }
-        if (source.order() == ByteOrder.LITTLE_ENDIAN && (entry.dtype() == DType.F32 || entry.dtype() == DType.I64)) {
+        if (source.order() == ByteOrder.LITTLE_ENDIAN && (dtype == DType.F32 || dtype == DType.I64)) {
             writeFully(channel, source);
             return;
         }
         ByteBuffer chunk = ByteBuffer.allocate(CHUNK_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        if (entry.dtype() == DType.I64) {
+        if (dtype == DType.I64) {
             var longs = source.asLongBuffer();
             while (longs.hasRemaining()) {
                 chunk.clear();
@@ -210,16 +230,16 @@ public final class SafeTensorsWriter {
             return;
         }
         FloatBuffer floats = source.asFloatBuffer();
-        int size = entry.dtype().byteSize();
+        int size = dtype.byteSize();
         while (floats.hasRemaining()) {
             chunk.clear();
             while (chunk.remaining() >= size && floats.hasRemaining()) {
                 float value = floats.get();
-                switch (entry.dtype()) {
+                switch (dtype) {
                     case F32 -> chunk.putFloat(value);
                     case BF16 -> chunk.putShort(HalfFloats.floatToBf16(value));
                     case F16 -> chunk.putShort(HalfFloats.floatToF16(value));
-                    default -> throw new IllegalStateException("not a float format: " + entry.dtype());
+                    default -> throw new IllegalStateException("not a float format: " + dtype);
                 }
             }
             writeFully(channel, chunk.flip());
@@ -227,25 +247,6 @@ public final class SafeTensorsWriter {
     }
 
     private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
-    }
-
-    /** Makes the rename durable where the platform allows opening a directory; elsewhere does nothing. */
-    private static void syncDirectory(Path directory) {
-        try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            LOG.debug("Cannot sync directory {}", directory, e);
-        }
-    }
-
-    private static void deleteQuietly(Path temp) {
-        try {
-            Files.deleteIfExists(temp);
-        } catch (IOException e) {
-            LOG.warn("Cannot delete temporary file {}", temp, e);
-        }
+        AtomicFiles.writeFully(channel, buffer);
     }
 }

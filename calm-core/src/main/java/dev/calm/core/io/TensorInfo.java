@@ -57,11 +57,12 @@ public record TensorInfo(String name, DType dtype, long[] shape, long begin, lon
      * @throws ArithmeticException if the product overflows a long
      */
     public long numel() {
-        long count = 1;
-        for (long dim : shape) {
-            count = Math.multiplyExact(count, dim);
-        }
-        return count;
+        return spec().numel();
+    }
+
+    /** @return the tensor's name, dtype and shape, without its place in the file */
+    public TensorSpec spec() {
+        return new TensorSpec(name, dtype, shape);
     }
 
     /** @return the number of bytes the tensor spans in the data buffer, {@code end - begin} */

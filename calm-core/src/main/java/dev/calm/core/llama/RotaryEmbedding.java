@@ -124,14 +124,14 @@ public final class RotaryEmbedding extends Module {
             }
         }
         Shape shape = new Shape(maxPositions, total, headDim);
-        headCos = buffer(manager.create(hc, shape));
-        headSin = buffer(manager.create(hs, shape));
+        headCos = buffer(Backend.owned(manager.create(hc, shape))); // libtorch's memory, 64-byte aligned
+        headSin = buffer(Backend.owned(manager.create(hs, shape)));
         float[] swap = new float[headDim * headDim];
         int half = headDim / 2;
         for (int k = 0; k < headDim; k++) {
             swap[((k + half) % headDim) * headDim + k] = 1f; // column k reads row (k + hd/2) mod hd
         }
-        swapHalves = buffer(manager.create(swap, new Shape(headDim, headDim)));
+        swapHalves = buffer(Backend.owned(manager.create(swap, new Shape(headDim, headDim))));
     }
 
     /**

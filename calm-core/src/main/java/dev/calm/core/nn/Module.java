@@ -11,6 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.io.CheckpointReader;
 import dev.calm.core.io.DType;
 import dev.calm.core.io.SafeTensorsReader;
 import dev.calm.core.io.SafeTensorsWriter;
@@ -188,19 +189,33 @@ public abstract class Module {
      */
     public final void load(Path file, NDManager manager) {
         try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
-            Map<String, Shape> shapes = new LinkedHashMap<>();
-            for (String name : reader.names()) {
-                shapes.put(name, new Shape(reader.info(name).shape()));
+            load(reader, manager);
+        }
+    }
+
+    /**
+     * Loads every parameter from a checkpoint of any format ({@link dev.calm.core.io.Checkpoints}), strictly:
+     * every name and shape is checked against the checkpoint's specs before any tensor is read, and the
+     * parameters change only once every tensor has been read.
+     *
+     * @param reader the checkpoint; its names must be exactly this module's parameter names
+     * @param manager the owner and device of the loaded parameters
+     * @throws dev.calm.core.CalmException naming the checkpoint and listing the missing, unexpected and wrongly
+     *     shaped names, or if a tensor cannot be read
+     */
+    public final void load(CheckpointReader reader, NDManager manager) {
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        for (String name : reader.names()) {
+            shapes.put(name, new Shape(reader.spec(name).shape()));
+        }
+        checkNamesAndShapes(shapes, "checkpoint " + reader.source());
+        // All or nothing: read every tensor first, then hand them over; a failed read changes nothing.
+        Map<String, NDArray> staged = new LinkedHashMap<>();
+        try (NDManager staging = manager.newSubManager()) {
+            for (String name : namedParameters().keySet()) {
+                staged.put(name, reader.read(name, staging));
             }
-            checkNamesAndShapes(shapes, "checkpoint " + file);
-            // All or nothing: read every tensor first, then hand them over; a failed read changes nothing.
-            Map<String, NDArray> staged = new LinkedHashMap<>();
-            try (NDManager staging = manager.newSubManager()) {
-                for (String name : namedParameters().keySet()) {
-                    staged.put(name, reader.read(name, staging));
-                }
-                namedParameters().forEach((name, p) -> p.adopt(staged.get(name), manager));
-            }
+            namedParameters().forEach((name, p) -> p.adopt(staged.get(name), manager));
         }
         allocateAllBuffers(manager);
     }

@@ -8,6 +8,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.TokenizersLibrary;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Json;
@@ -41,6 +43,9 @@ public final class HfTokenizer implements Tokenizer {
     /** End-of-text token names, in order of preference. */
     static final List<String> EOS_NAMES = List.of(END_OF_TEXT, "</s>", "<|end_of_text|>", "<eos>");
 
+    /** The pad token the reference adds to a tokenizer that has none. */
+    public static final String PAD = "[PAD]";
+
     /** DJL options: no special tokens, no truncation, no padding. */
     private static final Map<String, String> OPTIONS =
             Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false");
@@ -66,6 +71,53 @@ public final class HfTokenizer implements Tokenizer {
      */
     public static HfTokenizer load(Path path) {
         Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+        return fromTree(file, readTree(file));
+    }
+
+    /**
+     * Loads a model's tokenizer as the reference implementation prepares it: when neither the tokenizer nor its
+     * {@code tokenizer_config.json} or {@code special_tokens_map.json} beside it names a pad token, the special
+     * token {@value #PAD} is added with the next id ({@code tokenizer.add_special_tokens(dict(pad_token="[PAD]"))}),
+     * so the Llama-3 tokenizer's 128,256 ids become the 128,257 of the released models' {@code vocab_size}.
+     *
+     * @param path a {@code tokenizer.json} file, or a model directory that contains one
+     * @return the loaded tokenizer; close it when done
+     * @throws CalmException as {@link #load}
+     */
+    public static HfTokenizer loadWithPadToken(Path path) {
+        Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+        ObjectNode tree = readTree(file);
+        if (padToken(file, tree) == null) {
+            ArrayNode added = tree.has("added_tokens") && tree.get("added_tokens").isArray()
+                    ? (ArrayNode) tree.get("added_tokens") : tree.putArray("added_tokens");
+            added.addObject().put("id", vocabSize(tree)).put("content", PAD).put("single_word", false)
+                    .put("lstrip", false).put("rstrip", false).put("normalized", false).put("special", true);
+        }
+        return fromTree(file, tree);
+    }
+
+    /** The pad token's name: from the files beside the tokenizer, or [PAD] among its tokens; else null. */
+    private static String padToken(Path file, ObjectNode tree) {
+        Path dir = file.toAbsolutePath().getParent();
+        for (String name : List.of("tokenizer_config.json", "special_tokens_map.json")) {
+            Path side = dir == null ? null : dir.resolve(name);
+            if (side != null && Files.isRegularFile(side)) {
+                JsonNode pad = readTree(side).path("pad_token");
+                String content = pad.isTextual() ? pad.textValue() : pad.path("content").asText(null);
+                if (content != null) {
+                    return content;
+                }
+            }
+        }
+        for (JsonNode added : tree.path("added_tokens")) {
+            if (PAD.equals(added.path("content").asText())) {
+                return PAD;
+            }
+        }
+        return null;
+    }
+
+    private static ObjectNode readTree(Path file) {
         String json;
         try {
             json = Files.readString(file, StandardCharsets.UTF_8);
@@ -81,7 +133,14 @@ public final class HfTokenizer implements Tokenizer {
             throw new CalmException(
                     "malformed JSON in tokenizer file " + file + ": " + firstLine(e.getOriginalMessage()), e);
         }
-        if (tree == null || !tree.isObject() || !tree.path("model").isObject()) {
+        if (!(tree instanceof ObjectNode object)) {
+            throw new CalmException("not a Hugging Face tokenizer.json (no \"model\" object): " + file);
+        }
+        return object;
+    }
+
+    private static HfTokenizer fromTree(Path file, ObjectNode tree) {
+        if (!tree.path("model").isObject()) {
             throw new CalmException("not a Hugging Face tokenizer.json (no \"model\" object): " + file);
         }
         int vocabSize = vocabSize(tree);
@@ -93,7 +152,7 @@ public final class HfTokenizer implements Tokenizer {
         Backend.optOutOfTelemetry();
         try {
             hf = HuggingFaceTokenizer.newInstance(
-                    new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), OPTIONS);
+                    new ByteArrayInputStream(tree.toString().getBytes(StandardCharsets.UTF_8)), OPTIONS);
         } catch (EngineException e) {
             throw new CalmException("cannot load the Hugging Face tokenizers native library (needed for " + file
                     + "): " + firstLine(e.getMessage()), e);

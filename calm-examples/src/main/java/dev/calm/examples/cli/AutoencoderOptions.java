@@ -3,6 +3,7 @@
  */
 package dev.calm.examples.cli;
 
+import dev.calm.autoencoder.AutoencoderConfig;
 import picocli.CommandLine.Option;
 
 /**
@@ -28,6 +29,23 @@ final class AutoencoderOptions {
             + "replaced by random ids, so every id of the vocabulary is trained (default: ${DEFAULT-VALUE})")
     private double randomChunks;
 
+    @Option(names = "--patch-size", defaultValue = "4", description = "K, tokens per chunk of the autoencoder and so "
+            + "of CALM's steps: 1, 2, 4, 8 or 16 (default: ${DEFAULT-VALUE})")
+    private int patchSize;
+
+    @Option(names = "--ae-latent", defaultValue = "128", description = "l, the autoencoder's latent size (default: "
+            + "${DEFAULT-VALUE})")
+    private int latentSize;
+
+    @Option(names = "--ae-kl-weight", defaultValue = "0.1", description = "weight of the autoencoder's clamped KL "
+            + "term: 0.1 widens the posterior so that the latent space is smooth enough for a small CALM to sample "
+            + "from (docs/measured.md); the paper's is 1e-3 (default: ${DEFAULT-VALUE})")
+    private double klWeight;
+
+    @Option(names = "--ae-posterior-std", defaultValue = "0", description = "0 learns the posterior std (the paper); "
+            + "a positive value fixes it (default: ${DEFAULT-VALUE})")
+    private double posteriorStd;
+
     @Option(names = "--eval-tokens", defaultValue = "65536", description = "tokens of each held-out corpus whose "
             + "reconstruction is evaluated (default: ${DEFAULT-VALUE})")
     private int evalTokens;
@@ -47,17 +65,36 @@ final class AutoencoderOptions {
                     + TokenizerStage.BLOCK_LENGTH;
         } else if (!(randomChunks >= 0 && randomChunks < 1)) {
             return "--ae-random-chunks must be in [0, 1), got " + randomChunks;
+        } else if (patchSize < 1 || patchSize > 16 || TokenizerStage.BLOCK_LENGTH % patchSize != 0) {
+            return "--patch-size must be 1, 2, 4, 8 or 16, got " + patchSize;
+        } else if (latentSize < 1 || latentSize > 4096) {
+            return "--ae-latent must be in [1, 4096], got " + latentSize;
+        } else if (!(klWeight >= 0) || Double.isInfinite(klWeight)) {
+            return "--ae-kl-weight must be a finite number >= 0, got " + klWeight;
+        } else if (!(posteriorStd >= 0 && posteriorStd <= 100)) {
+            return "--ae-posterior-std must be 0 (learned) or in (0, 100], got " + posteriorStd;
         }
         return null;
     }
 
     /**
+     * @param vocabSize ids of the tokenizer
+     * @return the autoencoder these options describe: {@link AutoencoderConfig#cpu} with K, l, the KL weight and
+     *     the posterior std from the options
+     */
+    AutoencoderConfig config(int vocabSize) {
+        return AutoencoderConfig.cpu(vocabSize).withPatchSize(patchSize).withLatentSize(latentSize)
+                .withKlWeight(klWeight).withPosteriorStd(posteriorStd);
+    }
+
+    /**
      * @param minutes the stage's budget
      * @param seed the run's seed
+     * @param checkpoints how often the stage saves a checkpoint
      * @return the stage's options
      */
-    AutoencoderStage.Options stage(double minutes, long seed) {
+    AutoencoderStage.Options stage(double minutes, long seed, CheckpointOptions checkpoints) {
         return new AutoencoderStage.Options(minutes, steps, batch, learningRate, evalTokens, sigmas, randomChunks,
-                seed);
+                seed, checkpoints.every());
     }
 }

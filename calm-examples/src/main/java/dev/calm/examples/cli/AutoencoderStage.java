@@ -11,6 +11,7 @@ import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.io.DType;
+import dev.calm.diagnostics.LatentGeometry;
 import dev.calm.eval.ReconstructionAccuracy;
 import dev.calm.eval.ReconstructionEval;
 import dev.calm.training.AutoencoderObjective;
@@ -37,6 +38,11 @@ import java.util.Map;
  */
 final class AutoencoderStage {
 
+    /** The latent-geometry report's file in the stage's directory. */
+    static final String GEOMETRY = "latent-geometry.json";
+    /** Held-out blocks of the latent-geometry report (4,096 chunks at K = 4). */
+    private static final int GEOMETRY_BLOCKS = 64;
+
     /** Blocks used for the held-out accuracy logged during training. */
     private static final int MONITOR_BLOCKS = 8;
 
@@ -51,23 +57,25 @@ final class AutoencoderStage {
      * @param sigmas noise levels of the robustness sweep
      * @param randomChunks fraction of training chunks replaced by random ids (vocabulary coverage)
      * @param seed seed of initialisation, data order and dropout
+     * @param checkpointEvery optimizer steps between two checkpoints
      */
     record Options(double minutes, int steps, int batchSize, double learningRate, int evalTokens, double[] sigmas,
-            double randomChunks, long seed) {}
+            double randomChunks, long seed, int checkpointEvery) {}
 
     private AutoencoderStage() {}
 
     /**
      * @param dir the stage's run directory
+     * @param config the autoencoder to train
      * @param tokens the encoded corpora ("train" and the held-out ones)
      * @param options what to do
      * @param root the manager the model lives in
      * @param out where results are printed
      * @return the trained autoencoder (its weights also in {@code dir/model.safetensors})
      */
-    static Autoencoder run(Path dir, TokenizerStage tokens, Options options, NDManager root,
+    static Autoencoder run(Path dir, AutoencoderConfig config, TokenizerStage tokens, Options options, NDManager root,
             PrintWriter out) {
-        AutoencoderConfig config = AutoencoderConfig.cpu(tokens.tokenizer().vocabSize());
+        RunModels.checkResumable(dir, RunModels.AUTOENCODER, config, AutoencoderConfig.class);
         Autoencoder ae = new Autoencoder(config);
         Rng rng = new Rng(options.seed());
         ae.initialize(root, rng.fork("autoencoder init"));
@@ -111,13 +119,37 @@ final class AutoencoderStage {
         heldOut.remove("train");
         reconstruction(dir.resolve("reconstruction.json"), ae, heldOut, options.evalTokens(), options.sigmas(),
                 options.seed(), root, out);
+        geometry(dir.resolve(GEOMETRY), ae, tokens.blocks().get("validation"), options.seed(), root, out);
         return ae;
+    }
+
+    /**
+     * The latent geometry of the trained autoencoder on held-out chunks ({@link LatentGeometry}): how far apart
+     * chunks lie, how much of that their first tokens explain, the posterior's spread and the collapsed
+     * dimensions.
+     *
+     * @param file where the report is written as JSON
+     * @param ae the autoencoder
+     * @param validation held-out blocks
+     * @param seed seed of the blocks' sample, the pairs and the noise
+     * @param root the manager the model lives in
+     * @param out where the table is printed
+     * @return the report
+     */
+    static LatentGeometry geometry(Path file, Autoencoder ae, TokenBlocks validation, long seed, NDManager root,
+            PrintWriter out) {
+        LatentGeometry g = LatentGeometry.measure(ae, validation.sample(GEOMETRY_BLOCKS), new Rng(seed).fork("geometry"),
+                root);
+        Json.write(file, g);
+        out.printf(Locale.ROOT, "%n%s", g.table());
+        out.flush();
+        return g;
     }
 
     /**
      * Held-out reconstruction accuracy with and without Gaussian noise on the latent, on each corpus.
      *
-     * @param file where the accuracies are written as JSON, by corpus
+     * @param file where the accuracies are written as JSON, by corpus, or null to only print them
      * @param ae the autoencoder
      * @param heldOut the held-out corpora by name
      * @param evalTokens at most this many tokens of each corpus are evaluated (whole blocks)
@@ -139,7 +171,9 @@ final class AutoencoderStage {
             report.put(e.getKey(), rows);
             out.printf(Locale.ROOT, "%nreconstruction on %s (held out):%n%s", e.getKey(), ReconstructionAccuracy.table(rows));
         }
-        Json.write(file, report);
+        if (file != null) {
+            Json.write(file, report);
+        }
         out.flush();
         return report;
     }
@@ -194,6 +228,7 @@ final class AutoencoderStage {
                     .warmupSteps(Math.max(1, Math.min(100, steps / 20)))
                     .lrShape(LearningRateSchedule.Shape.COSINE)
                     .keepCheckpoints(2)
+                    .checkpointEvery(options.checkpointEvery())
                     .build();
         }, out);
     }

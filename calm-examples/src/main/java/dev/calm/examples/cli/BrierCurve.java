@@ -31,7 +31,7 @@ final class BrierCurve {
      * @param root the manager the model lives in
      */
     BrierCurve(StepModel model, int[][] blocks, long seed, NDManager root) {
-        this.evaluator = new BrierEvaluator(model, root);
+        this.evaluator = BrierEvaluator.lowestVariance(model, root, BrierStage.SAMPLES);
         this.blocks = blocks;
         this.seed = seed;
     }

@@ -27,6 +27,12 @@ final class BrierStage {
 
     /** Blocks per forward pass. */
     private static final int BATCH = 8;
+    /**
+     * Samples per position of the sampled estimator for a model whose step gives the 4 tokens (CALM with K &gt;= 4):
+     * the paper's two-sample estimate averaged over the 28 pairs of 8 samples, five times less variance per position
+     * (docs/measured.md) for the cost of 8 head samples and decodes instead of 2.
+     */
+    static final int SAMPLES = 8;
 
     /**
      * One model on one corpus.
@@ -34,6 +40,7 @@ final class BrierStage {
      * @param model the model's name
      * @param corpus the held-out corpus
      * @param estimator how Brier-n was estimated
+     * @param samples samples per position of the sampled estimator (2 for the probability estimator's paths)
      * @param positions positions scored
      * @param brier Brier-1..4
      * @param standardError their standard errors
@@ -41,13 +48,13 @@ final class BrierStage {
      * @param brierLMStandardError its standard error (delta method), null when undefined
      * @param seconds evaluation wall time
      */
-    record Row(String model, String corpus, String estimator, long positions, double[] brier, double[] standardError,
+    record Row(String model, String corpus, String estimator, int samples, long positions, double[] brier, double[] standardError,
             Double brierLM, Double brierLMStandardError, double seconds) {}
 
     private BrierStage() {}
 
     /**
-     * @param file where the rows are written as JSON
+     * @param file where the rows are written as JSON, or null to only print them
      * @param models the models by name
      * @param heldOut held-out corpora by name
      * @param tokens tokens evaluated per corpus (whole blocks, the same blocks for every model)
@@ -66,7 +73,7 @@ final class BrierStage {
             int[][] sequences = blocks.sample(Math.max(1, tokens / blocks.blockLength()));
             for (Map.Entry<String, StepModel> m : models.entrySet()) {
                 long start = System.nanoTime();
-                BrierEvaluator evaluator = new BrierEvaluator(m.getValue(), root);
+                BrierEvaluator evaluator = BrierEvaluator.lowestVariance(m.getValue(), root, SAMPLES);
                 Rng rng = new Rng(seed).fork("brier " + m.getKey() + " " + corpus.getKey());
                 BrierLM total = new BrierLM();
                 try (TaskProgress progress = TaskProgress.open("BrierLM " + m.getKey(), sequences.length, "blocks")) {
@@ -78,7 +85,7 @@ final class BrierStage {
                 }
                 BrierLM.Result r = total.result();
                 Row row = new Row(m.getKey(), corpus.getKey(), evaluator.estimator().name().toLowerCase(Locale.ROOT),
-                        r.positions(), r.brier(), r.standardError(), r.defined() ? r.brierLM() : null,
+                        evaluator.samples(), r.positions(), r.brier(), r.standardError(), r.defined() ? r.brierLM() : null,
                         r.defined() ? r.brierLMStandardError() : null, (System.nanoTime() - start) / 1e9);
                 rows.add(row);
                 out.printf(Locale.ROOT, "| %s | %s | %,d | %s | %s | %s | %s | %s |%n", row.model(), row.corpus(),
@@ -89,7 +96,9 @@ final class BrierStage {
             }
         }
         out.println("(mean ± standard error over positions; BrierLM is undefined when a Brier-n is not positive)");
-        Json.write(file, rows);
+        if (file != null) {
+            Json.write(file, rows);
+        }
         return rows;
     }
 

@@ -22,7 +22,8 @@ import picocli.CommandLine.Command;
         versionProvider = CalmCli.Version.class,
         description = "Continuous Autoregressive Language Models on the JVM.",
         subcommands = {QuickstartCommand.class, TokenizerCommand.class, TrainAutoencoderCommand.class,
-                TrainCommand.class, GenerateCommand.class, EvalCommand.class, BenchCommand.class, InfoCommand.class,
+                TrainCommand.class, GenerateCommand.class, EvalCommand.class, EncodeCommand.class, InspectCommand.class,
+                ConvertCommand.class, BenchCommand.class, InfoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CalmCli implements Runnable {
 

@@ -10,9 +10,9 @@ import dev.calm.core.llama.TransformerConfig;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.TokenBaseline;
-import dev.calm.training.CalmObjective;
 import dev.calm.training.TokenObjective;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The two language models of the comparison, as the quickstart and {@code calm train} build them: CALM (the
@@ -24,29 +24,18 @@ final class Contenders {
     private Contenders() {}
 
     /**
-     * The CPU CALM of the quickstart, initialised.
+     * The quickstart's CALM, initialised.
      *
-     * @param vocabSize ids of the tokenizer
-     * @param headBlocks residual blocks of the energy head (num_mlp_layers)
+     * @param config its config ({@link LanguageModelOptions#calmConfig})
      * @param ae the trained autoencoder, whose K and l the model must share
      * @param init the initialisation seed (forked as "calm init")
      * @param root the manager the model lives in
      * @return the model
      */
-    static Calm calm(int vocabSize, int headBlocks, Autoencoder ae, Rng init, NDManager root) {
-        Calm calm = new Calm(calmConfig(vocabSize, headBlocks), ae);
+    static Calm calm(CalmConfig config, Autoencoder ae, Rng init, NDManager root) {
+        Calm calm = new Calm(config, ae);
         calm.initialize(root, init.fork("calm init"));
         return calm;
-    }
-
-    /**
-     * @param vocabSize ids of the tokenizer
-     * @param headBlocks residual blocks of the energy head (num_mlp_layers)
-     * @return the config of the quickstart's CALM: {@link CalmConfig#small} with that many head blocks
-     */
-    static CalmConfig calmConfig(int vocabSize, int headBlocks) {
-        CalmConfig small = CalmConfig.small(vocabSize);
-        return small.withHead(small.head().withNumMlpLayers(headBlocks));
     }
 
     /**
@@ -65,15 +54,19 @@ final class Contenders {
 
     /**
      * @param calm the model
-     * @param learningRate its peak learning rate
+     * @param options the language-model options: learning rate and groups, the objective
      * @return CALM as a contender of the comparison, trained with its energy loss
      */
-    static LanguageModelStage.Contender of(Calm calm, double learningRate) {
+    static LanguageModelStage.Contender of(Calm calm, LanguageModelOptions options) {
         CalmConfig c = calm.config();
         return new LanguageModelStage.Contender(RunModels.CALM, String.format(Locale.ROOT,
-                "energy-head CALM (d %d, %d layers, K %d, l %d, %d head block(s))", c.backbone().hiddenSize(),
-                c.backbone().numHiddenLayers(), c.patchSize(), c.latentSize(), c.head().numMlpLayers()),
-                calm, new CalmObjective(calm), learningRate, c, calm);
+                "%s CALM (d %d, %d layers, K %d, l %d, %s%s)", c.headType(), c.backbone().hiddenSize(),
+                c.backbone().numHiddenLayers(), c.patchSize(), c.latentSize(),
+                CalmConfig.MIXTURE.equals(c.headType()) ? c.mixtureHead().components() + " components"
+                        : c.head().numMlpLayers() + " head block(s)",
+                c.auxTokenHead() ? ", auxiliary token head" : ""),
+                calm, options.calmObjective(calm), options.learningRate(RunModels.CALM), options.calmLrScales(calm), c,
+                calm);
     }
 
     /**
@@ -85,6 +78,6 @@ final class Contenders {
         return new LanguageModelStage.Contender(RunModels.BASELINE, String.format(Locale.ROOT,
                 "token Transformer with a softmax head (d %d, %d layers)", baseline.config().hiddenSize(),
                 baseline.config().numHiddenLayers()),
-                baseline, new TokenObjective(baseline), learningRate, baseline.config(), baseline);
+                baseline, new TokenObjective(baseline), learningRate, Map.of(), baseline.config(), baseline);
     }
 }

@@ -6,7 +6,9 @@ package dev.calm.examples.cli;
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.data.TokenBlocks;
+import dev.calm.core.pretrained.ModelKind;
 import dev.calm.core.tokenizer.Tokenizer;
+import dev.calm.energy.Calm;
 import dev.calm.energy.StepModel;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -16,13 +18,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code calm eval}: the models of a run directory on the held-out split of the corpus (the same split as the
- * quickstart's with the same options) and on {@code --eval-data} files: BrierLM of the language models, written
+ * quickstart's with the same options) and on {@code --eval-data} files, or the model of a {@code --model-dir}
+ * (the reference implementation's layout): BrierLM of the language models, written
  * to {@code brier-eval.json}, and the autoencoder's reconstruction accuracy with and without noise on the latent,
  * written to {@code reconstruction-eval.json}, both in the run directory.
  */
@@ -35,6 +38,8 @@ final class EvalCommand implements Callable<Integer> {
     static final String BRIER = "brierlm";
     /** The metric of the autoencoder. */
     static final String RECONSTRUCTION = "reconstruction";
+    /** The autoencoder's latent-geometry report. */
+    static final String GEOMETRY = "geometry";
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -43,11 +48,13 @@ final class EvalCommand implements Callable<Integer> {
     private Path runDir;
 
     @Option(names = "--metrics", split = ",", defaultValue = BRIER + "," + RECONSTRUCTION, description = "what to "
-            + "evaluate: brierlm (of the --model language models) and/or reconstruction (of the autoencoder) "
+            + "evaluate: brierlm (of the --model language models), reconstruction and/or geometry (of the "
+            + "autoencoder: its latent-geometry report) "
             + "(default: ${DEFAULT-VALUE})")
     private List<String> metrics;
 
-    @Option(names = "--model", split = ",", defaultValue = "calm,baseline", description = "language models scored for BrierLM (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", split = ",", defaultValue = "calm,baseline", description = "language models scored for BrierLM: calm, baseline, and the reference samplers unigram and bigram "
+            + "(counted on the training split) (default: ${DEFAULT-VALUE})")
     private List<String> models;
 
     @Option(names = "--tokens", defaultValue = "32768", description = "held-out tokens scored for BrierLM per corpus (default: ${DEFAULT-VALUE})")
@@ -64,21 +71,39 @@ final class EvalCommand implements Callable<Integer> {
     private CorpusOptions corpus;
 
     @CommandLine.Mixin
+    private PretrainedOptions pretrained;
+
+    @CommandLine.Mixin
     private RuntimeOptions runtime;
 
     @Override
     public Integer call() {
         validate();
         PrintWriter out = spec.commandLine().getOut();
+        if (pretrained.given()) {
+            return evaluatePretrained(out);
+        }
         try (Tokenizer tokenizer = RunModels.tokenizer(runDir); NDManager root = runtime.open()) {
             Map<String, StepModel> loaded = new LinkedHashMap<>();
             if (metrics.contains(BRIER)) {
                 for (String name : models) {
-                    loaded.put(name, RunModels.load(runDir, name, tokenizer, root));
+                    if (!RunModels.REFERENCES.contains(name)) {
+                        loaded.put(name, RunModels.load(runDir, name, tokenizer, root));
+                    }
                 }
             }
-            Autoencoder ae = metrics.contains(RECONSTRUCTION) ? RunModels.autoencoder(runDir, tokenizer, root) : null;
+            Autoencoder ae = metrics.contains(RECONSTRUCTION) || metrics.contains(GEOMETRY)
+                    ? RunModels.autoencoder(runDir, tokenizer, root) : null;
             CorpusStage texts = corpus.prepare(runtime.seed(), out);
+            if (metrics.contains(BRIER) && models.stream().anyMatch(RunModels.REFERENCES::contains)) {
+                TokenBlocks train = TokenBlocks.encode(texts.split().train(), tokenizer::encode, tokenizer.eosId(),
+                        TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE);
+                for (String name : models) {
+                    if (RunModels.REFERENCES.contains(name)) {
+                        loaded.put(name, RunModels.reference(name, train, tokenizer.vocabSize(), root));
+                    }
+                }
+            }
             Map<String, TokenBlocks> heldOut = new LinkedHashMap<>();
             texts.heldOut().forEach((name, docs) -> heldOut.put(name, TokenBlocks.encode(docs, tokenizer::encode,
                     tokenizer.eosId(), TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE)));
@@ -87,9 +112,59 @@ final class EvalCommand implements Callable<Integer> {
                 out.printf(Locale.ROOT, "BrierLM on %,d held-out tokens per corpus%n", tokens);
                 BrierStage.run(runDir.resolve("brier-eval.json"), loaded, heldOut, tokens, runtime.seed(), root, out);
             }
-            if (ae != null) {
+            if (metrics.contains(RECONSTRUCTION)) {
                 AutoencoderStage.reconstruction(runDir.resolve("reconstruction-eval.json"), ae, heldOut, evalTokens,
                         sigmas, runtime.seed(), root, out);
+            }
+            if (metrics.contains(GEOMETRY)) {
+                AutoencoderStage.geometry(runDir.resolve("latent-geometry-eval.json"), ae, heldOut.get("validation"),
+                        runtime.seed(), root, out);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * The model of {@code --model-dir}: BrierLM of a CALM or a baseline, reconstruction of an autoencoder or of a
+     * CALM's; results are printed, and written into {@code --run-dir} only when it is given.
+     */
+    private int evaluatePretrained(PrintWriter out) {
+        ModelKind kind = pretrained.kind();
+        boolean brier = metrics.contains(BRIER) && kind != ModelKind.AUTOENCODER;
+        boolean reconstruction = metrics.contains(RECONSTRUCTION) && kind != ModelKind.BASELINE;
+        if (!brier && !reconstruction) {
+            throw new CommandLine.ParameterException(spec.commandLine(), pretrained.dir() + " holds "
+                    + (kind == ModelKind.AUTOENCODER ? "an autoencoder: use --metrics reconstruction"
+                    : "a token baseline: use --metrics brierlm"));
+        }
+        boolean write = spec.commandLine().getParseResult().hasMatchedOption("--run-dir");
+        try (Tokenizer tokenizer = pretrained.tokenizer(); NDManager root = runtime.open()) {
+            Autoencoder ae = null;
+            Map<String, StepModel> loaded = new LinkedHashMap<>();
+            if (brier) {
+                StepModel model = pretrained.languageModel(tokenizer, root);
+                loaded.put(kind.label(), model);
+                ae = reconstruction && model instanceof Calm calm ? calm.autoencoder() : null;
+            }
+            if (reconstruction && ae == null) {
+                ae = pretrained.autoencoder(tokenizer, root);
+            }
+            CorpusStage texts = corpus.prepare(runtime.seed(), out);
+            Map<String, TokenBlocks> heldOut = new LinkedHashMap<>();
+            texts.heldOut().forEach((name, docs) -> heldOut.put(name, TokenBlocks.encode(docs, tokenizer::encode,
+                    tokenizer.eosId(), TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE)));
+            Path results = write ? RunModels.directory(runDir) : null;
+            if (write) {
+                RunRecord.write(spec, runDir);
+            }
+            if (brier) {
+                out.printf(Locale.ROOT, "BrierLM on %,d held-out tokens per corpus%n", tokens);
+                BrierStage.run(results == null ? null : results.resolve("brier-eval.json"), loaded, heldOut, tokens,
+                        runtime.seed(), root, out);
+            }
+            if (reconstruction) {
+                AutoencoderStage.reconstruction(results == null ? null : results.resolve("reconstruction-eval.json"),
+                        ae, heldOut, evalTokens, sigmas, runtime.seed(), root, out);
             }
         }
         return 0;
@@ -101,11 +176,12 @@ final class EvalCommand implements Callable<Integer> {
             problem = "--tokens and --eval-tokens must be >= " + TokenizerStage.BLOCK_LENGTH + ", got " + tokens
                     + " and " + evalTokens;
         }
-        if (problem == null && models.stream().anyMatch(m -> !m.equals(RunModels.CALM) && !m.equals(RunModels.BASELINE))) {
-            problem = "--model takes calm and/or baseline, got " + models;
+        if (problem == null && models.stream().anyMatch(m -> !m.equals(RunModels.CALM) && !m.equals(RunModels.BASELINE)
+                && !RunModels.REFERENCES.contains(m))) {
+            problem = "--model takes calm, baseline, unigram and/or bigram, got " + models;
         }
-        if (problem == null && (metrics.isEmpty() || !Set.of(BRIER, RECONSTRUCTION).containsAll(metrics))) {
-            problem = "--metrics takes brierlm and/or reconstruction, got " + metrics;
+        if (problem == null && (metrics.isEmpty() || !Set.of(BRIER, RECONSTRUCTION, GEOMETRY).containsAll(metrics))) {
+            problem = "--metrics takes brierlm, reconstruction and/or geometry, got " + metrics;
         }
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);

@@ -23,8 +23,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code calm generate}: continues prompts with a model trained by the quickstart (or laid out like it), all
- * prompts as one batch, with the KV cache, at a temperature, and prints each continuation.
+ * {@code calm generate}: continues prompts with a model trained by the quickstart (or laid out like it), or with
+ * the model of a {@code --model-dir} (the reference implementation's layout), all prompts as one batch, with the
+ * KV cache, at a temperature, and prints each continuation.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Continue prompts with a trained CALM or token baseline.")
@@ -61,21 +62,27 @@ final class GenerateCommand implements Callable<Integer> {
     private boolean noStop;
 
     @CommandLine.Mixin
+    private PretrainedOptions pretrained;
+
+    @CommandLine.Mixin
     private RuntimeOptions runtime;
 
     @Override
     public Integer call() {
         GenerationConfig config = config();
         PrintWriter out = spec.commandLine().getOut();
-        try (Tokenizer tokenizer = RunModels.tokenizer(runDir); NDManager root = runtime.open()) {
-            StepModel m = RunModels.load(runDir, model, tokenizer, root);
+        String name = pretrained.given() ? pretrained.kind().label() : model;
+        try (Tokenizer tokenizer = pretrained.given() ? pretrained.tokenizer() : RunModels.tokenizer(runDir);
+                NDManager root = runtime.open()) {
+            StepModel m = pretrained.given() ? pretrained.languageModel(tokenizer, root)
+                    : RunModels.load(runDir, model, tokenizer, root);
             Generations g = new Generator(m, root, tokenizer.eosId()).generate(tokenizer, prompts, config,
                     new Rng(runtime.seed()).fork("generate"));
             for (int i = 0; i < prompts.size(); i++) {
                 Generation s = g.sequences().get(i);
                 out.printf(Locale.ROOT, "%s%s%s%n", prompts.get(i), s.text(tokenizer), s.endOfText() ? " <eot>" : "");
             }
-            out.printf(Locale.ROOT, "(%s, T = %s, %d tokens in %d steps, %,.0f tokens/s%s)%n", model, temperature,
+            out.printf(Locale.ROOT, "(%s, T = %s, %d tokens in %d steps, %,.0f tokens/s%s)%n", name, temperature,
                     g.tokens(), g.steps(), g.tokensPerSecond(),
                     g.fallbacks() > 0 ? ", " + g.fallbacks() + " exact-sampling fallbacks to the batch method" : "");
             out.flush();

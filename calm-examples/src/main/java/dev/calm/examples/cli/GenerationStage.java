@@ -79,7 +79,10 @@ final class GenerationStage {
                         samples, progress, out));
             }
         }
-        Json.write(runDir.resolve("generation.json"), Map.of("samples", samples, "speed", speeds.values()));
+        Map<String, Object> results = new LinkedHashMap<>(); // Map.of's order changes from one JVM to the next
+        results.put("samples", samples);
+        results.put("speed", speeds.values());
+        Json.write(runDir.resolve("generation.json"), results);
         return speeds;
     }
 

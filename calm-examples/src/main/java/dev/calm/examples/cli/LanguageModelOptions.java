@@ -3,6 +3,12 @@
  */
 package dev.calm.examples.cli;
 
+import dev.calm.autoencoder.AutoencoderConfig;
+import dev.calm.energy.Calm;
+import dev.calm.energy.CalmConfig;
+import dev.calm.energy.MixtureHeadConfig;
+import dev.calm.training.CalmObjective;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,8 +31,45 @@ final class LanguageModelOptions {
             + "(num_mlp_layers; the paper's CALM-M has 4) (default: ${DEFAULT-VALUE})")
     private int calmHeadBlocks;
 
+    @Option(names = "--calm-head", defaultValue = CalmConfig.MIXTURE, description = "CALM's generative head: mixture "
+            + "(a mixture of Gaussians trained with the energy score, not in the paper: the head that learns at this "
+            + "scale, docs/measured.md) or energy (the paper's) (default: ${DEFAULT-VALUE})")
+    private String calmHead;
+
+    @Option(names = "--calm-components", defaultValue = "64", description = "Gaussian components of the mixture head "
+            + "(default: ${DEFAULT-VALUE})")
+    private int calmComponents;
+
+    @Option(names = "--calm-component-std", defaultValue = "1.0", description = "the mixture head's components' "
+            + "standard deviation at initialisation (default: ${DEFAULT-VALUE})")
+    private double calmComponentStd;
+
+    @Option(names = "--calm-head-lr-scale", defaultValue = "1", description = "CALM's generative head trains at "
+            + "this multiple of --calm-lr (default: ${DEFAULT-VALUE})")
+    private double calmHeadLrScale;
+
+    @Option(names = "--calm-samples", defaultValue = "8", description = "N, model samples per position in CALM's "
+            + "energy loss (default: ${DEFAULT-VALUE})")
+    private int calmSamples;
+
+    @Option(names = "--calm-targets", defaultValue = "100", description = "M, target samples of the autoencoder's "
+            + "posterior per position in CALM's energy loss (default: ${DEFAULT-VALUE})")
+    private int calmTargets;
+
+    @Option(names = "--calm-aux-weight", defaultValue = "0", description = "weight of an auxiliary cross-entropy of "
+            + "the next chunk's tokens on CALM's backbone (not in the paper; 0 = off) (default: ${DEFAULT-VALUE})")
+    private double calmAuxWeight;
+
+    @Option(names = "--calm-aux-anneal", defaultValue = "0", description = "steps over which the auxiliary weight "
+            + "falls linearly to 0; 0 keeps it constant (default: ${DEFAULT-VALUE})")
+    private int calmAuxAnneal;
+
     @Option(names = "--baseline-lr", defaultValue = "1e-3", description = "token baseline learning rate (default: ${DEFAULT-VALUE})")
     private double baselineLearningRate;
+
+    @Option(names = "--lm-warmup", defaultValue = "100", description = "learning-rate warm-up steps of both language "
+            + "models (default: ${DEFAULT-VALUE})")
+    private int warmup;
 
     /**
      * @param minutes the budget of each model, checked here too
@@ -37,6 +80,21 @@ final class LanguageModelOptions {
                 || !(baselineLearningRate > 0)) {
             return "--lm-minutes and --lm-steps must be >= 0, --lm-batch and --calm-head-blocks >= 1, --calm-lr and "
                     + "--baseline-lr > 0";
+        } else if (!CalmConfig.ENERGY.equals(calmHead) && !CalmConfig.MIXTURE.equals(calmHead)) {
+            return "--calm-head must be " + CalmConfig.ENERGY + " or " + CalmConfig.MIXTURE + ", got '" + calmHead + "'";
+        } else if (calmComponents < 2 || calmComponents > 4096) {
+            return "--calm-components must be in [2, 4096], got " + calmComponents;
+        } else if (!(calmComponentStd > 0) || Double.isInfinite(calmComponentStd)) {
+            return "--calm-component-std must be a finite number > 0, got " + calmComponentStd;
+        } else if (!(calmHeadLrScale > 0) || Double.isInfinite(calmHeadLrScale)) {
+            return "--calm-head-lr-scale must be a finite number > 0, got " + calmHeadLrScale;
+        } else if (calmSamples < 2 || calmTargets < 1) {
+            return "--calm-samples must be >= 2 (the energy score compares pairs) and --calm-targets >= 1";
+        } else if (!(calmAuxWeight >= 0) || Double.isInfinite(calmAuxWeight) || calmAuxAnneal < 0) {
+            return "--calm-aux-weight must be a finite number >= 0 and --calm-aux-anneal >= 0, got " + calmAuxWeight
+                    + " and " + calmAuxAnneal;
+        } else if (warmup < 0) {
+            return "--lm-warmup must be >= 0, got " + warmup;
         }
         return null;
     }
@@ -44,10 +102,11 @@ final class LanguageModelOptions {
     /**
      * @param minutes the budget of each model
      * @param seed the run's seed
+     * @param checkpoints how often the stage saves a checkpoint
      * @return the stage's options
      */
-    LanguageModelStage.Options stage(double minutes, long seed) {
-        return new LanguageModelStage.Options(minutes, steps, batch, seed);
+    LanguageModelStage.Options stage(double minutes, long seed, CheckpointOptions checkpoints) {
+        return new LanguageModelStage.Options(minutes, steps, batch, warmup, seed, checkpoints.every());
     }
 
     /**
@@ -58,8 +117,42 @@ final class LanguageModelOptions {
         return model.equals(RunModels.CALM) ? calmLearningRate : baselineLearningRate;
     }
 
-    /** @return residual blocks of CALM's energy head */
-    int calmHeadBlocks() {
-        return calmHeadBlocks;
+    /** @return warm-up steps of both language models */
+    int warmup() {
+        return warmup;
+    }
+
+    /**
+     * The CALM these options describe, on an autoencoder: the quickstart's {@link CalmConfig#small} backbone
+     * with the autoencoder's K and l, the head the options name (the energy head's depth, N and M, or the mixture
+     * head's components and M); an auxiliary token head when its weight is positive.
+     *
+     * @param vocabSize ids of the tokenizer
+     * @param ae the autoencoder's config
+     * @return the model's config
+     */
+    CalmConfig calmConfig(int vocabSize, AutoencoderConfig ae) {
+        CalmConfig small = CalmConfig.small(vocabSize);
+        CalmConfig config = small.withChunking(ae.patchSize(), ae.latentSize())
+                .withHead(small.head().withNumMlpLayers(calmHeadBlocks).withSamples(calmSamples, calmTargets))
+                .withAuxTokenHead(calmAuxWeight > 0);
+        return CalmConfig.MIXTURE.equals(calmHead) ? config.withMixtureHead(new MixtureHeadConfig(calmComponents,
+                calmTargets, config.head().beta(), calmComponentStd)) : config;
+    }
+
+    /**
+     * @param calm the model
+     * @return CALM's objective: the energy loss, plus the auxiliary cross-entropy when its weight is positive
+     */
+    CalmObjective calmObjective(Calm calm) {
+        return new CalmObjective(calm, calmAuxWeight, calmAuxAnneal);
+    }
+
+    /**
+     * @param calm the model
+     * @return CALM's learning-rate groups: its head at {@code --calm-head-lr-scale} times the rate
+     */
+    Map<String, Double> calmLrScales(Calm calm) {
+        return calmHeadLrScale == 1 ? Map.of() : Map.of(calm.head().parameterPrefix() + ".", calmHeadLrScale);
     }
 }

@@ -4,12 +4,15 @@
 package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.io.DType;
 import dev.calm.core.nn.Module;
+import dev.calm.energy.Calm;
 import dev.calm.energy.StepModel;
+import dev.calm.training.HeadDiagnosticsHook;
 import dev.calm.training.LearningRateSchedule;
 import dev.calm.training.Objective;
 import dev.calm.training.ShuffledBlocks;
@@ -23,6 +26,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -48,11 +52,12 @@ final class LanguageModelStage {
      * @param model the model, initialised in the root manager
      * @param objective how it is trained
      * @param learningRate its peak learning rate
+     * @param lrScales learning-rate factors of its parameter groups, by name prefix
      * @param config the model's config, saved beside its weights as {@code config.json}
      * @param sampler the model as generation and BrierLM see it (the same object as {@code model})
      */
     record Contender(String name, String description, Module model, Objective objective, double learningRate,
-            Object config, StepModel sampler) {}
+            Map<String, Double> lrScales, Object config, StepModel sampler) {}
 
     /**
      * What a finished stage measured, also written to its {@code summary.json}.
@@ -65,9 +70,11 @@ final class LanguageModelStage {
      * @param trainFlops training FLOPs counted from the model's shapes
      * @param heldOutBefore held-out loss of the untrained model
      * @param heldOutAfter held-out loss after training
+     * @param overheadSeconds training time spent outside the steps (evaluation during training, checkpoints) in the
+     *     last session; summaries written before it read as 0
      */
     record Summary(String name, long parameters, long steps, double seconds, double tokensPerSecond, double trainFlops,
-            double heldOutBefore, double heldOutAfter) {}
+            double heldOutBefore, double heldOutAfter, @JsonProperty(defaultValue = "0") double overheadSeconds) {}
 
     /**
      * The budget shared by both contenders.
@@ -75,9 +82,11 @@ final class LanguageModelStage {
      * @param minutes wall-clock training budget of each model
      * @param steps optimizer steps, or 0 to train until the budget is spent
      * @param batchSize blocks per step
+     * @param warmup learning-rate warm-up steps
      * @param seed seed of data order and noise
+     * @param checkpointEvery optimizer steps between two checkpoints
      */
-    record Options(double minutes, int steps, int batchSize, long seed) {}
+    record Options(double minutes, int steps, int batchSize, int warmup, long seed, int checkpointEvery) {}
 
     private LanguageModelStage() {}
 
@@ -117,14 +126,17 @@ final class LanguageModelStage {
         TrainConfig config = StagePlan.of(dir, () -> StagePlan.defaults(
                 options.steps() > 0 ? options.steps() : Integer.MAX_VALUE, options.seed(), c.learningRate(),
                 options.minutes())
-                .warmupSteps(100)
+                .warmupSteps(options.warmup())
                 .lrShape(LearningRateSchedule.Shape.CONSTANT)
                 .keepCheckpoints(1)
+                .lrScales(c.lrScales())
+                .checkpointEvery(options.checkpointEvery())
                 .build(), out);
-        out.printf(Locale.ROOT, "training %s for %s on %d x %d tokens per step, lr %.3g (warm-up 100, constant)%n",
+        out.printf(Locale.ROOT, "training %s for %s on %d x %d tokens per step, lr %.3g%s (warm-up %d, constant)%n",
                 c.name(), config.maxSteps() < Integer.MAX_VALUE ? config.maxSteps() + " steps"
                         : String.format(Locale.ROOT, "%.1f min", config.maxMinutes()),
-                options.batchSize(), train.blockLength(), c.learningRate());
+                options.batchSize(), train.blockLength(), c.learningRate(),
+                c.lrScales().isEmpty() ? "" : " x " + c.lrScales(), options.warmup());
         out.flush();
         TrainingHook monitor = new TrainingHook() {
             @Override
@@ -138,18 +150,30 @@ final class LanguageModelStage {
         ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
         TrainResult r;
         try (Interruption interruption = Interruption.watch()) {
-            r = new Trainer(c.objective(), data, config, dir, root).addHook(monitor).addHook(interruption).fit();
+            Trainer trainer = new Trainer(c.objective(), data, config, dir, root).addHook(monitor);
+            if (c.model() instanceof Calm calm) {
+                HeadDiagnosticsHook diagnostics = new HeadDiagnosticsHook(calm, validation, MONITOR_EVERY,
+                        options.seed(), root);
+                trainer.addHook(diagnostics).addHook(new TrainingHook() {
+                    @Override
+                    public void onEnd(TrainResult result) {
+                        out.printf(Locale.ROOT, "%s%n", diagnostics.measure());
+                    }
+                });
+            }
+            r = trainer.addHook(interruption).fit();
             interruption.checkCompleted(r, dir);
         }
         double after = heldOutLoss.getAsDouble();
         ModelConfigFile.write(dir, c.name(), c.config());
         c.model().save(weights, DType.F32);
         Summary s = new Summary(c.name(), c.model().numParameters(), r.steps(), r.elapsedSeconds(),
-                r.tokensPerSecond(), r.trainFlops(), before, after);
+                r.tokensPerSecond(), r.trainFlops(), before, after, r.overheadSeconds());
         Json.write(summaryFile, s);
         out.printf(Locale.ROOT, "trained %d steps in %.0f s: %,.0f tokens/s, %.3g training FLOPs (%.1f GFLOP/s); "
-                + "held-out loss %.4f -> %.4f%n", s.steps(), s.seconds(), s.tokensPerSecond(), s.trainFlops(),
-                s.trainFlops() / s.seconds() / 1e9, before, after);
+                + "held-out loss %.4f -> %.4f; %.0f s (%.1f%%) of evaluation and checkpoints%n", s.steps(), s.seconds(),
+                s.tokensPerSecond(), s.trainFlops(), s.trainFlops() / s.seconds() / 1e9, before, after,
+                s.overheadSeconds(), 100 * s.overheadSeconds() / s.seconds());
         out.flush();
         return s;
     }

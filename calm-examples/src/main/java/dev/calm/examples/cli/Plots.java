@@ -5,12 +5,10 @@ package dev.calm.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.calm.core.CalmException;
+import dev.calm.core.config.Json;
+import dev.calm.core.io.AtomicFiles;
 import dev.calm.training.MetricsLog;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
@@ -24,8 +22,10 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The quickstart's PNG plots, drawn with XChart from the stages' {@code metrics.jsonl} and the final
  * {@code summary.json}: {@value #CURVES} (the training curves of the autoencoder, CALM and the baseline, with their
- * held-out losses) and {@value #BRIER} (Brier-1 and BrierLM of both models against training FLOPs; a point where
- * BrierLM is undefined is left out).
+ * held-out losses), {@value #BRIER} (Brier-1 and BrierLM of both models against training FLOPs; a point where
+ * BrierLM is undefined is left out) and {@value #DIAGNOSTICS} (CALM's head diagnostics during training: Brier-1 and
+ * first-token accuracy of its samples, the share on the manifold, and their distance to the true next chunk over
+ * their distance to a random one).
  */
 final class Plots {
 
@@ -33,6 +33,8 @@ final class Plots {
     static final String CURVES = "training-curves.png";
     /** BrierLM and Brier-1 against training FLOPs. */
     static final String BRIER = "brierlm-vs-flops.png";
+    /** CALM's head diagnostics against steps. */
+    static final String DIAGNOSTICS = "calm-diagnostics.png";
 
     private static final int WIDTH = 640;
     private static final int HEIGHT = 420;
@@ -60,7 +62,36 @@ final class Plots {
                 brierChart(runDir, summary, "val_brierlm", "brierlm", "BrierLM"));
         Path brierFile = runDir.resolve(BRIER);
         save(brier, 1, brier.size(), brierFile);
-        return List.of(curvesFile, brierFile);
+        Path diagnosticsFile = runDir.resolve(DIAGNOSTICS);
+        save(diagnostics(runDir.resolve(RunModels.CALM)), 1, 2, diagnosticsFile);
+        return List.of(curvesFile, brierFile, diagnosticsFile);
+    }
+
+    /**
+     * CALM's head diagnostics against steps, beside the unigram sampler's Brier-1 when the summary has it: what
+     * the samples score, and whether they depend on the context and land on the manifold.
+     */
+    private static List<XYChart> diagnostics(Path calmDir) {
+        List<JsonNode> lines = new MetricsLog(calmDir).read();
+        XYChart scores = chart("CALM's samples (held out)", "step", "per sample");
+        addSeries(scores, "Brier-1", lines, "step", "head_brier1", l -> true);
+        addSeries(scores, "first-token accuracy", lines, "step", "head_first_token_accuracy", l -> true);
+        XYChart geometry = chart("Where CALM's samples land (held out)", "step", "share or ratio");
+        addSeries(geometry, "on the manifold", lines, "step", "head_on_manifold", l -> true);
+        List<JsonNode> ratios = new ArrayList<>();
+        for (JsonNode l : lines) {
+            if (l.has("head_distance_true") && l.has("head_distance_random")) {
+                ratios.add(Json.MAPPER.createObjectNode().put("step", l.get("step").asDouble()).put("ratio",
+                        l.get("head_distance_true").asDouble() / l.get("head_distance_random").asDouble()));
+            }
+        }
+        addSeries(geometry, "distance to the true chunk / to a random one", ratios, "step", "ratio", l -> true);
+        for (XYChart c : List.of(scores, geometry)) {
+            if (c.getSeriesMap().isEmpty()) { // XChart cannot draw an empty chart
+                c.addSeries("no diagnostics logged", new double[] {0}, new double[] {0}).setMarker(SeriesMarkers.NONE);
+            }
+        }
+        return List.of(scores, geometry);
     }
 
     /** One stage's training loss (and a held-out figure) against steps or training FLOPs. */
@@ -143,20 +174,13 @@ final class Plots {
 
     /** Writes the grid of charts as one PNG, through a temporary file so that a failure leaves no half image. */
     private static void save(List<XYChart> charts, int rows, int columns, Path file) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(charts, rows, columns, out, BitmapEncoder.BitmapFormat.PNG);
-            }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | RuntimeException | LinkageError e) {
+            AtomicFiles.writeStream(file,
+                    out -> BitmapEncoder.saveBitmap(charts, rows, columns, out, BitmapEncoder.BitmapFormat.PNG));
+        } catch (CalmException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
             throw new CalmException("cannot draw " + file + ": " + e);
-        } finally {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the draw's own error, if any, is the one worth reporting
-            }
         }
     }
 }

@@ -11,11 +11,14 @@ import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.CorpusStats;
 import dev.calm.core.data.TokenBlocks;
+import dev.calm.core.tokenizer.BpeTrainer;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
+import dev.calm.energy.CalmConfig;
 import dev.calm.energy.InferenceFlops;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
+import dev.calm.eval.NgramModel;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -28,9 +31,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code calm quickstart}: the paper's pipeline on a laptop, stage by stage, in one run directory: the corpus
@@ -53,8 +56,9 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--run-dir", defaultValue = "runs/quickstart", description = "where every artifact goes (default: ${DEFAULT-VALUE})")
     private Path runDir;
 
-    @Option(names = "--vocab", defaultValue = "4096", description = "tokenizer vocabulary size (default: ${DEFAULT-VALUE})")
-    private int vocab;
+    @Option(names = "--vocab", description = "vocabulary size of a new tokenizer (default: 4096); a run directory's "
+            + "tokenizer is reused, and a --vocab that disagrees with it is an error")
+    private Integer vocab;
 
     @Option(names = "--minutes", defaultValue = "18", description = "wall-clock budget of the whole run in minutes, "
             + "split across the stages: the evaluations take what they need, the autoencoder 37%% of the training "
@@ -87,11 +91,19 @@ final class QuickstartCommand implements Callable<Integer> {
     private int genTokens;
 
     @CommandLine.Mixin
+    private CheckpointOptions checkpoints;
+
+    @CommandLine.Mixin
     private RuntimeOptions runtime;
 
     @Override
     public Integer call() {
         validate();
+        return RunModels.locked(runDir, spec, this::run);
+    }
+
+    private int run() {
+        TokenizerStage.checkVocabulary(runDir, vocab);
         Budget budget = Budget.startingNow(minutes);
         Map<String, Double> stageSeconds = new LinkedHashMap<>();
         long seed = runtime.seed();
@@ -113,8 +125,9 @@ final class QuickstartCommand implements Callable<Integer> {
                 out.flush();
                 Path dir = runDir.resolve("autoencoder");
                 createDirectories(dir);
-                ae = timed("autoencoder", stageSeconds, () -> AutoencoderStage.run(dir, tokens,
-                        autoencoderOptions.stage(aeBudget, seed), root, out));
+                ae = timed("autoencoder", stageSeconds, () -> AutoencoderStage.run(dir,
+                        autoencoderOptions.config(tokenizer.vocabSize()), tokens,
+                        autoencoderOptions.stage(aeBudget, seed, checkpoints), root, out));
             }
             if (lmMinutes == null || lmMinutes > 0) {
                 languageModels(tokens, ae, budget, stageSeconds, root, out);
@@ -132,10 +145,12 @@ final class QuickstartCommand implements Callable<Integer> {
         Tokenizer tokenizer = tokens.tokenizer();
         int vocabSize = tokenizer.vocabSize();
         Rng init = new Rng(runtime.seed());
-        Calm calm = Contenders.calm(vocabSize, lmOptions.calmHeadBlocks(), ae, init, root);
+        CalmConfig calmConfig = lmOptions.calmConfig(vocabSize, ae.config());
+        RunModels.checkResumable(runDir.resolve(RunModels.CALM), RunModels.CALM, calmConfig, CalmConfig.class);
+        Calm calm = Contenders.calm(calmConfig, ae, init, root);
         TokenBaseline baseline = Contenders.baseline(vocabSize, init, root);
         List<LanguageModelStage.Contender> contenders = List.of(
-                Contenders.of(calm, lmOptions.learningRate(RunModels.CALM)),
+                Contenders.of(calm, lmOptions),
                 Contenders.of(baseline, lmOptions.learningRate(RunModels.BASELINE)));
         int[][] validation = LanguageModelStage.monitorBlocks(tokens.blocks().get("validation"));
         Map<String, StepModel> models = new LinkedHashMap<>();
@@ -146,14 +161,26 @@ final class QuickstartCommand implements Callable<Integer> {
             createDirectories(dir);
             timed(contender.name(), stageSeconds, () -> LanguageModelStage.run(dir, contender,
                     tokens.blocks().get("train"), validation,
-                    lmOptions.stage(each, runtime.seed()), root, out));
+                    lmOptions.stage(each, runtime.seed(), checkpoints), root, out));
             models.put(contender.name(), contender.sampler());
         }
         out.printf(Locale.ROOT, "%n== BrierLM (held out, %,d tokens per corpus)%n", brierTokens);
         Map<String, TokenBlocks> heldOut = new LinkedHashMap<>(tokens.blocks());
         heldOut.remove("train");
-        timed("brierlm", stageSeconds, () -> BrierStage.run(runDir.resolve("brier.json"), models, heldOut,
-                brierTokens, runtime.seed(), root, out));
+        timed("brierlm", stageSeconds, () -> {
+            Map<String, StepModel> scored = new LinkedHashMap<>(models);
+            List<NgramModel> references = new ArrayList<>();
+            try {
+                for (String name : RunModels.REFERENCES) {
+                    references.add(RunModels.reference(name, tokens.blocks().get("train"), vocabSize, root));
+                    scored.put(name, references.get(references.size() - 1));
+                }
+                return BrierStage.run(runDir.resolve("brier.json"), scored, heldOut, brierTokens, runtime.seed(), root,
+                        out);
+            } finally {
+                references.forEach(NgramModel::close);
+            }
+        });
         out.printf(Locale.ROOT, "%n== generation%n");
         timed("generation", stageSeconds, () -> GenerationStage.run(runDir, models, tokenizer, prompts, genTokens,
                 runtime.seed(), root, out));
@@ -182,6 +209,9 @@ final class QuickstartCommand implements Callable<Integer> {
     private void validate() {
         String problem = corpusOptions.problem();
         if (problem == null) {
+            problem = checkpoints.problem();
+        }
+        if (problem == null) {
             problem = optionProblem();
         }
         if (problem != null) {
@@ -196,6 +226,8 @@ final class QuickstartCommand implements Callable<Integer> {
         }
         if (problem != null) {
             return problem;
+        } else if (vocab != null && vocab <= BpeTrainer.BASE_VOCAB) {
+            return "--vocab must be > " + BpeTrainer.BASE_VOCAB + " (the bytes and end-of-text), got " + vocab;
         } else if (!(minutes > 0) || Double.isInfinite(minutes)) {
             return "--minutes must be a finite number > 0, got " + minutes;
         } else if (genTokens < 1 || prompts.stream().anyMatch(String::isEmpty)) {

@@ -4,12 +4,8 @@
 package dev.calm.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.calm.core.CalmException;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import dev.calm.core.io.AtomicFiles;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
@@ -47,6 +43,8 @@ final class Report {
         r.line("![Training curves](" + Plots.CURVES + ")");
         r.line("");
         r.line("![Brier-1 and BrierLM against training FLOPs](" + Plots.BRIER + ")");
+        r.line("");
+        r.line("![CALM's head diagnostics during training](" + Plots.DIAGNOSTICS + ")");
         return r.md.toString();
     }
 
@@ -59,13 +57,7 @@ final class Report {
      */
     static Path write(Path runDir, JsonNode summary) {
         Path file = runDir.resolve(FILE);
-        Path tmp = runDir.resolve("." + FILE + ".tmp");
-        try {
-            Files.writeString(tmp, render(summary), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new CalmException("cannot write " + file + ": " + e.getMessage());
-        }
+        AtomicFiles.writeString(file, render(summary));
         return file;
     }
 
@@ -153,12 +145,26 @@ final class Report {
                     brier(m, 2), brier(m, 3), brier(m, 4), m.get("generate_tokens_per_s").asDouble(),
                     m.get("generate_tokens_per_s_batch" + GenerationStage.BATCH).asDouble()));
         }
+        JsonNode references = summary.path("reference");
+        for (String name : RunModels.REFERENCES) {
+            JsonNode m = references.get(name);
+            if (m != null) {
+                line(f("| %s sampler (reference) | | | | %s | %s | %s | %s | | |", name, brier(m, 1), brier(m, 2),
+                        brier(m, 3), brier(m, 4)));
+            }
+        }
         line("");
+        line(f("Evaluation during training and checkpoints took %.1f%% of CALM's training time and %.1f%% of the "
+                + "baseline's.", 100 * summary.get("calm").path("train_overhead_share").asDouble(),
+                100 * summary.get("baseline").path("train_overhead_share").asDouble()));
         JsonNode c = summary.get("comparison");
         line(f("CALM / baseline: generation %.1fx at batch 1 and %.1fx at batch %d, training throughput %.1fx, "
                 + "inference FLOPs per token %.2fx.", c.get("generate_speedup").asDouble(),
                 c.get("generate_speedup_batch" + GenerationStage.BATCH).asDouble(), GenerationStage.BATCH,
                 c.get("train_tokens_per_s_ratio").asDouble(), c.get("inference_flops_ratio").asDouble()));
+        line("The reference samplers are counted on the training split and draw each token from the unigram "
+                + "distribution, or from the bigram distribution given the previous token: a model that learned "
+                + "nothing from its context scores the unigram's Brier-1.");
         line("The held-out loss is CALM's energy loss and the baseline's cross-entropy; they are not comparable, "
                 + "BrierLM is. BrierLM = 100 (Brier-1 Brier-2 Brier-3 Brier-4)^(1/4) is undefined, never clipped, "
                 + "when a Brier-n is not positive, as it is for models too small to reproduce 3- and 4-token "

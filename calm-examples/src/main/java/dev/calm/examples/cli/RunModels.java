@@ -4,9 +4,12 @@
 package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.CalmException;
+import dev.calm.core.config.Json;
+import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.HfTokenizer;
 import dev.calm.core.tokenizer.Tokenizer;
@@ -14,9 +17,17 @@ import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
+import dev.calm.eval.NgramModel;
+import dev.calm.training.RunLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * The trained models of a run directory: {@code tokenizer.json}, {@code autoencoder/}, and the language models
@@ -29,8 +40,14 @@ final class RunModels {
     static final String CALM = "calm";
     static final String BASELINE = "baseline";
     static final String AUTOENCODER = "autoencoder";
+    /** Reference samplers counted on the training split, scored beside the trained models. */
+    static final String UNIGRAM = "unigram";
+    static final String BIGRAM = "bigram";
+    static final List<String> REFERENCES = List.of(UNIGRAM, BIGRAM);
     /** The run directory's tokenizer. */
     static final String TOKENIZER = "tokenizer.json";
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunModels.class);
 
     private RunModels() {}
 
@@ -93,6 +110,24 @@ final class RunModels {
     }
 
     /**
+     * A reference sampler: a unigram or bigram model of the training split ({@link NgramModel}), which ignores
+     * (or nearly ignores) the context; a model that learned anything scores above it.
+     *
+     * @param name {@value #UNIGRAM} or {@value #BIGRAM}
+     * @param train the training split's tokens
+     * @param vocab the vocabulary size
+     * @param root the manager its table lives under (freed with it)
+     * @return the model
+     */
+    static NgramModel reference(String name, TokenBlocks train, int vocab, NDManager root) {
+        return switch (name) {
+            case UNIGRAM -> NgramModel.unigram(train.tokens(), vocab, root);
+            case BIGRAM -> NgramModel.bigram(train.tokens(), vocab, root);
+            default -> throw new CalmException("unknown reference '" + name + "': expected " + REFERENCES);
+        };
+    }
+
+    /**
      * Checks that a model about to be trained in {@code dir} is the one whose files are there, if any, so that
      * training resumes it instead of failing half-way or mixing two models' files.
      *
@@ -105,10 +140,26 @@ final class RunModels {
         if (ModelConfigFile.exists(dir)) {
             Object saved = ModelConfigFile.read(dir, type, configType);
             if (!saved.equals(config)) {
-                throw new CalmException(dir.resolve(ModelConfigFile.NAME) + " holds another " + type + " (" + saved
-                        + ") than the one to train (" + config + "): use another --run-dir");
+                throw new CalmException(dir.resolve(ModelConfigFile.NAME) + " holds another " + type + " than the one "
+                        + "to train (" + String.join(", ", differences(Json.MAPPER.valueToTree(saved),
+                        Json.MAPPER.valueToTree(config), "")) + "): use another --run-dir");
             }
         }
+    }
+
+    /** "name saved -> wanted" for every field (dotted within nested objects) whose values differ. */
+    private static List<String> differences(JsonNode saved, JsonNode wanted, String prefix) {
+        List<String> out = new ArrayList<>();
+        wanted.fieldNames().forEachRemaining(name -> {
+            JsonNode a = saved.get(name);
+            JsonNode b = wanted.get(name);
+            if (a != null && a.isObject() && b.isObject()) {
+                out.addAll(differences(a, b, prefix + name + "."));
+            } else if (!b.equals(a)) {
+                out.add(prefix + name + " " + a + " -> " + b);
+            }
+        });
+        return out;
     }
 
     /**
@@ -134,6 +185,23 @@ final class RunModels {
             return Files.createDirectories(dir);
         } catch (IOException e) {
             throw new CalmException("cannot create the directory " + dir + ": " + e, e);
+        }
+    }
+
+    /**
+     * Runs a command's work under the run directory's writer lock ({@link RunLock}), taken before anything is
+     * written there: a second writer is refused in one line, naming the holder.
+     *
+     * @param runDir the run directory, created if missing
+     * @param spec the command, whose name the lock records for a second writer's message
+     * @param work what the command does
+     * @param <T> its result
+     * @return the work's result
+     */
+    static <T> T locked(Path runDir, CommandLine.Model.CommandSpec spec, Supplier<T> work) {
+        try (RunLock held = RunLock.acquire(runDir, spec.qualifiedName(" "))) {
+            LOG.debug("holding {}", held.file());
+            return work.get();
         }
     }
 

@@ -27,7 +27,9 @@ import java.util.Map;
  * training steps, time, tokens/s and FLOPs, inference FLOPs per token, held-out loss, {@code brier1} to
  * {@code brier4} with {@code _se}, {@code brierlm}, generation tokens/s at batch 1 and batch 16, and the same
  * BrierLM figures per extra held-out corpus under {@code held_out}), {@code comparison} (ratios) and
- * {@code samples} (the generated continuations).
+ * {@code reference.unigram} and {@code reference.bigram} (Brier-1..4 and BrierLM of samplers counted on the
+ * training split, on the same validation blocks: what a model that learned nothing, or only the previous token,
+ * scores) and {@code samples} (the generated continuations).
  */
 final class RunSummary {
 
@@ -94,6 +96,8 @@ final class RunSummary {
             m.put("train_seconds", s.get("seconds").asDouble());
             m.put("train_tokens_per_s", s.get("tokensPerSecond").asDouble());
             m.put("train_flops", s.get("trainFlops").asDouble());
+            m.put("train_overhead_seconds", s.path("overheadSeconds").asDouble());
+            m.put("train_overhead_share", s.path("overheadSeconds").asDouble() / s.get("seconds").asDouble());
             m.put("inference_flops_per_token", facts.inferenceFlops().get(model));
             m.put("val_loss_before", s.get("heldOutBefore").asDouble());
             m.put("val_loss_after", s.get("heldOutAfter").asDouble());
@@ -109,6 +113,14 @@ final class RunSummary {
                     m.put("generate_tokens_per_s", speed.get("batch1").asDouble());
                     m.put("generate_tokens_per_s_batch" + GenerationStage.BATCH, speed.get("batched").asDouble());
                     m.put("temperature_fallbacks", speed.get("fallbacks").asLong());
+                }
+            }
+        }
+        ObjectNode references = summary.putObject("reference");
+        for (String name : RunModels.REFERENCES) {
+            for (JsonNode row : brier) {
+                if (row.get("model").asText().equals(name) && row.get("corpus").asText().equals("validation")) {
+                    brierFigures(references.putObject(name), row);
                 }
             }
         }
@@ -167,6 +179,7 @@ final class RunSummary {
         into.set("brierlm_se", row.get("brierLMStandardError"));
         into.put("brier_positions", row.get("positions").asLong());
         into.put("brier_estimator", row.get("estimator").asText());
+        into.put("brier_samples", row.get("samples").asInt());
     }
 
     /** CALM's figure over the baseline's. */

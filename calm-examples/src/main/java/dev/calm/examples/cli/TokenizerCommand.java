@@ -40,8 +40,9 @@ final class TokenizerCommand implements Runnable {
         @Option(names = "--run-dir", defaultValue = "runs/quickstart", description = "where tokenizer.json goes (default: ${DEFAULT-VALUE})")
         private Path runDir;
 
-        @Option(names = "--vocab", defaultValue = "4096", description = "vocabulary size (default: ${DEFAULT-VALUE})")
-        private int vocab;
+        @Option(names = "--vocab", description = "vocabulary size (default: 4096); a run directory's tokenizer is kept, "
+                + "and a --vocab that disagrees with it is an error")
+        private Integer vocab;
 
         @CommandLine.Mixin
         private CorpusOptions corpusOptions;
@@ -52,19 +53,22 @@ final class TokenizerCommand implements Runnable {
         @Override
         public Integer call() {
             String problem = corpusOptions.problem();
-            if (problem == null && vocab <= BpeTrainer.BASE_VOCAB) {
+            if (problem == null && vocab != null && vocab <= BpeTrainer.BASE_VOCAB) {
                 problem = "--vocab must be > " + BpeTrainer.BASE_VOCAB + " (the bytes and end-of-text), got " + vocab;
             }
             if (problem != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), problem);
             }
             PrintWriter out = spec.commandLine().getOut();
-            CorpusStage corpus = corpusOptions.prepare(seed, out);
-            RunRecord.write(spec, RunModels.directory(runDir));
-            TokenizerStage.prepare(runDir, corpus, vocab, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out)
-                    .tokenizer().close();
-            out.flush();
-            return 0;
+            return RunModels.locked(runDir, spec, () -> {
+                TokenizerStage.checkVocabulary(runDir, vocab);
+                CorpusStage corpus = corpusOptions.prepare(seed, out);
+                RunRecord.write(spec, runDir);
+                TokenizerStage.prepare(runDir, corpus, vocab, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE,
+                        out).tokenizer().close();
+                out.flush();
+                return 0;
+            });
         }
     }
 }

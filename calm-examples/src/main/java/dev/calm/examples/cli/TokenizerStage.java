@@ -3,6 +3,7 @@
  */
 package dev.calm.examples.cli;
 
+import dev.calm.core.CalmException;
 import dev.calm.core.data.CorpusStats;
 import dev.calm.core.data.Document;
 import dev.calm.core.data.TokenBlocks;
@@ -30,27 +31,52 @@ record TokenizerStage(Tokenizer tokenizer, Map<String, TokenBlocks> blocks) {
     static final int BLOCK_LENGTH = 256;
     /** K of the presets, which every block length must be a multiple of. */
     static final int PATCH_SIZE = 4;
+    /** Vocabulary of a new tokenizer when {@code --vocab} is not given. */
+    static final int DEFAULT_VOCAB = 4096;
+
+    /**
+     * Refuses a {@code --vocab} that disagrees with the run directory's tokenizer, before anything is written: the
+     * tokenizer is reused (its models were trained with it), so the option would be silently ignored.
+     *
+     * @param runDir the run directory
+     * @param vocabSize the {@code --vocab} given, or null
+     */
+    static void checkVocabulary(Path runDir, Integer vocabSize) {
+        Path file = runDir.resolve(RunModels.TOKENIZER);
+        if (vocabSize == null || !Files.exists(file)) {
+            return;
+        }
+        try (HfTokenizer existing = HfTokenizer.load(file)) {
+            if (existing.vocabSize() != vocabSize) {
+                throw new CalmException(file + " has " + existing.vocabSize() + " ids, not the " + vocabSize
+                        + " of --vocab: drop --vocab to reuse it (its models were trained with it), or use another "
+                        + "--run-dir");
+            }
+        }
+    }
 
     /**
      * @param runDir where {@code tokenizer.json} is written or found
      * @param corpus the corpora
-     * @param vocabSize ids in the vocabulary
+     * @param vocabSize ids in the vocabulary of a new tokenizer ({@link #DEFAULT_VOCAB} if null); an existing one
+     *     is reused, and must have that many ids if it is given
      * @param blockLength tokens per block, a multiple of K
      * @param patchSize K
      * @param out where the statistics table is printed
      * @return the tokenizer and the blocks
      */
-    static TokenizerStage prepare(Path runDir, CorpusStage corpus, int vocabSize, int blockLength, int patchSize,
+    static TokenizerStage prepare(Path runDir, CorpusStage corpus, Integer vocabSize, int blockLength, int patchSize,
             PrintWriter out) {
-        Path file = runDir.resolve("tokenizer.json");
+        Path file = runDir.resolve(RunModels.TOKENIZER);
         HfTokenizer tokenizer;
         if (Files.exists(file)) {
+            checkVocabulary(runDir, vocabSize);
             tokenizer = HfTokenizer.load(file);
             out.printf(Locale.ROOT, "tokenizer: reusing %s (%d ids)%n", file, tokenizer.vocabSize());
         } else {
             long start = System.nanoTime();
             tokenizer = BpeTrainer.trainAndLoad(corpus.split().train().stream().map(Document::text).toList(),
-                    vocabSize, file);
+                    vocabSize == null ? DEFAULT_VOCAB : vocabSize, file);
             out.printf(Locale.ROOT, "tokenizer: byte-level BPE, %d ids, learned from the training split in %.1f s -> %s%n",
                     tokenizer.vocabSize(), (System.nanoTime() - start) / 1e9, file);
         }

@@ -9,9 +9,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code calm train-ae}: CALM's first stage on its own, the quickstart's autoencoder stage in a run directory
@@ -40,11 +40,17 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
     private CorpusOptions corpusOptions;
 
     @CommandLine.Mixin
+    private CheckpointOptions checkpoints;
+
+    @CommandLine.Mixin
     private RuntimeOptions runtime;
 
     @Override
     public Integer call() {
         String problem = corpusOptions.problem();
+        if (problem == null) {
+            problem = checkpoints.problem();
+        }
         if (problem == null && !(minutes > 0)) {
             problem = "--ae-minutes must be > 0, got " + minutes;
         } else if (problem == null) {
@@ -54,16 +60,21 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
         RunModels.tokenizerFile(runDir);
+        return RunModels.locked(runDir, spec, this::train);
+    }
+
+    private int train() {
         PrintWriter out = spec.commandLine().getOut();
         TokenizerStage tokens = TokenizerStage.prepare(runDir, corpusOptions.prepare(runtime.seed(), out),
-                0, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
+                null, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
         try (NDManager root = runtime.open()) {
             Path dir = runDir.resolve(RunModels.AUTOENCODER);
-            RunModels.checkResumable(dir, RunModels.AUTOENCODER,
-                    AutoencoderConfig.cpu(tokens.tokenizer().vocabSize()), AutoencoderConfig.class);
+            AutoencoderConfig config = options.config(tokens.tokenizer().vocabSize());
+            RunModels.checkResumable(dir, RunModels.AUTOENCODER, config, AutoencoderConfig.class);
             RunRecord.write(spec, runDir);
             out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
-            AutoencoderStage.run(RunModels.directory(dir), tokens, options.stage(minutes, runtime.seed()), root, out);
+            AutoencoderStage.run(RunModels.directory(dir), config, tokens,
+                    options.stage(minutes, runtime.seed(), checkpoints), root, out);
         } finally {
             tokens.tokenizer().close();
         }

@@ -13,9 +13,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code calm train --model calm|baseline}: one of the quickstart's language models, trained on its own in a
@@ -47,15 +47,22 @@ final class TrainCommand implements Callable<Integer> {
     private CorpusOptions corpusOptions;
 
     @CommandLine.Mixin
+    private CheckpointOptions checkpoints;
+
+    @CommandLine.Mixin
     private RuntimeOptions runtime;
 
     @Override
     public Integer call() {
         validate();
         RunModels.tokenizerFile(runDir);
+        return RunModels.locked(runDir, spec, this::train);
+    }
+
+    private int train() {
         PrintWriter out = spec.commandLine().getOut();
         TokenizerStage tokens = TokenizerStage.prepare(runDir, corpusOptions.prepare(runtime.seed(), out),
-                0, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
+                null, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
         try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = runtime.open()) {
             Path dir = runDir.resolve(model);
             LanguageModelStage.Contender contender = contender(tokenizer, dir, root);
@@ -63,7 +70,7 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
             LanguageModelStage.run(RunModels.directory(dir), contender, tokens.blocks().get("train"),
                     LanguageModelStage.monitorBlocks(tokens.blocks().get("validation")),
-                    options.stage(minutes, runtime.seed()), root, out);
+                    options.stage(minutes, runtime.seed(), checkpoints), root, out);
         }
         return 0;
     }
@@ -76,11 +83,13 @@ final class TrainCommand implements Callable<Integer> {
             Path aeDir = runDir.resolve(RunModels.AUTOENCODER);
             AutoencoderConfig ae = AutoencoderStage.config(aeDir);
             RunModels.checkVocabulary(aeDir, ae.vocabSize(), tokenizer);
-            CalmConfig config = Contenders.calmConfig(vocab, options.calmHeadBlocks());
+            if (ModelConfigFile.exists(dir)) { // a CALM trained before: its autoencoder must not have changed
+                RunModels.checkCompatible(aeDir, ModelConfigFile.read(dir, RunModels.CALM, CalmConfig.class), ae);
+            }
+            CalmConfig config = options.calmConfig(vocab, ae);
             RunModels.checkCompatible(aeDir, config, ae);
             RunModels.checkResumable(dir, RunModels.CALM, config, CalmConfig.class);
-            return Contenders.of(Contenders.calm(vocab, options.calmHeadBlocks(), AutoencoderStage.load(aeDir, root),
-                    init, root), options.learningRate(model));
+            return Contenders.of(Contenders.calm(config, AutoencoderStage.load(aeDir, root), init, root), options);
         }
         RunModels.checkResumable(dir, RunModels.BASELINE, TransformerConfig.small(vocab), TransformerConfig.class);
         return Contenders.of(Contenders.baseline(vocab, init, root), options.learningRate(model));
@@ -88,6 +97,9 @@ final class TrainCommand implements Callable<Integer> {
 
     private void validate() {
         String problem = corpusOptions.problem();
+        if (problem == null) {
+            problem = checkpoints.problem();
+        }
         if (problem == null && !model.equals(RunModels.CALM) && !model.equals(RunModels.BASELINE)) {
             problem = "--model must be calm or baseline, got '" + model + "'";
         } else if (problem == null && !(minutes > 0)) {

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,9 +157,46 @@ class BadInputTest {
                 "--ae-minutes", "0");
         failsCleanly(run.runDir(), 2, "--vocab must be > 257", "tokenizer", "train", "--run-dir", runDir(),
                 "--vocab", "100");
-        failsCleanly(run.runDir(), 2, "--metrics takes brierlm and/or reconstruction, got [bleu]", "eval",
+        failsCleanly(run.runDir(), 2, "--metrics takes brierlm, reconstruction and/or geometry, got [bleu]", "eval",
                 "--run-dir", runDir(), "--metrics", "bleu");
         failsCleanly(run.runDir(), 2, "Unknown options: '--lm-stpes', '3' (did you mean --lm-minutes or --lm-steps", "train",
                 "--run-dir", runDir(), "--lm-stpes", "3");
+    }
+
+    @Test
+    void badOptionsOfTheSmallScaleRecipeAreUsageErrors() throws IOException {
+        failsCleanly(run.runDir(), 2, "--calm-aux-weight must be a finite number >= 0 and --calm-aux-anneal >= 0, got "
+                + "-1.0", "train", "--run-dir", runDir(), "--calm-aux-weight", "-1");
+        failsCleanly(run.runDir(), 2, "--patch-size must be 1, 2, 4, 8 or 16, got 3", "train-ae", "--run-dir", runDir(),
+                "--patch-size", "3");
+        failsCleanly(run.runDir(), 2, "--ae-latent must be in [1, 4096], got 0", "quickstart", "--run-dir", runDir(),
+                "--ae-latent", "0");
+        failsCleanly(run.runDir(), 2, "--calm-head must be energy or mixture, got 'flow'", "train", "--run-dir",
+                runDir(), "--calm-head", "flow");
+        failsCleanly(run.runDir(), 2, "--calm-head-lr-scale must be a finite number > 0, got 0.0", "train", "--run-dir",
+                runDir(), "--calm-head-lr-scale", "0");
+        failsCleanly(run.runDir(), 2, "--ae-kl-weight must be a finite number >= 0, got -0.1", "train-ae", "--run-dir",
+                runDir(), "--ae-kl-weight", "-0.1");
+    }
+
+    @Test
+    void aLatentSizeTheTrainedAutoencoderDoesNotHaveIsNamed(@TempDir Path dir) throws IOException {
+        Path copy = run.copy(dir.resolve("run"));
+        failsCleanly(copy, 1, copy.resolve("autoencoder/config.json") + " holds another autoencoder", "train-ae",
+                "--run-dir", copy.toString(), "--data", run.corpus().toString(), "--ae-latent", "32", "--ae-steps", "1");
+        failsCleanly(copy, 1, copy.resolve("calm/config.json") + " holds another calm", "train", "--run-dir",
+                copy.toString(), "--data", run.corpus().toString(), "--calm-head", "energy");
+    }
+
+    @Test
+    void aVocabularyThatDisagreesWithTheRunsTokenizerIsAnError() throws IOException {
+        for (String[] command : new String[][] {{"tokenizer", "train"}, {"quickstart"}}) {
+            List<String> args = new ArrayList<>(List.of(command));
+            args.addAll(List.of("--run-dir", runDir(), "--data", run.corpus().toString(), "--vocab", "512"));
+            failsCleanly(run.runDir(), 1, run.runDir().resolve("tokenizer.json") + " has 300 ids, not the 512 of "
+                    + "--vocab: drop --vocab to reuse it", args.toArray(String[]::new));
+        }
+        failsCleanly(run.runDir(), 2, "--vocab must be > 257 (the bytes and end-of-text), got 0", "quickstart",
+                "--run-dir", runDir(), "--vocab", "0");
     }
 }

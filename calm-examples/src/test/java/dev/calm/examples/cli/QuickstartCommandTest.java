@@ -188,6 +188,6 @@ class QuickstartCommandTest {
         assertFalse(noRun.err().contains("\tat "), "no stack trace");
         CliRun model = CliRun.run("eval", "--run-dir", dir.toString(), "--model", "gpt");
         assertEquals(2, model.exit());
-        assertTrue(model.err().contains("--model takes calm and/or baseline, got [gpt]"), model.err());
+        assertTrue(model.err().contains("--model takes calm, baseline, unigram and/or bigram, got [gpt]"), model.err());
     }
 }

@@ -11,8 +11,13 @@ import dev.calm.core.config.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -130,5 +135,20 @@ class RunDirectoryCommandsTest {
         CliRun group = CliRun.run("tokenizer");
         assertEquals(0, group.exit());
         assertTrue(group.out().contains("train") && group.out().contains("Learn a byte-level BPE"), group.out());
+    }
+
+    @Test
+    @DisabledOnOs(OS.WINDOWS)
+    void everyFileHasTheModeOfANewFileUnderTheUmask() throws IOException {
+        Path probe = Files.createTempFile(run.runDir().getParent(), "probe", ".txt");
+        Files.delete(probe);
+        Files.createFile(probe); // 0666 less the umask, as every file the commands write
+        Set<PosixFilePermission> expected = Files.getPosixFilePermissions(probe);
+        Files.delete(probe);
+        try (Stream<Path> files = Files.walk(run.runDir())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertEquals(expected, Files.getPosixFilePermissions(f), run.runDir().relativize(f).toString());
+            }
+        }
     }
 }

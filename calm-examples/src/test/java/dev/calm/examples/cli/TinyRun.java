@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.calm.training.RunLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -89,12 +90,15 @@ record TinyRun(Path corpus, Path runDir, Map<String, CliRun> outputs) {
 
     /**
      * @param dir a directory
-     * @return the SHA-256 of every file under it, by relative path
+     * @return the SHA-256 of every file under it, by relative path, but the run directory's lock file: reading it
+     *     would release a lock this process holds on it (POSIX drops a process's locks on a file when it closes
+     *     any channel to it)
      */
     static Map<String, String> hashes(Path dir) throws IOException {
         Map<String, String> hashes = new TreeMap<>();
         try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.filter(Files::isRegularFile).toList()) {
+            for (Path p : files.filter(Files::isRegularFile)
+                    .filter(p -> !p.getFileName().toString().equals(RunLock.FILE)).toList()) {
                 hashes.put(dir.relativize(p).toString(), sha256(Files.readAllBytes(p)));
             }
         }

@@ -1,0 +1,59 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.training;
+
+import ai.djl.ndarray.NDManager;
+import dev.calm.core.CalmException;
+import dev.calm.core.Rng;
+import dev.calm.diagnostics.HeadDiagnostics;
+import dev.calm.energy.Calm;
+
+/**
+ * Logs {@link HeadDiagnostics} of a CALM being trained into {@code metrics.jsonl} every {@code every} steps
+ * ({@code head_distance_true}, {@code head_distance_random}, {@code head_on_manifold}, {@code head_brier1},
+ * {@code head_first_token_accuracy}, {@code head_chunk_accuracy}), on the same held-out blocks and with the
+ * same noise each time, so the curves move with the model and not with the sample.
+ *
+ * <pre>{@code
+ * trainer.addHook(new HeadDiagnosticsHook(calm, heldOut.sample(32), 100, seed, root));
+ * }</pre>
+ */
+public final class HeadDiagnosticsHook implements TrainingHook {
+
+    private final Calm calm;
+    private final int[][] blocks;
+    private final int every;
+    private final long seed;
+    private final NDManager root;
+
+    /**
+     * @param calm the model being trained
+     * @param blocks held-out blocks, a multiple of K tokens and at least 2K long
+     * @param every steps between two measurements, &gt; 0
+     * @param seed seed of the head's noise and of the random chunks, the same at every measurement
+     * @param root the manager of the model's parameters
+     */
+    public HeadDiagnosticsHook(Calm calm, int[][] blocks, int every, long seed, NDManager root) {
+        if (every < 1) {
+            throw new CalmException("head diagnostics need an interval of at least 1 step, got " + every);
+        }
+        this.calm = calm;
+        this.blocks = blocks;
+        this.every = every;
+        this.seed = seed;
+        this.root = root;
+    }
+
+    /** @return the diagnostics now, with this hook's blocks and noise */
+    public HeadDiagnostics measure() {
+        return HeadDiagnostics.measure(calm, blocks, 8, new Rng(seed).fork("head diagnostics"), root);
+    }
+
+    @Override
+    public void onStep(StepMetrics metrics, TrainingContext context) {
+        if (metrics.step() % every == 0) {
+            measure().metrics().forEach(context::record);
+        }
+    }
+}
