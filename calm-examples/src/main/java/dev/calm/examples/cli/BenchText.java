@@ -114,7 +114,14 @@ final class BenchText {
                 rounds.forEach(r -> children.add((ObjectNode) r.get(key)));
                 out.set(key, medians(children));
             } else if (e.getValue().isNumber() || e.getValue().isNull()) {
-                out.put(key, median(rounds.stream().map(r -> r.get(key)).toList()));
+                List<JsonNode> values = rounds.stream().map(r -> r.get(key)).toList();
+                boolean whole = values.stream().allMatch(v -> v == null || v.isNull() || v.isIntegralNumber());
+                Double median = median(values);
+                if (whole && median != null && median == Math.rint(median)) {
+                    out.put(key, median.longValue()); // counts stay whole numbers
+                } else {
+                    out.put(key, median);
+                }
             } else {
                 out.set(key, e.getValue());
             }
