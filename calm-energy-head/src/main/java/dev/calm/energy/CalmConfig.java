@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.config.Checks;
 import dev.calm.core.llama.TransformerConfig;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -23,20 +24,32 @@ import java.util.Objects;
  *     cross-entropy during training ({@code aux_head.*}; not in the paper, see {@link Calm#trainingLoss(
  *     ai.djl.ndarray.NDArray, dev.calm.core.Rng, double)}); configs written before it read as false
  * @param headType which generative head {@link Calm#Calm(CalmConfig, dev.calm.autoencoder.Autoencoder)} builds:
- *     {@value #ENERGY} (the paper's, configured by {@code head}) or {@value #MIXTURE} (a {@link MixtureEnergyHead},
- *     configured by {@code mixture_head}); configs written before it read as {@value #ENERGY}
+ *     {@value #ENERGY} (the paper's, configured by {@code head}), {@value #MIXTURE} (a {@link MixtureEnergyHead},
+ *     configured by {@code mixture_head}), {@value #FLOW} (a {@link FlowMatchingHead}, configured by {@code
+ *     flow_head}) or {@value #DIFFUSION} (a {@link DiffusionHead}, configured by {@code diffusion_head}); configs
+ *     written before it read as {@value #ENERGY}
  * @param mixtureHead the mixture head's config when {@code head_type} is {@value #MIXTURE}, else null
+ * @param flowHead the flow head's config when {@code head_type} is {@value #FLOW}, else null
+ * @param diffusionHead the diffusion head's config when {@code head_type} is {@value #DIFFUSION}, else null
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSize, EnergyHeadConfig head,
         @JsonProperty(defaultValue = "false") boolean auxTokenHead,
         @JsonProperty(defaultValue = "\"" + CalmConfig.ENERGY + "\"") String headType,
-        @JsonProperty(defaultValue = "null") MixtureHeadConfig mixtureHead) {
+        @JsonProperty(defaultValue = "null") MixtureHeadConfig mixtureHead,
+        @JsonProperty(defaultValue = "null") FlowHeadConfig flowHead,
+        @JsonProperty(defaultValue = "null") DiffusionHeadConfig diffusionHead) {
 
     /** The paper's energy head, {@link EnergyHead}. */
     public static final String ENERGY = "energy";
     /** The mixture head of the small-scale study, {@link MixtureEnergyHead}. */
     public static final String MIXTURE = "mixture";
+    /** The flow-matching head of the paper's comparison, {@link FlowMatchingHead}. */
+    public static final String FLOW = "flow";
+    /** The diffusion head of the paper's comparison, {@link DiffusionHead}. */
+    public static final String DIFFUSION = "diffusion";
+    /** Every head type, in the order of the paper's comparison and then the study's. */
+    public static final List<String> HEAD_TYPES = List.of(ENERGY, FLOW, DIFFUSION, MIXTURE);
 
     /**
      * Validates every field; messages use the JSON names. That K and l match the autoencoder is checked
@@ -47,8 +60,10 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
      * @param latentSize l &gt; 0
      * @param head not null
      * @param auxTokenHead whether there is an auxiliary token head
-     * @param headType {@value #ENERGY} or {@value #MIXTURE}
+     * @param headType one of {@link #HEAD_TYPES}
      * @param mixtureHead not null when the head type is {@value #MIXTURE}
+     * @param flowHead not null when the head type is {@value #FLOW}
+     * @param diffusionHead not null when the head type is {@value #DIFFUSION}
      * @throws NullPointerException if backbone or head is null
      * @throws dev.calm.core.CalmException if K or l is not positive
      */
@@ -57,10 +72,13 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
         Objects.requireNonNull(head, "head");
         Checks.positive("patch_size", patchSize);
         Checks.positive("latent_size", latentSize);
-        Checks.check(ENERGY.equals(headType) || MIXTURE.equals(headType),
-                "head_type must be " + ENERGY + " or " + MIXTURE + ", got " + headType);
+        Checks.check(HEAD_TYPES.contains(headType),
+                "head_type must be " + String.join(", ", HEAD_TYPES) + ", got " + headType);
         Checks.check(!MIXTURE.equals(headType) || mixtureHead != null,
                 "head_type " + MIXTURE + " needs a mixture_head config");
+        Checks.check(!FLOW.equals(headType) || flowHead != null, "head_type " + FLOW + " needs a flow_head config");
+        Checks.check(!DIFFUSION.equals(headType) || diffusionHead != null,
+                "head_type " + DIFFUSION + " needs a diffusion_head config");
     }
 
     /**
@@ -72,7 +90,7 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
      * @param head not null
      */
     public CalmConfig(TransformerConfig backbone, int patchSize, int latentSize, EnergyHeadConfig head) {
-        this(backbone, patchSize, latentSize, head, false, ENERGY, null);
+        this(backbone, patchSize, latentSize, head, false, ENERGY, null, null, null);
     }
 
     /**
@@ -114,7 +132,8 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
      * @return this config with its head replaced
      */
     public CalmConfig withHead(EnergyHeadConfig head) {
-        return new CalmConfig(backbone, patchSize, latentSize, head, auxTokenHead, headType, mixtureHead);
+        return new CalmConfig(backbone, patchSize, latentSize, head, auxTokenHead, headType, mixtureHead, flowHead,
+                diffusionHead);
     }
 
     /**
@@ -123,7 +142,7 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
      * @return this config with {@code patch_size} and {@code latent_size} replaced
      */
     public CalmConfig withChunking(int k, int l) {
-        return new CalmConfig(backbone, k, l, head, auxTokenHead, headType, mixtureHead);
+        return new CalmConfig(backbone, k, l, head, auxTokenHead, headType, mixtureHead, flowHead, diffusionHead);
     }
 
     /**
@@ -131,7 +150,8 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
      * @return this config with {@code aux_token_head} replaced
      */
     public CalmConfig withAuxTokenHead(boolean enabled) {
-        return new CalmConfig(backbone, patchSize, latentSize, head, enabled, headType, mixtureHead);
+        return new CalmConfig(backbone, patchSize, latentSize, head, enabled, headType, mixtureHead, flowHead,
+                diffusionHead);
     }
 
     /**
@@ -139,7 +159,28 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
      * @return this config with a {@link MixtureEnergyHead} as its generative head
      */
     public CalmConfig withMixtureHead(MixtureHeadConfig mixture) {
-        return new CalmConfig(backbone, patchSize, latentSize, head, auxTokenHead, MIXTURE, mixture);
+        return new CalmConfig(backbone, patchSize, latentSize, head, auxTokenHead, MIXTURE, mixture, null, null);
+    }
+
+    /**
+     * @param flow the flow head's config
+     * @return this config with a {@link FlowMatchingHead} as its generative head
+     */
+    public CalmConfig withFlowHead(FlowHeadConfig flow) {
+        return new CalmConfig(backbone, patchSize, latentSize, head, auxTokenHead, FLOW, null, flow, null);
+    }
+
+    /**
+     * @param diffusion the diffusion head's config
+     * @return this config with a {@link DiffusionHead} as its generative head
+     */
+    public CalmConfig withDiffusionHead(DiffusionHeadConfig diffusion) {
+        return new CalmConfig(backbone, patchSize, latentSize, head, auxTokenHead, DIFFUSION, null, null, diffusion);
+    }
+
+    /** @return this config with the paper's {@link EnergyHead} (configured by {@code head}) as its generative head */
+    public CalmConfig withEnergyHead() {
+        return new CalmConfig(backbone, patchSize, latentSize, head, auxTokenHead, ENERGY, null, null, null);
     }
 
     /**
@@ -147,8 +188,12 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
      * @return a new generative head of this config's type
      */
     GenerativeHead newHead(int hiddenSize) {
-        return MIXTURE.equals(headType) ? new MixtureEnergyHead(mixtureHead, hiddenSize, latentSize)
-                : new EnergyHead(head, hiddenSize, latentSize);
+        return switch (headType) {
+            case MIXTURE -> new MixtureEnergyHead(mixtureHead, hiddenSize, latentSize);
+            case FLOW -> new FlowMatchingHead(flowHead, hiddenSize, latentSize);
+            case DIFFUSION -> new DiffusionHead(diffusionHead, hiddenSize, latentSize);
+            default -> new EnergyHead(head, hiddenSize, latentSize);
+        };
     }
 
     /**

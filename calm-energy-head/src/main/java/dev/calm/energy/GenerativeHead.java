@@ -16,7 +16,10 @@ import dev.calm.core.nn.Module;
  *
  * <p>To try a new head, subclass this class: register parameters with {@link Module#child}/{@link
  * Module#parameter}, implement {@link #sample} and {@link #loss}, and pass it to {@link Calm}. {@link
- * EnergyHead} is the paper's.
+ * EnergyHead} is the paper's. Worked examples of heads that differ from it: {@link FlowMatchingHead} (a
+ * flow-matching loss that is not sample-based, and a sampler of 10 midpoint ODE steps), {@link DiffusionHead} (a
+ * denoising loss and an ancestral sampler of 25 to 1000 steps), and {@link MixtureEnergyHead} (the energy score
+ * in closed form over mixture weights).
  */
 public abstract class GenerativeHead extends Module {
 

@@ -56,7 +56,9 @@ public final class InferenceFlops {
      * <pre>  ( 2 (2 K d^2 + 2 d^2)                                         embed_proj
      *   + L (2 (d q + 2 d kv + q d) + 6 d f + 4 q n)                   backbone, n chunk positions
      *   + 2 (s d + d^2 + 6 B d^2 + d^2 + d l)                          energy head: noise, hidden, B blocks, final
-     *     (or 2 (2 d^2 + d C (l + 2)) for the mixture head of C components)
+     *     (or 2 (2 d^2 + d C (l + 2)) for the mixture head of C components,
+     *      or 2 d^2 + E 2 (l d + 256 d + d^2 + 6 B d^2 + d^2 + d l) for the flow and diffusion heads, with E network
+     *      evaluations: 2 per midpoint step, 1 per diffusion sampling step)
      *   + 2 l a + D1 6 a g + 2 a K a + K D2 6 a g + K 2 a V ) / K      decoder </pre>
      *
      * for backbone width d, L layers, query width q, key/value width kv, SwiGLU width f, noise size s, B head
@@ -81,12 +83,32 @@ public final class InferenceFlops {
     }
 
     /**
-     * One sample of the generative head: the energy head's per-position and per-sample parts, or the mixture
-     * head's features, weights, means and scales of all C components (the draw itself is a selection).
+     * One sample of the generative head: the energy head's per-position and per-sample parts; the mixture head's
+     * features, weights, means and scales of all C components (the draw itself is a selection); the flow head's
+     * hidden-state embedding and 2 network evaluations per midpoint step; the diffusion head's embedding and one
+     * evaluation per sampling step.
      */
     static double headSample(CalmConfig c) {
-        return CalmConfig.MIXTURE.equals(c.headType()) ? TrainingFlops.mixtureHead(c)
-                : TrainingFlops.headPerPosition(c) + TrainingFlops.headPerSample(c);
+        return switch (c.headType()) {
+            case CalmConfig.MIXTURE -> TrainingFlops.mixtureHead(c);
+            case CalmConfig.FLOW -> TrainingFlops.condEmbed(c) + 2.0 * c.flowHead().numSteps()
+                    * TrainingFlops.netEvaluation(c, c.flowHead().numMlpLayers());
+            case CalmConfig.DIFFUSION -> TrainingFlops.condEmbed(c) + (double) c.diffusionHead().numSamplingSteps()
+                    * TrainingFlops.netEvaluation(c, c.diffusionHead().numMlpLayers());
+            default -> TrainingFlops.headPerPosition(c) + TrainingFlops.headPerSample(c);
+        };
+    }
+
+    /**
+     * The generative head's share of {@link #calm}: one sample of the head over the whole step.
+     *
+     * @param c the model
+     * @param ae its autoencoder
+     * @param contextPositions n, as in {@link #calm}
+     * @return the head's FLOPs per generated token over all FLOPs per generated token, in (0, 1)
+     */
+    public static double headShare(CalmConfig c, AutoencoderConfig ae, int contextPositions) {
+        return headSample(c) / c.patchSize() / calm(c, ae, contextPositions);
     }
 
     /** Forward FLOPs of the autoencoder's decoder for one vector, up to the logits of its K tokens. */

@@ -47,14 +47,41 @@ public final class TrainingFlops {
     }
 
     /**
+     * Whether {@link #calm} and {@link InferenceFlops#calm} count a model's head: the head its config's {@code
+     * head_type} names, built from the config's settings for that head (subclasses of the {@link EnergyHead}
+     * included, which keep its layers). Any other head's compute is not known here.
+     *
+     * @param c the model's config
+     * @param head the model's head
+     * @return whether the counts hold for it
+     */
+    public static boolean counts(CalmConfig c, GenerativeHead head) {
+        return switch (c.headType()) {
+            case CalmConfig.MIXTURE -> head.getClass() == MixtureEnergyHead.class
+                    && ((MixtureEnergyHead) head).config().equals(c.mixtureHead());
+            case CalmConfig.FLOW -> head.getClass() == FlowMatchingHead.class
+                    && ((FlowMatchingHead) head).config().equals(c.flowHead());
+            case CalmConfig.DIFFUSION -> head.getClass() == DiffusionHead.class
+                    && ((DiffusionHead) head).config().equals(c.diffusionHead());
+            default -> head instanceof EnergyHead e && e.config().equals(c.head());
+        };
+    }
+
+    /**
      * The generative head's loss at one position: for the {@link EnergyHead}, its N samples and the energy score's
      * N x N and N x M distances; for the {@link MixtureEnergyHead}, its features, weights, C means and scales,
-     * and the distances of two draws of every component to each other (C x C) and to the M targets (2 C x M).
+     * and the distances of two draws of every component to each other (C x C) and to the M targets (2 C x M);
+     * for the {@link FlowMatchingHead} and the {@link DiffusionHead}, the hidden state's embedding and one
+     * evaluation of their network for each of their S draws (the squared error is elementwise, not counted).
      * A distance of l-vectors through the Gram matrix costs 2 l.
      */
     static double headLoss(CalmConfig c) {
         double l = c.latentSize();
-        if (CalmConfig.MIXTURE.equals(c.headType())) {
+        if (CalmConfig.FLOW.equals(c.headType())) {
+            return condEmbed(c) + c.flowHead().numSamples() * netEvaluation(c, c.flowHead().numMlpLayers());
+        } else if (CalmConfig.DIFFUSION.equals(c.headType())) {
+            return condEmbed(c) + c.diffusionHead().numSamples() * netEvaluation(c, c.diffusionHead().numMlpLayers());
+        } else if (CalmConfig.MIXTURE.equals(c.headType())) {
             MixtureHeadConfig m = c.mixtureHead();
             double comps = m.components();
             return mixtureHead(c) + 2 * l * (comps * comps + 2 * comps * m.numTargetSamples());
@@ -63,6 +90,25 @@ public final class TrainingFlops {
         double energy = 2 * l * ((double) h.numSamples() * h.numSamples()
                 + (double) h.numSamples() * h.numTargetSamples());
         return h.numSamples() * headPerSample(c) + headPerPosition(c) + energy;
+    }
+
+    /** The flow and diffusion heads' embedding of the hidden state at one position: cond_embed, d x d. */
+    static double condEmbed(CalmConfig c) {
+        double d = c.backbone().hiddenSize();
+        return 2 * d * d;
+    }
+
+    /**
+     * One evaluation of the flow and diffusion heads' network ({@link TimeConditionedMlp}) for one sample at one
+     * position with its own time: input_proj (l x d), time_embed (256 x d, d x d), per block the condition's half of
+     * linears.0 (d x d) and the block's x path (5 d x d, as {@link #headPerSample}), and the final layer (d x d,
+     * d x l).
+     */
+    static double netEvaluation(CalmConfig c, int blocks) {
+        double d = c.backbone().hiddenSize();
+        double l = c.latentSize();
+        double time = TimestepEmbedder.FREQUENCY_EMBEDDING_SIZE * d + d * d;
+        return 2 * (l * d + time + blocks * 6 * d * d + d * d + d * l);
     }
 
     /** The {@link MixtureEnergyHead} at one position: hidden_embd and features (d x d), logits and log_scales

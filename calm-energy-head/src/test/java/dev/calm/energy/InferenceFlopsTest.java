@@ -68,6 +68,22 @@ class InferenceFlopsTest {
     }
 
     @Test
+    void calmWithTheFlowAndDiffusionHeadsByHand() {
+        // The head's sample is the only change (one network evaluation: 2352 with 1 block, 2544 with 2, as in
+        // TrainingFlopsTest; cond_embed 32 once):
+        //   flow head, 1 block, 3 midpoint steps: 32 + 2 * 3 * 2352 = 14144; the step 192 + 288 + 14144 + 680 =
+        //   15304, 7652 per token
+        //   diffusion head, 2 blocks, 5 sampling steps: 32 + 5 * 2544 = 12752; the step 13912, 6956 per token
+        CalmConfig flow = TINY_CALM.withFlowHead(new FlowHeadConfig(1, 8, 3));
+        assertEquals(7652.0, InferenceFlops.calm(flow, TINY_AE, 3), 1e-9);
+        CalmConfig diffusion = TINY_CALM.withDiffusionHead(DiffusionHeadConfig.of(2).withSamplingSteps(5));
+        assertEquals(6956.0, InferenceFlops.calm(diffusion, TINY_AE, 3), 1e-9);
+        // the head's share of a step: 14144 / 15304 for the flow head, 296 / 1456 for the energy head
+        assertEquals(14144.0 / 15304, InferenceFlops.headShare(flow, TINY_AE, 3), 1e-12);
+        assertEquals(296.0 / 1456, InferenceFlops.headShare(TINY_CALM, TINY_AE, 3), 1e-12);
+    }
+
+    @Test
     void rejectsAnEmptyContextAndAMismatchedAutoencoder() {
         assertThrows(RuntimeException.class, () -> InferenceFlops.tokenBaseline(TINY, 0));
         assertThrows(RuntimeException.class, () -> InferenceFlops.calm(TINY_CALM, TINY_AE, 0));

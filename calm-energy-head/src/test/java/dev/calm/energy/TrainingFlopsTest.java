@@ -89,6 +89,24 @@ class TrainingFlopsTest {
     }
 
     @Test
+    void calmWithTheFlowAndDiffusionHeadsByHand() {
+        // The same CALM with a flow head of 1 block and S 2 draws per position (its steps play no part in training):
+        //   cond_embed 4 -> 4: 32, once per position
+        //   one network evaluation per draw (its own t): input_proj 3 -> 4: 24; time_embed mlp.0 256 -> 4: 2048,
+        //     mlp.2 4 -> 4: 32; the block: the condition's half of linears.0 32 + the x path 160 (as the energy
+        //     head's) = 192; final linears.0 32, linears.2 4 -> 3: 24 = 56;  24 + 2080 + 192 + 56 = 2352
+        //   trained per position: 192 + 32 + 2 * 2352 = 4928; per sequence 816 + 3 * 4928 = 15600
+        // Per token: (3 * 15600 + 3 * 544) / 8 = (46800 + 1632) / 8 = 6054
+        CalmConfig tiny = new CalmConfig(TINY, 2, 3, new EnergyHeadConfig(2, 1, 2, 3, 1.0));
+        AutoencoderConfig ae = new AutoencoderConfig(2, 10, 4, 6, 2, 2, 3, 0.15, 0.5, 1e-3, 1e-6);
+        assertEquals(6054.0, TrainingFlops.calm(tiny.withFlowHead(new FlowHeadConfig(1, 2, 10)), ae, 8), 1e-9);
+        // A diffusion head of 2 blocks and S 1: 2352 + 192 = 2544 per evaluation; per position 192 + 32 + 2544 =
+        // 2768; per sequence 816 + 3 * 2768 = 9120; per token (27360 + 1632) / 8 = 3624
+        DiffusionHeadConfig diffusion = new DiffusionHeadConfig(2, 1, 1000, 100, DiffusionHeadConfig.EPSILON, false);
+        assertEquals(3624.0, TrainingFlops.calm(tiny.withDiffusionHead(diffusion), ae, 8), 1e-9);
+    }
+
+    @Test
     void longSequencesFollowSixTimesTheParametersPlusAttention() {
         // Kaplan et al.: training costs about 6 N FLOPs per token for N non-embedding parameters (the LM head
         // included), plus attention, 3 * L * 4 * (q width) * (mean prefix T/2) = 6 L q T per token. Norm gains are

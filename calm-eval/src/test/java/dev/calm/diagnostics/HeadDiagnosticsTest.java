@@ -3,6 +3,7 @@
  */
 package dev.calm.diagnostics;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -83,9 +84,18 @@ class HeadDiagnosticsTest {
         double chunkHits = (4 * (decoded[0] == B[0] && decoded[1] == B[1] ? 1 : 0)
                 + 3 * (decoded[0] == A[0] && decoded[1] == A[1] ? 1 : 0)) / 7.0;
         assertEquals(chunkHits, d.chunkAccuracy(), 1e-9);
+        assertArrayEquals(new double[] {firstHits, chunkHits}, d.accuracy(), 1e-9);
+        assertArrayEquals(new double[] {1, 1}, d.collision(), 0, "a constant head's two samples always agree");
+        assertEquals(2 * chunkHits - 1, d.brier(2), 1e-9);
+        if (firstHits > 0) {
+            assertEquals(1 / firstHits, d.overconfidence(1), 1e-9);
+        } else {
+            assertTrue(Double.isNaN(d.overconfidence(1)));
+        }
         Posterior again = ae.encode(manager.create(decoded).reshape(1, K));
         double z = muA.sub(again.mean().reshape(-1)).div(again.std().reshape(-1)).square().mean().sqrt().getFloat();
         assertEquals(z <= HeadDiagnostics.MANIFOLD_Z ? 1 : 0, d.onManifold(), 1e-9);
-        assertEquals(6, d.metrics().size());
+        assertEquals(6 + 2 * K, d.metrics().size());
+        assertEquals(1.0, d.metrics().get("head_collision_2"));
     }
 }

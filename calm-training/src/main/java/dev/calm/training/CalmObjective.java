@@ -9,9 +9,7 @@ import dev.calm.core.Rng;
 import dev.calm.core.config.Checks;
 import dev.calm.core.nn.Module;
 import dev.calm.energy.Calm;
-import dev.calm.energy.EnergyHead;
 import dev.calm.energy.HeadLoss;
-import dev.calm.energy.MixtureEnergyHead;
 import dev.calm.energy.TrainingFlops;
 
 /**
@@ -76,15 +74,15 @@ public final class CalmObjective implements Objective {
     }
 
     /**
-     * {@link TrainingFlops#calm} for the heads whose layers it counts: the {@link EnergyHead} (its subclasses
-     * included, which keep its layers) and the {@link MixtureEnergyHead}; NaN for any other head, whose compute
-     * the count does not know: no {@code train_flops} is logged rather than a wrong one. A new head with its own
-     * count goes in an {@code Objective} of its own (docs/new-head.md).
+     * {@link TrainingFlops#calm} for the heads whose layers it counts ({@link TrainingFlops#counts}: the energy,
+     * mixture, flow and diffusion heads as the model's config describes them, the energy head's subclasses
+     * included); NaN for any other head, whose compute the count does not know: no {@code train_flops} is logged
+     * rather than a wrong one. A new head with its own count goes in an {@code Objective} of its own
+     * (docs/new-head.md).
      */
     @Override
     public double flopsPerToken(Shape batch) {
-        boolean counted = calm.head() instanceof EnergyHead || calm.head().getClass() == MixtureEnergyHead.class;
-        if (!counted) {
+        if (!TrainingFlops.counts(calm.config(), calm.head())) {
             return Double.NaN;
         }
         return TrainingFlops.calm(calm.config(), calm.autoencoder().config(), (int) batch.get(1));

@@ -12,8 +12,9 @@ import dev.calm.energy.Calm;
 /**
  * Logs {@link HeadDiagnostics} of a CALM being trained into {@code metrics.jsonl} every {@code every} steps
  * ({@code head_distance_true}, {@code head_distance_random}, {@code head_on_manifold}, {@code head_brier1},
- * {@code head_first_token_accuracy}, {@code head_chunk_accuracy}), on the same held-out blocks and with the
- * same noise each time, so the curves move with the model and not with the sample.
+ * {@code head_first_token_accuracy}, {@code head_chunk_accuracy}, and {@code head_accuracy_n} and
+ * {@code head_collision_n} for n = 1..K), on the same held-out blocks and with the same noise each time, so the
+ * curves move with the model and not with the sample.
  *
  * <pre>{@code
  * trainer.addHook(new HeadDiagnosticsHook(calm, heldOut.sample(32), 100, seed, root));

@@ -62,8 +62,14 @@ final class Contenders {
         return new LanguageModelStage.Contender(RunModels.CALM, String.format(Locale.ROOT,
                 "%s CALM (d %d, %d layers, K %d, l %d, %s%s)", c.headType(), c.backbone().hiddenSize(),
                 c.backbone().numHiddenLayers(), c.patchSize(), c.latentSize(),
-                CalmConfig.MIXTURE.equals(c.headType()) ? c.mixtureHead().components() + " components"
-                        : c.head().numMlpLayers() + " head block(s)",
+                switch (c.headType()) {
+                    case CalmConfig.MIXTURE -> c.mixtureHead().components() + " components";
+                    case CalmConfig.FLOW -> c.flowHead().numMlpLayers() + " head block(s), " + c.flowHead().numSteps()
+                            + " midpoint steps";
+                    case CalmConfig.DIFFUSION -> c.diffusionHead().numMlpLayers() + " head block(s), "
+                            + c.diffusionHead().numSamplingSteps() + " sampling steps";
+                    default -> c.head().numMlpLayers() + " head block(s)";
+                },
                 c.auxTokenHead() ? ", auxiliary token head" : ""),
                 calm, options.calmObjective(calm), options.learningRate(RunModels.CALM), options.calmLrScales(calm), c,
                 calm);

@@ -5,9 +5,12 @@ package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
+import dev.calm.core.Rng;
+import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.pretrained.ModelKind;
 import dev.calm.core.tokenizer.Tokenizer;
+import dev.calm.diagnostics.HeadDiagnostics;
 import dev.calm.energy.Calm;
 import dev.calm.energy.StepModel;
 import java.io.PrintWriter;
@@ -40,6 +43,11 @@ final class EvalCommand implements Callable<Integer> {
     static final String RECONSTRUCTION = "reconstruction";
     /** The autoencoder's latent-geometry report. */
     static final String GEOMETRY = "geometry";
+    /** CALM's head diagnostics. */
+    static final String HEAD = "head";
+
+    /** Blocks per forward pass of the head diagnostics. */
+    private static final int HEAD_BATCH = 8;
 
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
@@ -49,7 +57,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--metrics", split = ",", defaultValue = BRIER + "," + RECONSTRUCTION, description = "what to "
             + "evaluate: brierlm (of the --model language models), reconstruction and/or geometry (of the "
-            + "autoencoder: its latent-geometry report) "
+            + "autoencoder: its latent-geometry report), head (CALM's head diagnostics on --tokens held-out tokens) "
             + "(default: ${DEFAULT-VALUE})")
     private List<String> metrics;
 
@@ -120,8 +128,31 @@ final class EvalCommand implements Callable<Integer> {
                 AutoencoderStage.geometry(runDir.resolve("latent-geometry-eval.json"), ae, heldOut.get("validation"),
                         runtime.seed(), root, out);
             }
+            if (metrics.contains(HEAD)) {
+                Calm calm = (Calm) (loaded.containsKey(RunModels.CALM) ? loaded.get(RunModels.CALM)
+                        : RunModels.load(runDir, RunModels.CALM, tokenizer, root));
+                headDiagnostics(calm, heldOut.get("validation"), root, out);
+            }
         }
         return 0;
+    }
+
+    /** {@link HeadDiagnostics} on {@code --tokens} held-out tokens, printed and written to the run directory. */
+    private void headDiagnostics(Calm calm, TokenBlocks validation, NDManager root, PrintWriter out) {
+        int[][] blocks = validation.sample(Math.max(1, tokens / TokenizerStage.BLOCK_LENGTH));
+        HeadDiagnostics d = HeadDiagnostics.measure(calm, blocks, HEAD_BATCH, new Rng(runtime.seed()).fork("head"),
+                root);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("positions", d.positions());
+        report.putAll(d.metrics());
+        Json.write(runDir.resolve("head-diagnostics-eval.json"), report);
+        out.printf(Locale.ROOT, "%s%n", d);
+        for (int n = 1; n <= d.accuracy().length; n++) {
+            out.printf(Locale.ROOT, "first %d token(s): accuracy %.5f, two samples agree %.5f, collision / accuracy "
+                    + "%.2f, Brier-%d %.5f%n", n, d.accuracy()[n - 1], d.collision()[n - 1], d.overconfidence(n), n,
+                    d.brier(n));
+        }
+        out.flush();
     }
 
     /**
@@ -180,8 +211,9 @@ final class EvalCommand implements Callable<Integer> {
                 && !RunModels.REFERENCES.contains(m))) {
             problem = "--model takes calm, baseline, unigram and/or bigram, got " + models;
         }
-        if (problem == null && (metrics.isEmpty() || !Set.of(BRIER, RECONSTRUCTION, GEOMETRY).containsAll(metrics))) {
-            problem = "--metrics takes brierlm, reconstruction and/or geometry, got " + metrics;
+        if (problem == null && (metrics.isEmpty()
+                || !Set.of(BRIER, RECONSTRUCTION, GEOMETRY, HEAD).containsAll(metrics))) {
+            problem = "--metrics takes brierlm, reconstruction, geometry and/or head, got " + metrics;
         }
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);

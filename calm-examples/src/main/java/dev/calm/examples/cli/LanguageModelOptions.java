@@ -6,6 +6,8 @@ package dev.calm.examples.cli;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
+import dev.calm.energy.DiffusionHeadConfig;
+import dev.calm.energy.FlowHeadConfig;
 import dev.calm.energy.MixtureHeadConfig;
 import dev.calm.training.CalmObjective;
 import java.util.Map;
@@ -27,14 +29,28 @@ final class LanguageModelOptions {
     @Option(names = "--calm-lr", defaultValue = "3e-3", description = "CALM learning rate (default: ${DEFAULT-VALUE})")
     private double calmLearningRate;
 
-    @Option(names = "--calm-head-blocks", defaultValue = "1", description = "residual blocks of CALM's energy head "
-            + "(num_mlp_layers; the paper's CALM-M has 4) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--calm-head-blocks", defaultValue = "1", description = "residual blocks of CALM's energy, flow "
+            + "or diffusion head (num_mlp_layers; the paper's CALM-M has 4) (default: ${DEFAULT-VALUE})")
     private int calmHeadBlocks;
 
     @Option(names = "--calm-head", defaultValue = CalmConfig.MIXTURE, description = "CALM's generative head: mixture "
             + "(a mixture of Gaussians trained with the energy score, not in the paper: the head that learns at this "
-            + "scale, docs/measured.md) or energy (the paper's) (default: ${DEFAULT-VALUE})")
+            + "scale, docs/measured.md), energy (the paper's), or the paper's alternatives flow (flow matching) and "
+            + "diffusion (default: ${DEFAULT-VALUE})")
     private String calmHead;
+
+    @Option(names = "--calm-flow-steps", defaultValue = "10", description = "midpoint ODE steps of the flow head's "
+            + "sampler, two network evaluations each (default: ${DEFAULT-VALUE})")
+    private int calmFlowSteps;
+
+    @Option(names = "--calm-diffusion-steps", defaultValue = "100", description = "sampling steps of the diffusion "
+            + "head, its 1000 timesteps respaced (default: ${DEFAULT-VALUE})")
+    private int calmDiffusionSteps;
+
+    @Option(names = "--calm-diffusion-prediction", defaultValue = DiffusionHeadConfig.V, description = "what the "
+            + "diffusion head's network predicts: v, or epsilon (the noise, the reference's choice, which does not "
+            + "sample at this scale: docs/new-head.md) (default: ${DEFAULT-VALUE})")
+    private String calmDiffusionPrediction;
 
     @Option(names = "--calm-components", defaultValue = "64", description = "Gaussian components of the mixture head "
             + "(default: ${DEFAULT-VALUE})")
@@ -49,7 +65,8 @@ final class LanguageModelOptions {
     private double calmHeadLrScale;
 
     @Option(names = "--calm-samples", defaultValue = "8", description = "N, model samples per position in CALM's "
-            + "energy loss (default: ${DEFAULT-VALUE})")
+            + "energy loss; for the flow and diffusion heads, target samples per position in their loss "
+            + "(default: ${DEFAULT-VALUE})")
     private int calmSamples;
 
     @Option(names = "--calm-targets", defaultValue = "100", description = "M, target samples of the autoencoder's "
@@ -80,8 +97,17 @@ final class LanguageModelOptions {
                 || !(baselineLearningRate > 0)) {
             return "--lm-minutes and --lm-steps must be >= 0, --lm-batch and --calm-head-blocks >= 1, --calm-lr and "
                     + "--baseline-lr > 0";
-        } else if (!CalmConfig.ENERGY.equals(calmHead) && !CalmConfig.MIXTURE.equals(calmHead)) {
-            return "--calm-head must be " + CalmConfig.ENERGY + " or " + CalmConfig.MIXTURE + ", got '" + calmHead + "'";
+        } else if (!CalmConfig.HEAD_TYPES.contains(calmHead)) {
+            return "--calm-head must be " + String.join(", ", CalmConfig.HEAD_TYPES) + ", got '" + calmHead + "'";
+        } else if (calmFlowSteps < 1) {
+            return "--calm-flow-steps must be >= 1, got " + calmFlowSteps;
+        } else if (calmDiffusionSteps < 1 || calmDiffusionSteps > DiffusionHeadConfig.DEFAULT_DIFFUSION_STEPS) {
+            return "--calm-diffusion-steps must be in [1, " + DiffusionHeadConfig.DEFAULT_DIFFUSION_STEPS + "], got "
+                    + calmDiffusionSteps;
+        } else if (!DiffusionHeadConfig.EPSILON.equals(calmDiffusionPrediction)
+                && !DiffusionHeadConfig.V.equals(calmDiffusionPrediction)) {
+            return "--calm-diffusion-prediction must be " + DiffusionHeadConfig.EPSILON + " or " + DiffusionHeadConfig.V
+                    + ", got '" + calmDiffusionPrediction + "'";
         } else if (calmComponents < 2 || calmComponents > 4096) {
             return "--calm-components must be in [2, 4096], got " + calmComponents;
         } else if (!(calmComponentStd > 0) || Double.isInfinite(calmComponentStd)) {
@@ -124,8 +150,9 @@ final class LanguageModelOptions {
 
     /**
      * The CALM these options describe, on an autoencoder: the quickstart's {@link CalmConfig#small} backbone
-     * with the autoencoder's K and l, the head the options name (the energy head's depth, N and M, or the mixture
-     * head's components and M); an auxiliary token head when its weight is positive.
+     * with the autoencoder's K and l, the head the options name (the energy head's depth, N and M; the mixture
+     * head's components and M; the flow head's depth, draws and ODE steps; the diffusion head's depth, draws,
+     * sampling steps and prediction); an auxiliary token head when its weight is positive.
      *
      * @param vocabSize ids of the tokenizer
      * @param ae the autoencoder's config
@@ -136,8 +163,14 @@ final class LanguageModelOptions {
         CalmConfig config = small.withChunking(ae.patchSize(), ae.latentSize())
                 .withHead(small.head().withNumMlpLayers(calmHeadBlocks).withSamples(calmSamples, calmTargets))
                 .withAuxTokenHead(calmAuxWeight > 0);
-        return CalmConfig.MIXTURE.equals(calmHead) ? config.withMixtureHead(new MixtureHeadConfig(calmComponents,
-                calmTargets, config.head().beta(), calmComponentStd)) : config;
+        return switch (calmHead) {
+            case CalmConfig.MIXTURE -> config.withMixtureHead(new MixtureHeadConfig(calmComponents, calmTargets,
+                    config.head().beta(), calmComponentStd));
+            case CalmConfig.FLOW -> config.withFlowHead(new FlowHeadConfig(calmHeadBlocks, calmSamples, calmFlowSteps));
+            case CalmConfig.DIFFUSION -> config.withDiffusionHead(new DiffusionHeadConfig(calmHeadBlocks, calmSamples,
+                    DiffusionHeadConfig.DEFAULT_DIFFUSION_STEPS, calmDiffusionSteps, calmDiffusionPrediction, false));
+            default -> config;
+        };
     }
 
     /**

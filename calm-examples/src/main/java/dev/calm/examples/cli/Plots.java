@@ -68,14 +68,16 @@ final class Plots {
     }
 
     /**
-     * CALM's head diagnostics against steps, beside the unigram sampler's Brier-1 when the summary has it: what
-     * the samples score, and whether they depend on the context and land on the manifold.
+     * CALM's head diagnostics against steps: what the samples score, how often two of them agree (above the
+     * accuracy: overconfident), and whether they depend on the context and land on the manifold.
      */
     private static List<XYChart> diagnostics(Path calmDir) {
         List<JsonNode> lines = new MetricsLog(calmDir).read();
         XYChart scores = chart("CALM's samples (held out)", "step", "per sample");
         addSeries(scores, "Brier-1", lines, "step", "head_brier1", l -> true);
         addSeries(scores, "first-token accuracy", lines, "step", "head_first_token_accuracy", l -> true);
+        // a calibrated head's two samples agree as often as a sample agrees with the data
+        addSeries(scores, "two samples agree on the first token", lines, "step", "head_collision_1", l -> true);
         XYChart geometry = chart("Where CALM's samples land (held out)", "step", "share or ratio");
         addSeries(geometry, "on the manifold", lines, "step", "head_on_manifold", l -> true);
         List<JsonNode> ratios = new ArrayList<>();

@@ -66,18 +66,20 @@ public record StudyResult(String arm, double tokenAccuracy, LatentGeometry geome
     /** @return the header of {@link #row()}, a Markdown table's first two lines */
     public static String header() {
         return "| arm | AE acc. | std/RMS | acc. at 1 std | 1st-token dist. ratio | energy before -> after "
-                + "| head dist. true / random | on manifold | Brier-1 | Brier-2 | Brier-3 | Brier-4 | BrierLM |\n"
-                + "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|\n";
+                + "| head dist. true / random | on manifold | chunk collision / accuracy | Brier-1 | Brier-2 | Brier-3 "
+                + "| Brier-4 | BrierLM |\n"
+                + "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     }
 
     /** @return this result as one Markdown table row */
     public String row() {
         double[] b = brier.brier();
         double[] se = brier.standardError();
-        return String.format(Locale.ROOT, "| %s | %.4f | %.3f | %.4f | %.3f | %.2f -> %.2f | %.3f | %.1f%% | %.4f ± %.4f "
-                + "| %.5f | %.6f | %.6f | %s |%n", arm, tokenAccuracy, geometry.stdOverRms(),
+        return String.format(Locale.ROOT, "| %s | %.4f | %.3f | %.4f | %.3f | %.2f -> %.2f | %.3f | %.1f%% | %.2f "
+                + "| %.4f ± %.4f | %.5f | %.6f | %.6f | %s |%n", arm, tokenAccuracy, geometry.stdOverRms(),
                 geometry.noisyTokenAccuracy()[1], firstTokenDistanceRatio(),
-                energyBefore, energyAfter, head.distanceRatio(), 100 * head.onManifold(), b[0], se[0], b[1], b[2], b[3],
+                energyBefore, energyAfter, head.distanceRatio(), 100 * head.onManifold(),
+                head.overconfidence(head.accuracy().length), b[0], se[0], b[1], b[2], b[3],
                 brier.defined() ? String.format(Locale.ROOT, "%.3f", brier.brierLM()) : "undefined");
     }
 }

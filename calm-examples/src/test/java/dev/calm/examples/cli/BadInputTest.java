@@ -157,7 +157,7 @@ class BadInputTest {
                 "--ae-minutes", "0");
         failsCleanly(run.runDir(), 2, "--vocab must be > 257", "tokenizer", "train", "--run-dir", runDir(),
                 "--vocab", "100");
-        failsCleanly(run.runDir(), 2, "--metrics takes brierlm, reconstruction and/or geometry, got [bleu]", "eval",
+        failsCleanly(run.runDir(), 2, "--metrics takes brierlm, reconstruction, geometry and/or head, got [bleu]", "eval",
                 "--run-dir", runDir(), "--metrics", "bleu");
         failsCleanly(run.runDir(), 2, "Unknown options: '--lm-stpes', '3' (did you mean --lm-minutes or --lm-steps", "train",
                 "--run-dir", runDir(), "--lm-stpes", "3");
@@ -171,8 +171,14 @@ class BadInputTest {
                 "--patch-size", "3");
         failsCleanly(run.runDir(), 2, "--ae-latent must be in [1, 4096], got 0", "quickstart", "--run-dir", runDir(),
                 "--ae-latent", "0");
-        failsCleanly(run.runDir(), 2, "--calm-head must be energy or mixture, got 'flow'", "train", "--run-dir",
-                runDir(), "--calm-head", "flow");
+        failsCleanly(run.runDir(), 2, "--calm-head must be energy, flow, diffusion, mixture, got 'gan'", "train",
+                "--run-dir", runDir(), "--calm-head", "gan");
+        failsCleanly(run.runDir(), 2, "--calm-flow-steps must be >= 1, got 0", "train", "--run-dir", runDir(),
+                "--calm-head", "flow", "--calm-flow-steps", "0");
+        failsCleanly(run.runDir(), 2, "--calm-diffusion-steps must be in [1, 1000], got 1001", "quickstart",
+                "--run-dir", runDir(), "--calm-head", "diffusion", "--calm-diffusion-steps", "1001");
+        failsCleanly(run.runDir(), 2, "--calm-diffusion-prediction must be epsilon or v, got 'x0'", "train",
+                "--run-dir", runDir(), "--calm-diffusion-prediction", "x0");
         failsCleanly(run.runDir(), 2, "--calm-head-lr-scale must be a finite number > 0, got 0.0", "train", "--run-dir",
                 runDir(), "--calm-head-lr-scale", "0");
         failsCleanly(run.runDir(), 2, "--ae-kl-weight must be a finite number >= 0, got -0.1", "train-ae", "--run-dir",

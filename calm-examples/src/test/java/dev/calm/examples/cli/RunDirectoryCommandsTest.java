@@ -106,6 +106,52 @@ class RunDirectoryCommandsTest {
     }
 
     @Test
+    void theFlowAndDiffusionHeadsAreRecordedAndReloadedByGenerate(@TempDir Path dir) throws IOException {
+        Path copy = run.copy(dir.resolve("run"));
+        for (String[] head : new String[][] {{"flow", "--calm-flow-steps", "3"}, {"diffusion", "--calm-diffusion-steps",
+            "5"}}) {
+            TinyRun.delete(copy.resolve("calm"));
+            CliRun train = CliRun.run("train", "--model", "calm", "--data", run.corpus().toString(), "--run-dir",
+                    copy.toString(), "--lm-steps", "1", "--lm-batch", "1", "--device", "cpu", "--calm-head", head[0],
+                    head[1], head[2]);
+            assertEquals(0, train.exit(), train.err());
+            JsonNode config = Json.MAPPER.readTree(copy.resolve("calm/config.json").toFile());
+            assertEquals(head[0], config.get("head_type").asText(), config.toString());
+            JsonNode settings = config.get(head[0] + "_head");
+            assertEquals(Integer.parseInt(head[2]), settings.get(head[0].equals("flow") ? "num_steps"
+                    : "num_sampling_steps").asInt(), config.toString());
+            CliRun generate = CliRun.run("generate", "--run-dir", copy.toString(), "--model", "calm", "--tokens", "8",
+                    "-p", "the jury", "--device", "cpu");
+            assertEquals(0, generate.exit(), generate.err());
+            assertTrue(generate.out().startsWith("the jury") && generate.out().contains("(calm, T = "),
+                    generate.out());
+        }
+    }
+
+    @Test
+    void evalReportsTheLatentGeometryAndTheHeadDiagnostics() throws IOException {
+        CliRun r = CliRun.run("eval", "--run-dir", run.runDir().toString(), "--data", run.corpus().toString(),
+                "--metrics", "geometry,head", "--tokens", "512", "--device", "cpu");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode geometry = Json.MAPPER.readTree(run.runDir().resolve("latent-geometry-eval.json").toFile());
+        assertTrue(geometry.get("randomPairDistance").asDouble() > 0 && geometry.get("posteriorStd").asDouble() > 0,
+                geometry.toString());
+        JsonNode head = Json.MAPPER.readTree(run.runDir().resolve("head-diagnostics-eval.json").toFile());
+        int k = Json.MAPPER.readTree(run.runDir().resolve("calm/config.json").toFile()).get("patch_size").asInt();
+        assertEquals((512 / 256) * (256 / k - 1), head.get("positions").asInt(), "two blocks, 256 / K - 1 "
+                + "boundaries each");
+        for (int n = 1; n <= k; n++) {
+            double accuracy = head.get("head_accuracy_" + n).asDouble();
+            double collision = head.get("head_collision_" + n).asDouble();
+            assertTrue(accuracy >= 0 && accuracy <= 1 && collision >= 0 && collision <= 1, head.toString());
+        }
+        assertEquals(2 * head.get("head_accuracy_1").asDouble() - head.get("head_collision_1").asDouble(),
+                head.get("head_brier1").asDouble(), 1e-12);
+        assertTrue(r.out().contains("first 1 token(s): accuracy ") && r.out().contains("collision / accuracy"),
+                r.out());
+    }
+
+    @Test
     void theCommandLineWinsOverTheConfigFile(@TempDir Path dir) throws IOException {
         Path config = Files.writeString(dir.resolve("generate.json"), "{\"run-dir\": \"" + run.runDir()
                 + "\", \"model\": \"baseline\", \"tokens\": 3, \"temperature\": 1.5, \"prompt\": [\"the jury\", "

@@ -134,7 +134,8 @@ record TinyRun(Path corpus, Path runDir, Map<String, CliRun> outputs) {
         }
     }
 
-    private static void delete(Path dir) {
+    /** @param dir a directory to delete with everything under it (nothing if it does not exist) */
+    static void delete(Path dir) {
         try (Stream<Path> files = Files.walk(dir)) {
             files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

@@ -100,9 +100,7 @@ enum StudyScale {
      * @return the same recipe with the paper's energy head
      */
     static CalmRecipe paperHead(CalmRecipe recipe) {
-        CalmConfig c = recipe.config();
-        return recipe.with(new CalmConfig(c.backbone(), c.patchSize(), c.latentSize(), c.head(), c.auxTokenHead(),
-                CalmConfig.ENERGY, null));
+        return recipe.with(recipe.config().withEnergyHead());
     }
 
     /**
