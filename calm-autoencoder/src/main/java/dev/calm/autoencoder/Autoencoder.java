@@ -107,12 +107,28 @@ public class Autoencoder extends Module {
      * @return logits of the K tokens of every vector, [B, N*K, V]
      */
     public NDArray decode(NDArray z) {
+        return decoder.forward(latent(z));
+    }
+
+    /**
+     * The most likely tokens of latent vectors, argmax of {@link #decode} (in fewer engine calls when gradients
+     * are off, see {@link Decoder#tokens}).
+     *
+     * @param z latent vectors, [B, N, l]
+     * @return token ids, INT64 [B, N*K]
+     */
+    public NDArray decodeTokens(NDArray z) {
+        return decoder.tokens(latent(z));
+    }
+
+    /** Checks that {@code z} holds latent vectors [B, N, l]. */
+    private NDArray latent(NDArray z) {
         Shape s = z.getShape();
         if (s.dimension() != 3 || s.get(2) != config.latentSize()) {
             throw new CalmException("latent vectors must have shape [batch, vectors, " + config.latentSize()
                     + "], got " + s);
         }
-        return decoder.forward(z);
+        return z;
     }
 
     /**

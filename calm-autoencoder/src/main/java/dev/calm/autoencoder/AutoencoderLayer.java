@@ -30,4 +30,14 @@ public final class AutoencoderLayer extends Module {
     public NDArray forward(NDArray x) {
         return x.add(mlp.forward(layernorm.forward(x)));
     }
+
+    /**
+     * The same layer for passes without gradients, through the fused gate/up projection.
+     *
+     * @param x [..., d]
+     * @return [..., d]
+     */
+    public NDArray forwardInference(NDArray x) {
+        return x.add(mlp.forwardInference(layernorm.forward(x)));
+    }
 }

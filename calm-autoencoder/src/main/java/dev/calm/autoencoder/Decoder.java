@@ -5,6 +5,7 @@ package dev.calm.autoencoder;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.nn.Embedding;
 import dev.calm.core.nn.Linear;
 import dev.calm.core.nn.Module;
@@ -58,5 +59,31 @@ public final class Decoder extends Module {
             h = decoderLayers.get(i).forward(h); // [B, N*K, d]
         }
         return lmHead.logits(norm.forward(h)); // [B, N*K, V]
+    }
+
+    /**
+     * The most likely tokens, argmax of {@link #forward}, for passes without gradients: the layers run through
+     * their fused projections, and the final norm only multiplies by its gain, since dividing a row by its root
+     * mean square moves no argmax (about 15 engine calls fewer per call). With gradients on it is
+     * {@code forward(z).argMax(-1)}.
+     *
+     * @param z latent vectors, [B, N, l]
+     * @return token ids, INT64 [B, N*K]
+     */
+    public NDArray tokens(NDArray z) {
+        if (Backend.isGradMode()) {
+            return forward(z).argMax(-1);
+        }
+        Shape s = z.getShape();
+        int before = config.decoderLayersBeforeExpand();
+        NDArray h = latentToHidden.forward(z); // [B, N, d]
+        for (int i = 0; i < before; i++) {
+            h = decoderLayers.get(i).forwardInference(h); // [B, N, d]
+        }
+        h = expandLayer.forward(h).reshape(new Shape(s.get(0), s.get(1) * config.patchSize(), -1)); // [B, N*K, d]
+        for (int i = before; i < decoderLayers.size(); i++) {
+            h = decoderLayers.get(i).forwardInference(h); // [B, N*K, d]
+        }
+        return lmHead.logitsInference(norm.gain(h)).argMax(-1); // == argmax(lm_head(norm(h))), [B, N*K]
     }
 }

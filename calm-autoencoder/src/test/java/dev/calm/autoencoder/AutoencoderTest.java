@@ -4,6 +4,7 @@
 package dev.calm.autoencoder;
 
 import static dev.calm.core.GoldenFiles.maxAbsDiff;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -95,6 +96,26 @@ class AutoencoderTest {
         assertTrue(maxAbsDiff(ae.decode(io.get("z")), io.get("logits_z")) <= 1e-4f, "logits from z [2, 3, 6]");
         float ce = dev.calm.core.nn.Losses.crossEntropy(logits, io.get("input_ids")).getFloat();
         assertEquals(io.get("ce_mean").getFloat(), ce, 1e-5f);
+    }
+
+    @Test
+    void decodedTokensAreTheArgmaxOfTheLogits() {
+        // without gradients the decoder runs fused and skips the final norm's division (it moves no argmax):
+        // the tokens are still those of the reference's logits, and those of the full decode on many latents
+        Autoencoder ae = golden();
+        Map<String, NDArray> io = io();
+        NDArray z = new Rng(5).normal(manager, new Shape(8, 25, 6), 0f, 2f); // [8, 25, l]
+        long[] full = ae.decode(z).argMax(-1).toLongArray();
+        Backend.setGradMode(false);
+        try {
+            assertArrayEquals(io.get("logits_z").argMax(-1).toLongArray(), ae.decodeTokens(io.get("z")).toLongArray());
+            NDArray tokens = ae.decodeTokens(z);
+            assertEquals(new Shape(8, 100), tokens.getShape());
+            assertArrayEquals(full, tokens.toLongArray());
+        } finally {
+            Backend.setGradMode(true);
+        }
+        assertArrayEquals(full, ae.decodeTokens(z).toLongArray(), "with gradients on: decode then argmax");
     }
 
     @Test

@@ -179,6 +179,28 @@ public final class Backend {
     }
 
     /**
+     * A view of {@code array} restricted along two axes at once (one engine call, no copy), owned by {@code owner}:
+     * for example the keys of a cache that keeps keys and values of all positions in one buffer.
+     *
+     * @param array the source
+     * @param axis1 the first axis to restrict
+     * @param from1 first index along it, inclusive
+     * @param to1 last index along it, exclusive
+     * @param axis2 the second axis to restrict
+     * @param from2 first index along it, inclusive
+     * @param to2 last index along it, exclusive
+     * @param owner the manager of the view
+     * @return the view
+     */
+    public static NDArray narrow(NDArray array, int axis1, long from1, long to1, int axis2, long from2, long to2,
+            NDManager owner) {
+        long[][] bounds = bounds(array.getShape(), axis1, from1, to1);
+        bounds[0][axis2] = from2;
+        bounds[1][axis2] = to2;
+        return JniUtils.index((PtNDArray) array, bounds[0], bounds[1], bounds[2], (PtNDManager) owner);
+    }
+
+    /**
      * Copies {@code value} into {@code target} at {@code [from, from + length)} along one axis, in place (one
      * engine call).
      *
@@ -189,6 +211,23 @@ public final class Backend {
      */
     public static void write(NDArray target, int axis, long from, NDArray value) {
         long[][] bounds = bounds(target.getShape(), axis, from, from + value.getShape().get(axis));
+        JniUtils.indexSet((PtNDArray) target, (PtNDArray) value, bounds[0], bounds[1], bounds[2]);
+    }
+
+    /**
+     * Copies {@code value} into {@code target} at an offset along two axes, in place (one engine call).
+     *
+     * @param target the array written to
+     * @param axis1 the first axis
+     * @param from1 first index written along it
+     * @param axis2 the second axis
+     * @param from2 first index written along it
+     * @param value the values; their shape equals the target's but along the two axes
+     */
+    public static void write(NDArray target, int axis1, long from1, int axis2, long from2, NDArray value) {
+        long[][] bounds = bounds(target.getShape(), axis1, from1, from1 + value.getShape().get(axis1));
+        bounds[0][axis2] = from2;
+        bounds[1][axis2] = from2 + value.getShape().get(axis2);
         JniUtils.indexSet((PtNDArray) target, (PtNDArray) value, bounds[0], bounds[1], bounds[2]);
     }
 

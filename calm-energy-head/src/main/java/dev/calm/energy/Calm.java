@@ -249,7 +249,7 @@ public class Calm extends Module implements StepModel {
      * @return token ids, INT64 [B, n*K]
      */
     public NDArray decode(NDArray z) {
-        return autoencoder.decode(z).argMax(-1);
+        return autoencoder.decodeTokens(z);
     }
 
     /** The backbone's cache; its positions are chunks. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.autoencoder.Posterior;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.nn.LayerNorm;
@@ -102,12 +103,38 @@ public class EnergyHead extends GenerativeHead {
      * @return latent vectors, [n, P, l]
      */
     public NDArray forward(NDArray noise, NDArray hidden) {
-        NDArray x = normNoise.forward(noiseEmbd.forward(noise)); // [n, P, d]
+        if (noise.getShape().get(0) == 1 && !Backend.isGradMode()) {
+            return forwardOneSample(noise, hidden);
+        }
+        Shape s = noise.getShape();
+        long n = s.get(0);
+        long positions = s.get(1);
+        // the n samples of every position as rows of 2-D products, whose bias is added inside the product
+        NDArray x = normNoise.forward(noiseEmbd.forward(noise.reshape(n * positions, s.get(2)))); // [n*P, d]
         NDArray y = normHidden.forward(hiddenEmbd.forward(hidden)); // [P, d], shared by the n samples
         for (MlpBlock block : mlpBlocks) {
-            x = block.forward(x, block.condition(y)); // [n, P, d]
+            x = block.forward(x, block.condition(y), n); // [n*P, d]
         }
-        return finalLayer.forward(x); // [n, P, l]
+        return finalLayer.forward(x).reshape(n, positions, latentSize); // [n, P, l]
+    }
+
+    /**
+     * {@link #forward} for one sample per position without gradients (generation at temperature 1), in fewer
+     * engine calls: every product is 2-D, so a linear layer and its bias are one call, and each block's first
+     * linear layer reads [LN(x); y] in one product, as the reference computes it.
+     *
+     * @param noise [1, P, noise_size]
+     * @param hidden [P, d]
+     * @return [1, P, l]
+     */
+    private NDArray forwardOneSample(NDArray noise, NDArray hidden) {
+        long positions = noise.getShape().get(1);
+        NDArray x = normNoise.forward(noiseEmbd.forward(noise.reshape(positions, config.noiseSize()))); // [P, d]
+        NDArray y = normHidden.forward(hiddenEmbd.forward(hidden)); // [P, d]
+        for (MlpBlock block : mlpBlocks) {
+            x = block.forwardOneSample(x, y); // [P, d]
+        }
+        return finalLayer.forward(x).reshape(1, positions, latentSize); // [1, P, l]
     }
 
     /**

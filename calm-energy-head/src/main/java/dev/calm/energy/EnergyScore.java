@@ -4,8 +4,10 @@
 package dev.calm.energy;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 
@@ -15,8 +17,9 @@ import dev.calm.core.CalmException;
  *
  * <pre>  S = 1/(N(N-1)) sum_{i != j} ||x_i - x_j||^beta  -  2/(NM) sum_{i, m} ||x_i - y_m||^beta</pre>
  *
- * and the training loss is -S (lower is better). Distances come from one batched Gram matrix per position,
- * ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b, so memory grows with N*M, not N*M*l; ||.||^beta is computed as
+ * and the training loss is -S (lower is better). Distances come from one batched Gram product per position, of
+ * the model samples against model and target samples together, ||a - b||^2 = ||a||^2 + ||b||^2 - 2 a.b, so
+ * memory grows with N(N+M), not N*M*l, and one product with fixed weights takes both means; ||.||^beta is computed as
  * (||.||^2)^(beta/2) with the squared distance clamped at {@link #MIN_SQUARED_DISTANCE}, whose gradient is
  * zero where it clamps (two identical samples give no gradient, as the subgradient 0 of the norm at 0).
  */
@@ -68,16 +71,43 @@ public final class EnergyScore {
         if (!(beta > 0 && beta < 2)) {
             throw new CalmException("beta must be in (0, 2), got " + beta);
         }
-        NDArray xp = x.transpose(1, 0, 2); // [P, N, l]
-        NDArray yp = y.transpose(1, 0, 2); // [P, M, l]
-        NDArray selfPairs = powerDistances(xp, xp, beta); // [P, N, N]
-        NDArray offDiagonal = offDiagonal(x.getManager(), n); // [N, N]
-        NDArray diversity = selfPairs.mul(offDiagonal).sum(new int[] {1, 2}); // [P]
-        diversity = diversity.div(Backend.scalar(diversity, n * (n - 1)));
         long m = ys.get(0);
-        NDArray fidelity = powerDistances(xp, yp, beta).sum(new int[] {1, 2}); // [P]
-        fidelity = fidelity.div(Backend.scalar(fidelity, n * m));
-        return new Terms(diversity, fidelity);
+        // One Gram product serves both terms: x against [x; y], so ||x_i - z_j||^2 = ||x_i||^2 + ||z_j||^2 - 2 x_i.z_j
+        NDArray zp = NDArrays.concat(new NDList(x, y), 0).transpose(1, 0, 2); // [P, N+M, l]
+        NDArray xp = x.transpose(1, 0, 2); // [P, N, l]
+        NDArray zz = zp.square().sum(new int[] {2}, true); // [P, N+M, 1]
+        NDArray xx = Backend.narrow(zz, 1, 0, n, zz.getManager()); // [P, N, 1]
+        NDArray cross = xp.matMul(zp.transpose(0, 2, 1)); // [P, N, N+M]
+        NDArray squared = xx.add(zz.transpose(0, 2, 1)).sub(cross.add(cross)) // 2 a.b as a sum: exact, no scalar
+                .maximum(Backend.scalar(cross, MIN_SQUARED_DISTANCE)); // [P, N, N+M]
+        NDArray distances = beta == 1 ? squared.sqrt() : squared.pow(Backend.scalar(squared, beta / 2)); // [P, N, N+M]
+        // Both means in one product: weights 1/(N(N-1)) off the diagonal of the x-x block, 1/(NM) on the x-y block
+        long p = xs.get(1);
+        NDArray terms = distances.reshape(p, n * (n + m)).matMul(termWeights(x.getManager(), n, m)); // [P, 2]
+        NDList split = terms.split(2, 1); // 2 x [P, 1]
+        return new Terms(split.get(0).reshape(p), split.get(1).reshape(p));
+    }
+
+    /**
+     * The weights that turn the [N, N+M] distances of a position into its two terms: column 0 averages the x-x
+     * distances off the diagonal (1/(N(N-1))), column 1 the x-y distances (1/(NM)).
+     *
+     * @return [N (N+M), 2]
+     */
+    private static NDArray termWeights(NDManager manager, long n, long m) {
+        int cols = (int) (n + m);
+        float[] w = new float[(int) (n * cols * 2)];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < cols; j++) {
+                int row = i * cols + j;
+                if (j < n) {
+                    w[2 * row] = i == j ? 0f : (float) (1.0 / (n * (n - 1)));
+                } else {
+                    w[2 * row + 1] = (float) (1.0 / (n * m));
+                }
+            }
+        }
+        return Backend.owned(manager.create(w, new Shape(n * cols, 2))); // the backward reads it
     }
 
     /**
@@ -100,7 +130,7 @@ public final class EnergyScore {
         var xs = x1.getShape();
         if (xs.dimension() != 3 || !xs.equals(x2.getShape()) || y.getShape().dimension() != 3
                 || y.getShape().get(1) != xs.get(1) || y.getShape().get(2) != xs.get(2)
-                || !weights.getShape().equals(new ai.djl.ndarray.types.Shape(xs.get(1), xs.get(0)))) {
+                || !weights.getShape().equals(new Shape(xs.get(1), xs.get(0)))) {
             throw new CalmException("a mixture's energy score needs two samples [C, P, l] of every component, weights "
                     + "[P, C] and targets [M, P, l], got " + xs + ", " + x2.getShape() + ", " + weights.getShape()
                     + " and " + y.getShape());
@@ -136,10 +166,5 @@ public final class EnergyScore {
         NDArray squared = aa.add(bb).sub(ab.mul(Backend.scalar(ab, 2))); // [P, I, J]
         squared = squared.maximum(Backend.scalar(squared, MIN_SQUARED_DISTANCE));
         return beta == 1 ? squared.sqrt() : squared.pow(Backend.scalar(squared, beta / 2));
-    }
-
-    /** 1 - I, the mask that drops each sample's distance to itself. */
-    private static NDArray offDiagonal(NDManager manager, long n) {
-        return manager.eye((int) n).toType(DataType.FLOAT32, false).neg().add(1f); // [N, N]
     }
 }

@@ -6,6 +6,7 @@ package dev.calm.energy;
 import static dev.calm.core.nn.SwiGLU.silu;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import dev.calm.core.Backend;
 import dev.calm.core.nn.LayerNorm;
@@ -52,16 +53,34 @@ final class MlpBlock extends Module {
     }
 
     /**
-     * @param x noise embeddings, [n, P, d]
+     * @param x noise embeddings of n samples per position, [n*P, d] (sample-major)
      * @param condition {@link #condition} of the hidden states, [P, d]
-     * @return refined embeddings, [n, P, d]
+     * @param n samples per position
+     * @return refined embeddings, [n*P, d]
      */
-    NDArray forward(NDArray x, NDArray condition) {
+    NDArray forward(NDArray x, NDArray condition, long n) {
+        long rows = x.getShape().get(0);
         NDArray w = Backend.narrow(linear0.weight().array(), 1, 0, channels, x.getManager()); // [d, d]
-        NDArray h = ai.djl.nn.core.Linear.linear(inLn.forward(x), w).singletonOrThrow().add(condition); // [n, P, d]
-        h = linear4.forward(silu(linear2.forward(silu(h)))); // [n, P, 2d]
-        NDList gateUp = h.split(2, h.getShape().dimension() - 1); // 2 x [n, P, d]
-        NDArray step = downProj.forward(silu(gateUp.get(0)).mul(gateUp.get(1))); // [n, P, d]
+        NDArray h = ai.djl.nn.core.Linear.linear(inLn.forward(x), w).singletonOrThrow() // [n*P, d]
+                .reshape(n, rows / n, channels).add(condition).reshape(rows, channels); // + the position's share
+        h = linear4.forward(silu(linear2.forward(silu(h)))); // [n*P, 2d]
+        NDList gateUp = h.split(2, 1); // 2 x [n*P, d]
+        NDArray step = downProj.forward(silu(gateUp.get(0)).mul(gateUp.get(1))); // [n*P, d]
         return x.add(step);
+    }
+
+    /**
+     * The block for one sample per position, as the reference computes it: one product of {@code linears.0} with
+     * [LN(x); y], and 2-D products whose bias is added in the same call.
+     *
+     * @param x noise embeddings, [P, d]
+     * @param y conditioning hidden states, [P, d]
+     * @return refined embeddings, [P, d]
+     */
+    NDArray forwardOneSample(NDArray x, NDArray y) {
+        NDArray h = linear0.forward(NDArrays.concat(new NDList(inLn.forward(x), y), 1)); // [P, 2d] -> [P, d]
+        h = linear4.forward(silu(linear2.forward(silu(h)))); // [P, 2d]
+        NDList gateUp = h.split(2, 1); // 2 x [P, d]
+        return x.add(downProj.forward(silu(gateUp.get(0)).mul(gateUp.get(1)))); // [P, d]
     }
 }

@@ -4,6 +4,7 @@
 package dev.calm.energy;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import dev.calm.core.nn.LayerNorm;
 import dev.calm.core.nn.Linear;
 import dev.calm.core.nn.Module;
@@ -70,10 +71,12 @@ final class TimeConditionedMlp extends Module {
      */
     NDArray forward(NDArray x, NDArray time, NDArray condition) {
         NDArray h = inputProj.forward(x); // [S, P, d]
+        Shape shape = h.getShape();
+        h = h.reshape(-1, shape.get(2)); // [S*P, d], sample-major as MlpBlock takes it
         NDArray y = condition.add(timeEmbed.forward(time)); // [S, P, d], or [P, d] + [1, d] -> [P, d]
         for (MlpBlock block : mlpBlocks) {
-            h = block.forward(h, block.condition(y)); // [S, P, d]
+            h = block.forward(h, block.condition(y), shape.get(0)); // [S*P, d]
         }
-        return finalLayer.forward(h); // [S, P, l]
+        return finalLayer.forward(h.reshape(shape)); // [S, P, l]
     }
 }

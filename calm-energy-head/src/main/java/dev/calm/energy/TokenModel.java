@@ -43,7 +43,7 @@ public interface TokenModel extends StepModel {
     static NDArray sampleLogits(NDArray logits, int n, Rng rng) {
         Shape s = logits.getShape();
         NDArray u = rng.uniform(logits.getManager(), new Shape(n, s.get(0), s.get(1)), Float.MIN_NORMAL, 1f);
-        NDArray gumbel = u.log().neg().log().neg(); // [n, P, V]
-        return gumbel.add(logits).argMax(-1).toType(DataType.INT64, false); // [n, P]
+        // logits + G with G = -log(-log U), written as one subtraction (a - b is a + (-b) exactly)
+        return logits.sub(u.log().neg().log()).argMax(-1).toType(DataType.INT64, false); // [n, P]
     }
 }

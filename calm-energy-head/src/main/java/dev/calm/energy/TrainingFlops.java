@@ -120,6 +120,17 @@ public final class TrainingFlops {
     }
 
     /**
+     * The autoencoder: each chunk of K tokens through the encoder and the decoder, up to the logits of its K
+     * tokens, trained.
+     *
+     * @param ae the autoencoder
+     * @return FLOPs per token
+     */
+    public static double autoencoder(AutoencoderConfig ae) {
+        return 3 * (encoderForward(ae) + InferenceFlops.decoderForward(ae)) / ae.patchSize();
+    }
+
+    /**
      * Forward FLOPs of the Llama backbone over a causal sequence: projections and SwiGLU per position, and
      * attention scores and values against each position's prefix.
      *

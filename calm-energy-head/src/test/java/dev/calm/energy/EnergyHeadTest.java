@@ -105,6 +105,25 @@ class EnergyHeadTest {
     }
 
     @Test
+    void oneSampleWithoutGradientsMatchesTheReference() {
+        // generation draws one sample per position with gradients off: the head then reads [LN(x); y] in one
+        // product (as the reference does) instead of sharing the y half across samples
+        Map<String, NDArray> io = io();
+        EnergyHead head = golden();
+        Backend.setGradMode(false);
+        try {
+            for (int i = 0; i < 3; i++) {
+                NDArray z = head.forward(io.get("noise").get(i + ":" + (i + 1)), io.get("hidden")); // [1, 5, 6]
+                assertEquals(new Shape(1, 5, 6), z.getShape());
+                NDArray expected = io.get("latent").get(i + ":" + (i + 1));
+                assertTrue(maxAbsDiff(z, expected) <= GOLDEN_TOL, "sample " + i + ": " + maxAbsDiff(z, expected));
+            }
+        } finally {
+            Backend.setGradMode(true);
+        }
+    }
+
+    @Test
     void inputCompressionMatchesTheReference() {
         InputCompression embedProj = new InputCompression(2, D);
         assertEquals(List.of("0.weight", "0.bias", "2.weight", "2.bias", "3.weight", "3.bias"),

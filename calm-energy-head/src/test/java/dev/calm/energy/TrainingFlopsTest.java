@@ -62,6 +62,18 @@ class TrainingFlopsTest {
     }
 
     @Test
+    void autoencoderByHand() {
+        // AE d 4, intermediate 6, 1 + 1 encoder and 1 + 1 decoder layers, K 2, l 3, V 10, per chunk of 2 tokens:
+        //   encoder 544 (calmByHand);
+        //   decoder: latent_to_hidden 3 -> 4: 24; 1 layer on the chunk vector: 144; expand 4 -> 8: 64;
+        //     per token 1 layer 144 + tied logits 4 -> 10: 80, two tokens: 448; = 680
+        // trained: 3 * (544 + 680) = 3672 per chunk, / 2 tokens = 1836 per token.
+        AutoencoderConfig ae = new AutoencoderConfig(2, 10, 4, 6, 2, 2, 3, 0.15, 0.5, 1e-3, 1e-6);
+        assertEquals(680.0, InferenceFlops.decoderForward(ae), 1e-9);
+        assertEquals(1836.0, TrainingFlops.autoencoder(ae), 1e-9);
+    }
+
+    @Test
     void calmWithTheMixtureHeadByHand() {
         // The same CALM with a mixture head of C 2 components (M 3) instead of the energy head:
         //   head per position: hidden_embd 4 -> 4: 32, features 32, logits 4 -> 2: 16, means 4 -> C*l = 6: 48,

@@ -149,16 +149,25 @@ public final class Generator {
             out.add(new ArrayList<>());
         }
         int steps = 0;
-        try (KVCache cache = model.newCache(root)) {
+        try (KVCache cache = model.newCache(root); NDManager carried = root.newSubManager()) {
             long[] input = ids;
+            NDArray fed = null; // the last step's tokens on the device, [B, K], when the sampler drew them there
             while (steps * k < config.maxNewTokens() && !allTrue(done)) {
                 long[][] next;
                 try (StepScope step = StepScope.open(root)) {
                     NDManager m = step.manager();
                     int t = input.length / (b * k);
                     AttentionLayout layout = aligned ? layout(m, cache.length(), t, hiddenSteps) : null;
-                    NDArray hidden = model.hidden(m.create(input, new Shape(b, (long) t * k)), cache, layout);
-                    next = sampler.next(hidden.get(":, -1, :"), rng); // [B][K] from [B, d]
+                    NDArray tokens = fed != null ? fed : m.create(input, new Shape(b, (long) t * k)); // [B, t*K]
+                    tokens.attach(m);
+                    NDArray hidden = model.hidden(tokens, cache, layout); // [B, t, d]
+                    StepSampler.Step drawn = sampler.nextStep(t == 1 ? hidden.reshape(b, -1) : hidden.get(":, -1, :"),
+                            rng); // [B][K] from [B, d]
+                    next = drawn.tokens();
+                    fed = drawn.ids();
+                    if (fed != null) {
+                        fed.attach(carried); // outlives this step's manager, freed by the next one
+                    }
                 }
                 steps++;
                 input = new long[b * k];

@@ -31,6 +31,25 @@ abstract class StepSampler {
      */
     abstract long[][] next(NDArray hidden, Rng rng);
 
+    /**
+     * The next step's tokens on the host and, where the sampler drew them on the device, there too, so that the
+     * next step reads them without a copy back.
+     *
+     * @param tokens the tokens of each sequence, [B][K]
+     * @param ids the same tokens on the device, INT64 [B, K], owned by the step's manager; null when the sampler
+     *     chose them on the host
+     */
+    record Step(long[][] tokens, NDArray ids) {}
+
+    /**
+     * @param hidden the last hidden state of each sequence, [B, d]
+     * @param rng the source of randomness
+     * @return the next step's tokens, on the host and, when drawn there, on the device
+     */
+    Step nextStep(NDArray hidden, Rng rng) {
+        return new Step(next(hidden, rng), null);
+    }
+
     /** @return steps where the exact method fell back to the batch method */
     long fallbacks() {
         return 0;
@@ -42,7 +61,13 @@ abstract class StepSampler {
             return new StepSampler() {
                 @Override
                 long[][] next(NDArray hidden, Rng rng) {
-                    return StepModel.toHost(model.sample(hidden, 1, rng))[0];
+                    return nextStep(hidden, rng).tokens();
+                }
+
+                @Override
+                Step nextStep(NDArray hidden, Rng rng) {
+                    NDArray drawn = model.sample(hidden, 1, rng); // [1, B, K]: the only copy to the host per step
+                    return new Step(StepModel.toHost(drawn)[0], drawn.reshape(hidden.getShape().get(0), -1));
                 }
             };
         }

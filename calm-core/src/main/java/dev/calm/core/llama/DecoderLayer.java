@@ -40,4 +40,25 @@ public final class DecoderLayer extends Module {
         NDArray h = x.add(selfAttn.forward(inputLayernorm.forward(x), rope, cache, index, mask));
         return h.add(mlp.forward(postAttentionLayernorm.forward(h)));
     }
+
+    /**
+     * The same block for passes without gradients, through the fused attention and MLP.
+     *
+     * @param x [B, T, d]
+     * @param rope per-head tables of the T positions
+     * @param cache the KV cache, or null
+     * @param mask an additive attention mask [rows, T, S], or null
+     * @param causal the causal mask [G*T, S] when T &gt; 1 and there is no layout mask, else null
+     * @return [B, T, d]
+     */
+    public NDArray forwardInference(NDArray x, RotaryEmbedding.HeadTables rope, KVCache cache, NDArray mask,
+            NDArray causal) {
+        NDArray h = x.add(selfAttn.forwardInference(inputLayernorm.forward(x), rope, cache, index, mask, causal));
+        return h.add(mlp.forwardInference(postAttentionLayernorm.forward(h)));
+    }
+
+    /** @return the number of query heads per key/value head */
+    int groups() {
+        return selfAttn.groups();
+    }
 }

@@ -6,6 +6,7 @@ package dev.calm.core.llama;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.nn.Embedding;
 import dev.calm.core.nn.Module;
@@ -21,6 +22,12 @@ import java.util.List;
  *
  * <p>Parameters: {@code embed_tokens.weight}, {@code layers.{i}.(input_layernorm|self_attn.(q|k|v|o)_proj|
  * post_attention_layernorm|mlp.(gate|up|down)_proj).weight}, {@code norm.weight}.
+ *
+ * <p>A pass without gradients (grad mode off, as in generation and evaluation) takes the fused inference path:
+ * each layer's q/k/v projections, and its gate/up projections, are stored in one buffer each (the parameters are
+ * views of it, so names on disk, training and in-place updates are unchanged) and run as one matmul, with about
+ * half the engine calls per layer. {@link #setFusedInference(boolean) setFusedInference(false)} keeps the
+ * training path for every pass; the two agree to rounding.
  */
 public class Transformer extends Module {
 
@@ -29,6 +36,7 @@ public class Transformer extends Module {
     private final List<DecoderLayer> layers = new ArrayList<>();
     private final RMSNorm norm;
     private final RotaryEmbedding rope;
+    private boolean fusedInference = true;
 
     /** @param config the shape of the backbone */
     public Transformer(TransformerConfig config) {
@@ -38,8 +46,19 @@ public class Transformer extends Module {
             layers.add(child("layers." + i, new DecoderLayer(config, i)));
         }
         this.norm = child("norm", new RMSNorm(config.hiddenSize(), config.rmsNormEps()));
-        this.rope = child("rotary_emb",
-                new RotaryEmbedding(config.headDim(), config.maxPositionEmbeddings(), config.ropeTheta()));
+        this.rope = child("rotary_emb", new RotaryEmbedding(config.headDim(), config.maxPositionEmbeddings(),
+                config.ropeTheta(), config.numAttentionHeads(), config.numKeyValueHeads()));
+    }
+
+    /**
+     * Chooses the path of passes without gradients: the fused inference path (the default) or the training path.
+     *
+     * @param fused whether passes without gradients take the fused path
+     * @return this backbone
+     */
+    public Transformer setFusedInference(boolean fused) {
+        this.fusedInference = fused;
+        return this;
     }
 
     /** @return the backbone's shape (Hugging Face {@code LlamaConfig} fields), fixed at construction */
@@ -120,22 +139,30 @@ public class Transformer extends Module {
             throw new CalmException("sequence of " + end + " positions exceeds max_position_embeddings "
                     + config.maxPositionEmbeddings());
         }
-        NDArray mask = null;
-        RotaryEmbedding.Tables tables;
-        if (layout == null) {
-            tables = rope.tables(inputsEmbeds.getManager(), past, t);
-        } else {
+        if (layout != null) {
             Shape m = layout.mask().getShape();
             if (layout.length() != t || m.get(2) != past + t || (m.get(0) != 1 && m.get(0) != shape.get(0))) {
                 throw new CalmException("attention layout for " + layout.length() + " positions with mask " + m
                         + " does not fit an input " + shape + " after " + past + " cached positions");
             }
-            tables = rope.tables(inputsEmbeds.getManager(), layout.positions());
-            mask = layout.mask();
         }
+        NDManager manager = inputsEmbeds.getManager();
+        NDArray mask = layout == null ? null : layout.mask();
         NDArray h = inputsEmbeds;
-        for (DecoderLayer layer : layers) {
-            h = layer.forward(h, tables, cache, mask);
+        if (fusedInference && !Backend.isGradMode()) {
+            RotaryEmbedding.HeadTables tables = layout == null ? rope.headTables(manager, past, t)
+                    : rope.headTables(manager, layout.positions());
+            int groups = layers.get(0).groups();
+            NDArray causal = layout == null && t > 1 ? Attention.causalMask(manager, past, groups, t, past + t) : null;
+            for (DecoderLayer layer : layers) {
+                h = layer.forwardInference(h, tables, cache, mask, causal);
+            }
+        } else {
+            RotaryEmbedding.Tables tables = layout == null ? rope.tables(manager, past, t)
+                    : rope.tables(manager, layout.positions());
+            for (DecoderLayer layer : layers) {
+                h = layer.forward(h, tables, cache, mask);
+            }
         }
         if (cache != null) {
             cache.advance(t);

@@ -5,6 +5,7 @@ package dev.calm.core.nn;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -14,6 +15,7 @@ import dev.calm.core.CalmException;
 public final class Embedding extends Module {
 
     private final Parameter weight; // [vocab, dim]
+    private NDArray weightT; // [dim, vocab]: a view of the table, transposed once for tied logits
 
     /**
      * @param vocab number of rows
@@ -46,6 +48,21 @@ public final class Embedding extends Module {
      */
     public NDArray logits(NDArray hidden) {
         return ai.djl.nn.core.Linear.linear(hidden, weight.array()).singletonOrThrow();
+    }
+
+    @Override
+    protected void allocateBuffers(NDManager manager) {
+        weightT = buffer(weight.array().transpose());
+    }
+
+    /**
+     * {@link #logits} for passes without gradients, in one engine call instead of two.
+     *
+     * @param hidden [..., dim]
+     * @return [..., vocab]
+     */
+    public NDArray logitsInference(NDArray hidden) {
+        return hidden.matMul(weightT); // == h W^T
     }
 
     /** @return the table, [vocab, dim] */

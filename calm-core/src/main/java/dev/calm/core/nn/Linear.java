@@ -4,6 +4,7 @@
 package dev.calm.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /** y = x W^T + b, with W stored [out, in] as in PyTorch. */
@@ -14,6 +15,7 @@ public final class Linear extends Module {
 
     private final Parameter weight; // [out, in]
     private final Parameter bias; // [out] or null
+    private NDArray weightT; // [in, out]: a view of the weight, transposed once instead of on every call
 
     /**
      * @param in input features
@@ -41,6 +43,22 @@ public final class Linear extends Module {
      */
     public NDArray forward(NDArray x) {
         return ai.djl.nn.core.Linear.linear(x, weight.array(), bias == null ? null : bias.array()).singletonOrThrow();
+    }
+
+    @Override
+    protected void allocateBuffers(NDManager manager) {
+        weightT = buffer(weight.array().transpose());
+    }
+
+    /**
+     * The same product for passes without gradients, in one engine call where {@link #forward} makes two: the
+     * weight is transposed once, as a view, when it is allocated or loaded.
+     *
+     * @param x [..., in]
+     * @return [..., out]
+     */
+    public NDArray forwardInference(NDArray x) {
+        return bias == null ? x.matMul(weightT) : forward(x); // == x W^T (+ b)
     }
 
     /** @return the weight, [out, in] */

@@ -4,8 +4,11 @@
 package dev.calm.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.io.CheckpointReader;
@@ -115,6 +118,39 @@ public abstract class Module {
     protected final NDArray buffer(NDArray array) {
         buffers.add(array);
         return array;
+    }
+
+    /**
+     * Stores parameters in one buffer, one after the other along their first axis, and makes each of them a view
+     * of its rows: names, shapes and values stay as they were (a checkpoint still holds the separate tensors, and
+     * training still updates each one in place, which shows in the buffer), while one matmul with the buffer
+     * computes every part at once, as the inference paths do with q/k/v and gate/up. Call it from
+     * {@link #allocateBuffers}, so that it runs again after every initialisation and load.
+     *
+     * @param manager the parameters' manager, which owns the buffer
+     * @param parts parameters whose shapes agree but along the first axis
+     * @return the buffer, {@code [sum of the parts' first axes, ...]}, registered as a buffer of this module
+     */
+    protected final NDArray fuseRows(NDManager manager, Parameter... parts) {
+        NDArray[] arrays = new NDArray[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            arrays[i] = parts[i].array();
+        }
+        boolean grad = Backend.isGradMode();
+        Backend.setGradMode(false); // the buffer is a plain copy of the values, not a node of a graph
+        try {
+            NDArray fused = buffer(NDArrays.concat(new NDList(arrays), 0)); // [sum of rows, ...]
+            fused.attach(manager);
+            long from = 0;
+            for (Parameter p : parts) {
+                long rows = p.shape().get(0);
+                p.rebase(Backend.narrow(fused, 0, from, from + rows, manager));
+                from += rows;
+            }
+            return fused;
+        } finally {
+            Backend.setGradMode(grad);
+        }
     }
 
     private void allocateAllBuffers(NDManager manager) {

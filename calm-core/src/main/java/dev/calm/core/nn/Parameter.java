@@ -82,6 +82,17 @@ public final class Parameter {
         replace(values);
     }
 
+    /**
+     * Replaces the values by a view of a larger buffer that holds the same values ({@link Module#fuseRows}):
+     * the parameter keeps its shape, name and gradient flag, and in-place updates of it show in the buffer.
+     */
+    void rebase(NDArray view) {
+        if (!view.getShape().equals(shape)) {
+            throw new IllegalArgumentException("view of shape " + view.getShape() + " for a parameter of " + shape);
+        }
+        replace(view);
+    }
+
     private void replace(NDArray values) {
         boolean grad = array == null || array.hasGradient();
         if (array != null) {

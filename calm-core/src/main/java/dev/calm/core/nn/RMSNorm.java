@@ -38,4 +38,16 @@ public final class RMSNorm extends Module {
         NDArray rms = x.square().mean(new int[] {-1}, true).add(epsilon).sqrt(); // [..., 1]
         return x.div(rms).mul(weight.array());
     }
+
+    /**
+     * The norm's gain without its division, w * x: all that an argmax over a linear map of {@link #forward}'s
+     * output needs, since the division scales each row by a positive number (argmax(W norm(x)) ==
+     * argmax(W (w * x))). One engine call instead of six.
+     *
+     * @param x [..., dim]
+     * @return [..., dim]
+     */
+    public NDArray gain(NDArray x) {
+        return x.mul(weight.array());
+    }
 }

@@ -4,6 +4,8 @@
 package dev.calm.core.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 
 /**
@@ -15,6 +17,7 @@ public final class SwiGLU extends Module {
     private final Linear gateProj; // [intermediate, hidden]
     private final Linear upProj; // [intermediate, hidden]
     private final Linear downProj; // [hidden, intermediate]
+    private NDArray gateUpT; // [hidden, 2 * intermediate]: gate_proj and up_proj in one buffer, transposed
 
     /**
      * @param hidden model width
@@ -32,6 +35,24 @@ public final class SwiGLU extends Module {
      */
     public NDArray forward(NDArray x) {
         return downProj.forward(silu(gateProj.forward(x)).mul(upProj.forward(x)));
+    }
+
+    /** Stores gate_proj and up_proj in one buffer (their names and values unchanged), for {@link #forwardInference}. */
+    @Override
+    protected void allocateBuffers(NDManager manager) {
+        gateUpT = buffer(fuseRows(manager, gateProj.weight(), upProj.weight()).transpose());
+    }
+
+    /**
+     * The same block for passes without gradients, in 6 engine calls instead of 9: one matmul computes the gate
+     * and up projections together, and no weight is transposed per call.
+     *
+     * @param x [..., hidden]
+     * @return [..., hidden]
+     */
+    public NDArray forwardInference(NDArray x) {
+        NDList gateUp = x.matMul(gateUpT).split(2, x.getShape().dimension() - 1); // 2 x [..., intermediate]
+        return downProj.forwardInference(silu(gateUp.get(0)).mul(gateUp.get(1)));
     }
 
     /**

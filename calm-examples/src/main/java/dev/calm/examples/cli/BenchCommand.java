@@ -4,35 +4,36 @@
 package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
-import dev.calm.autoencoder.Autoencoder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.Backend;
-import dev.calm.core.Rng;
+import dev.calm.core.config.Json;
 import dev.calm.core.llama.TransformerConfig;
-import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
-import dev.calm.energy.InferenceFlops;
-import dev.calm.energy.TokenBaseline;
-import dev.calm.sampling.Generator;
-import dev.calm.training.AutoencoderObjective;
-import dev.calm.training.CalmObjective;
-import dev.calm.training.TokenObjective;
 import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code calm bench}: CALM against the token baseline on the same backbone, measured side by side in one run:
- * training steps through the library's trainer (forward, backward, clipping, AdamW) and generation at batch 1
- * with the KV cache, and the autoencoder's training steps. Random weights and random token ids: speed does not
- * depend on them.
+ * {@code calm bench}: CALM against the token baseline on the same backbone, and the autoencoder, measured side by
+ * side in one process ({@link BenchRun}): the engine's matmul peak and copy bandwidth, training speed and MFU,
+ * generation at batch 1 and batched, libtorch calls per step, and for CALM the memory-bandwidth bound of a batch-1
+ * step. {@code --json FILE} writes every figure under a stable key. {@code --peer} alternates rounds with
+ * {@code bench/pytorch_peer.py} (the same models in plain PyTorch) and prints the paired ratios.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Measure training and generation throughput of CALM and the token baseline in tokens per second.")
+        description = {"Measure the speed of CALM, the token baseline and the autoencoder: training tokens/s and MFU "
+                + "against the engine's measured matmul peak, generation tokens/s at batch 1 and batched, libtorch "
+                + "calls per step, and CALM's batch-1 step against the memory-bandwidth bound.",
+            "--peer runs the same models in plain PyTorch (bench/pytorch_peer.py) in alternate rounds and prints "
+                    + "the ratios."})
 final class BenchCommand implements Callable<Integer> {
 
     /** Model sizes to measure: the backbone of both models, CALM's head and its autoencoder. */
@@ -49,6 +50,11 @@ final class BenchCommand implements Callable<Integer> {
 
         AutoencoderConfig autoencoder(int vocab) {
             return this == calm_m ? AutoencoderConfig.paper(vocab) : AutoencoderConfig.cpu(vocab);
+        }
+
+        /** Timed training steps when --steps is not given: none for CALM-M, whose steps take minutes on a CPU. */
+        int defaultSteps() {
+            return this == calm_m ? 0 : 10;
         }
     }
 
@@ -68,14 +74,31 @@ final class BenchCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE})")
     private int seq;
 
-    @Option(names = "--steps", defaultValue = "10", description = "timed training steps (default: ${DEFAULT-VALUE})")
-    private int steps;
+    @Option(names = "--steps", description = "timed training steps, 0 to skip training (default: 10; 0 for calm_m)")
+    private Integer steps;
 
     @Option(names = "--gen-tokens", defaultValue = "256", description = "timed generated tokens (default: ${DEFAULT-VALUE})")
     private int genTokens;
 
     @Option(names = "--gen-batch", defaultValue = "16", description = "sequences of the batched generation timing (default: ${DEFAULT-VALUE})")
     private int genBatch;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "write every figure to FILE as JSON, under stable keys")
+    private Path json;
+
+    @Option(names = "--peer", description = "also measure bench/pytorch_peer.py (plain PyTorch), in alternate rounds")
+    private boolean peer;
+
+    @Option(names = "--rounds", description = "measurement rounds; figures are medians over them, ratios to the peer "
+            + "medians of each round's ratio (default: 2 with --peer, else 1)")
+    private Integer rounds;
+
+    @Option(names = "--python", paramLabel = "PATH", description = "the Python with torch for --peer (default: "
+            + "/usr/bin/python3, else python3)")
+    private String python;
+
+    @Option(names = "--peer-script", paramLabel = "PATH", description = "the peer script (default: bench/pytorch_peer.py)")
+    private Path peerScript;
 
     @CommandLine.Mixin
     private RuntimeOptions runtime;
@@ -85,65 +108,82 @@ final class BenchCommand implements Callable<Integer> {
         CalmConfig calmConfig = preset.calm(vocab);
         TransformerConfig backbone = calmConfig.backbone();
         int k = calmConfig.patchSize();
-        if (batch < 1 || steps < 1 || genTokens < 1 || genBatch < 1 || seq < 2 * k || seq % k != 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --steps, --gen-tokens and --gen-batch must be "
-                    + ">= 1 and --seq a multiple of K " + k + " and >= " + 2 * k);
+        int timedSteps = steps != null ? steps : preset.defaultSteps();
+        int roundCount = rounds != null ? rounds : peer ? 2 : 1;
+        if (batch < 1 || timedSteps < 0 || genTokens < 1 || genBatch < 1 || roundCount < 1 || seq < 2 * k
+                || seq % k != 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --gen-tokens, --gen-batch and "
+                    + "--rounds must be >= 1, --steps >= 0, and --seq a multiple of K " + k + " and >= " + 2 * k);
         }
         if (Throughput.generationPositions(genTokens) > backbone.maxPositionEmbeddings()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--gen-tokens exceeds the backbone's "
                     + backbone.maxPositionEmbeddings() + " positions");
         }
+        PytorchPeer pytorch = peer ? PytorchPeer.locate(python, peerScript) : null; // fails before any measuring
+        BenchRun.Settings settings = new BenchRun.Settings(calmConfig, preset.autoencoder(vocab), batch, seq,
+                timedSteps, genTokens, genBatch, runtime.seed());
         PrintWriter out = spec.commandLine().getOut();
+        List<ObjectNode> ours = new ArrayList<>();
+        List<ObjectNode> theirs = new ArrayList<>();
         try (NDManager root = runtime.open()) {
-            Rng rng = new Rng(runtime.seed());
-            SplittableRandom data = rng.fork("data").javaRandom();
+            int threads = Backend.threads();
             out.printf(Locale.ROOT, "preset %s: backbone d %d, %d layers, %d heads, intermediate %d, vocab %d; "
-                            + "training batch %d x %d tokens; %s, %d threads%n", preset, backbone.hiddenSize(),
-                    backbone.numHiddenLayers(), backbone.numAttentionHeads(), backbone.intermediateSize(), vocab, batch,
-                    seq, runtime.device(), Backend.threads());
+                            + "training batch %d x %d tokens, %d timed steps; %s, %d threads%n", preset,
+                    backbone.hiddenSize(), backbone.numHiddenLayers(), backbone.numAttentionHeads(),
+                    backbone.intermediateSize(), vocab, batch, seq, timedSteps, runtime.device(), threads);
             out.flush();
-
-            TokenBaseline baseline = new TokenBaseline(backbone);
-            baseline.initialize(root, rng.fork("baseline"));
-            double baselineTrain = Throughput.training(root, new TokenObjective(baseline), vocab, batch, seq, steps,
-                    data);
-            Generator baselineGenerator = new Generator(baseline, root, 0);
-            double baselineGenerate = Throughput.generation(baselineGenerator, vocab, 1, genTokens, data,
-                    rng.fork("sample baseline"));
-            double baselineBatched = Throughput.generation(baselineGenerator, vocab, genBatch, genTokens, data,
-                    rng.fork("sample baseline"));
-            out.printf(Locale.ROOT, "baseline  %,11d parameters | train %,8.0f tokens/s | generate %,7.0f tokens/s, "
-                    + "%,7.0f at batch %d%n", baseline.numParameters(), baselineTrain, baselineGenerate,
-                    baselineBatched, genBatch);
-            out.flush();
-
-            Autoencoder ae = new Autoencoder(preset.autoencoder(vocab));
-            ae.initialize(root, rng.fork("ae"));
-            double aeTrain = Throughput.training(root, new AutoencoderObjective(ae), vocab, batch, seq, steps, data);
-            out.printf(Locale.ROOT, "autoencoder %,9d parameters | train %,8.0f tokens/s (K %d, l %d)%n",
-                    ae.numParameters(), aeTrain, ae.config().patchSize(), ae.config().latentSize());
-            out.flush();
-            Calm calm = new Calm(calmConfig, ae);
-            calm.initialize(root, rng.fork("calm"));
-            double calmTrain = Throughput.training(root, new CalmObjective(calm), vocab, batch, seq, steps, data);
-            Generator calmGenerator = new Generator(calm, root, 0);
-            double calmGenerate = Throughput.generation(calmGenerator, vocab, 1, genTokens, data, rng.fork("sample calm"));
-            double calmBatched = Throughput.generation(calmGenerator, vocab, genBatch, genTokens, data,
-                    rng.fork("sample calm"));
-            out.printf(Locale.ROOT, "calm      %,11d parameters | train %,8.0f tokens/s | generate %,7.0f tokens/s, "
-                            + "%,7.0f at batch %d (K %d, l %d, %d head block(s), N %d, M %d)%n", calm.numParameters(),
-                    calmTrain, calmGenerate, calmBatched, genBatch, k, calmConfig.latentSize(),
-                    calmConfig.head().numMlpLayers(), calmConfig.head().numSamples(),
-                    calmConfig.head().numTargetSamples());
-            out.printf(Locale.ROOT, "calm / baseline: training %.2fx, generation %.2fx at batch 1, %.2fx at batch %d%n",
-                    calmTrain / baselineTrain, calmGenerate / baselineGenerate, calmBatched / baselineBatched, genBatch);
-            int context = InferenceFlops.PAPER_CONTEXT;
-            out.printf(Locale.ROOT, "inference FLOPs per token at %d positions: baseline %.3g, calm %.3g%n", context,
-                    InferenceFlops.tokenBaseline(backbone, context), InferenceFlops.calm(calmConfig, ae.config(), context));
-            out.flush();
-
+            for (int round = 1; round <= roundCount; round++) {
+                if (roundCount > 1) {
+                    out.printf(Locale.ROOT, "round %d of %d: calm-java%n", round, roundCount);
+                }
+                ours.add(BenchRun.measure(settings, root, (section, figures) -> {
+                    BenchText.print(out, section, figures, genBatch);
+                    out.flush();
+                }));
+                if (pytorch != null) {
+                    out.printf(Locale.ROOT, "round %d of %d: pytorch eager (%s)%n", round, roundCount, "bench/"
+                            + PytorchPeer.SCRIPT.getFileName());
+                    out.flush();
+                    ObjectNode p = pytorch.measure(settings, threads);
+                    BenchText.printPeer(out, p, genBatch);
+                    out.flush();
+                    theirs.add(p);
+                }
+            }
+            ObjectNode result = Json.MAPPER.createObjectNode();
+            result.set("run", runSection(timedSteps, roundCount, threads));
+            result.setAll(BenchText.medians(ours));
+            if (pytorch != null) {
+                result.set("pytorch", BenchText.medians(theirs));
+                result.set("vs_pytorch", BenchText.pairedRatios(ours, theirs));
+                BenchText.printRatios(out, (ObjectNode) result.get("vs_pytorch"), genBatch, roundCount);
+            }
+            if (roundCount > 1) {
+                out.printf(Locale.ROOT, "medians of %d rounds: ", roundCount);
+                BenchText.print(out, "comparison", (ObjectNode) result.get("comparison"), genBatch);
+            }
+            if (json != null) {
+                Json.write(json, result);
+                out.printf(Locale.ROOT, "figures written to %s%n", json);
+            }
         }
         out.flush();
         return 0;
+    }
+
+    private JsonNode runSection(int timedSteps, int roundCount, int threads) {
+        ObjectNode run = Json.MAPPER.createObjectNode();
+        run.put("preset", preset.name());
+        run.put("vocab", vocab);
+        run.put("batch", batch);
+        run.put("seq", seq);
+        run.put("steps", timedSteps);
+        run.put("gen_tokens", genTokens);
+        run.put("gen_batch", genBatch);
+        run.put("rounds", roundCount);
+        run.put("device", runtime.device().toString());
+        run.put("threads", threads);
+        run.put("seed", runtime.seed());
+        return run;
     }
 }

@@ -7,8 +7,10 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
+import dev.calm.core.OpCounter;
 import dev.calm.core.Rng;
 import dev.calm.core.StepScope;
 import dev.calm.core.io.FileTrees;
@@ -44,15 +46,24 @@ final class Throughput {
     private Throughput() {}
 
     /**
+     * Speed of training steps.
+     *
+     * @param tokensPerSecond text tokens per second (B x T per step)
+     * @param opsPerStep libtorch calls of one step, forward, backward, clipping and AdamW included
+     */
+    record TrainingSpeed(double tokensPerSecond, int opsPerStep) {}
+
+    /**
      * Full optimizer steps through the library's {@link Trainer} (forward, backward, clipping, AdamW), exactly as
-     * a training run takes them, in a scratch run directory that is deleted afterwards. The model is updated.
+     * a training run takes them, in a scratch run directory that is deleted afterwards. The model is updated. The
+     * last warm-up step runs under an {@link OpCounter}; the clock starts after it.
      *
      * @param batch blocks per step
      * @param seq tokens per block
      * @param steps timed steps
-     * @return text tokens per second (B x T per step)
+     * @return tokens per second and libtorch calls per step
      */
-    static double training(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
+    static TrainingSpeed training(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
             SplittableRandom data) {
         int[][] blocks = new int[batch * (WARMUP + steps)][];
         for (int i = 0; i < blocks.length; i++) {
@@ -60,25 +71,34 @@ final class Throughput {
         }
         TrainConfig config = TrainConfig.defaults(WARMUP + steps).toBuilder().warmupSteps(0).logEvery(WARMUP + steps)
                 .checkpointEvery(0).progressBar(false).build();
-        double[] elapsed = new double[2]; // at the end of the warm-up, at the end of the last step
-        TrainingHook clock = new TrainingHook() {
+        long[] clock = new long[2]; // after the warm-up, at the end of the last step
+        int[] ops = new int[1];
+        OpCounter[] counter = new OpCounter[1];
+        TrainingHook hook = new TrainingHook() {
             @Override
             public void onStep(StepMetrics m) {
-                if (m.step() == WARMUP) {
-                    elapsed[0] = m.elapsedSeconds();
+                if (m.step() == WARMUP - 1) {
+                    counter[0] = OpCounter.start(); // counts step WARMUP
+                } else if (m.step() == WARMUP) {
+                    ops[0] = counter[0].stop().total();
+                    clock[0] = System.nanoTime();
                 } else if (m.step() == WARMUP + steps) {
-                    elapsed[1] = m.elapsedSeconds();
+                    clock[1] = System.nanoTime();
                 }
             }
         };
         Path dir = scratchDirectory();
         try {
-            new Trainer(objective, new ShuffledBlocks(blocks, batch, data.nextLong()), config, dir, root).addHook(clock)
+            new Trainer(objective, new ShuffledBlocks(blocks, batch, data.nextLong()), config, dir, root).addHook(hook)
                     .fit();
         } finally {
+            if (counter[0] != null) {
+                counter[0].close();
+            }
             FileTrees.delete(dir);
         }
-        return (double) steps * batch * seq / (elapsed[1] - elapsed[0]);
+        double tokensPerSecond = (double) steps * batch * seq / ((clock[1] - clock[0]) / 1e9);
+        return new TrainingSpeed(tokensPerSecond, ops[0]);
     }
 
     /**
@@ -132,6 +152,79 @@ final class Throughput {
     static double generation(Generator generator, Tokenizer tokenizer, String prompt, int batch, int tokens, Rng rng) {
         long[] ids = Arrays.stream(tokenizer.encode(prompt)).asLongStream().toArray();
         return timedGeneration(generator, Collections.nCopies(batch, ids), tokens, rng);
+    }
+
+    /**
+     * libtorch calls per generation step at a batch size: the calls of a generation of 12 steps less those of one
+     * of 4 steps, over 8, so that the prompt's pass and the set-up cancel out.
+     *
+     * @param tokensPerStep tokens each step generates per sequence (K for CALM)
+     * @return calls per step
+     */
+    static double opsPerGenerationStep(Generator generator, int vocab, int batch, int tokensPerStep,
+            SplittableRandom data, Rng rng) {
+        List<long[]> prompts = new ArrayList<>();
+        for (int i = 0; i < batch; i++) {
+            prompts.add(data.longs(PROMPT, 0, vocab).toArray());
+        }
+        int[] counts = new int[2];
+        int[] steps = {4, 12};
+        for (int i = 0; i < 2; i++) {
+            GenerationConfig config = GenerationConfig.of(steps[i] * tokensPerStep).withStopAtEndOfText(false);
+            generator.generate(prompts, config, rng); // anything allocated once is allocated before counting
+            try (OpCounter counter = OpCounter.start()) {
+                generator.generate(prompts, config, rng);
+                counts[i] = counter.stop().total();
+            }
+        }
+        return (counts[1] - counts[0]) / (double) (steps[1] - steps[0]);
+    }
+
+    /**
+     * Speed of the autoencoder's decoder alone.
+     *
+     * @param tokensPerSecond decoded tokens per second (K per latent vector), one host copy per call included
+     * @param opsPerCall libtorch calls of one call
+     */
+    record DecodingSpeed(double tokensPerSecond, int opsPerCall) {}
+
+    /**
+     * Decodes random latent vectors into their most likely K tokens, as CALM's generation does after each step:
+     * {@code batch} vectors per call, on one intra-op thread for a single vector (as {@link Generator} runs a
+     * single sequence) and the engine's threads otherwise.
+     *
+     * @param calls timed calls, after {@value #WARMUP} untimed ones
+     * @return tokens per second and calls per decode
+     */
+    static DecodingSpeed decoding(Autoencoder ae, NDManager root, int batch, int calls, Rng rng) {
+        int threads = Backend.threads();
+        Backend.setThreads(batch == 1 ? 1 : threads);
+        boolean grad = Backend.isGradMode();
+        Backend.setGradMode(false);
+        try (NDManager latents = root.newSubManager()) {
+            NDArray z = rng.normal(latents, new Shape(batch, 1, ae.config().latentSize()), 0f, 1f); // [B, 1, l]
+            long start = 0;
+            for (int call = 0; call < WARMUP + calls; call++) {
+                if (call == WARMUP) {
+                    start = System.nanoTime();
+                }
+                try (StepScope scope = StepScope.open(root)) {
+                    z.tempAttach(scope.manager());
+                    ae.decodeTokens(z).toLongArray(); // [B, K]: the one copy to the host
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            int ops;
+            try (StepScope scope = StepScope.open(root); OpCounter counter = OpCounter.start()) {
+                z.tempAttach(scope.manager());
+                ae.decodeTokens(z).toLongArray();
+                ops = counter.stop().total();
+            }
+            return new DecodingSpeed((double) calls * batch * ae.config().patchSize() / seconds, ops);
+        } finally {
+            Backend.setGradMode(grad);
+            Backend.setThreads(threads);
+        }
     }
 
     private static double timedGeneration(Generator generator, List<long[]> prompts, int tokens, Rng rng) {
