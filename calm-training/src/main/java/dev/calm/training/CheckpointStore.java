@@ -229,11 +229,25 @@ public final class CheckpointStore {
         }
     }
 
+    /**
+     * Removes all but the newest {@code keep} checkpoints. Each is first renamed atomically to a temporary name and
+     * only then deleted file by file, so that a crash mid-way never leaves a checkpoint directory with some of its
+     * files gone: what it leaves is a temporary directory, which {@link #cleanTemporaries()} removes.
+     */
     private void prune(int keep) {
         List<Path> all = checkpoints();
         for (int i = 0; i < all.size() - keep; i++) {
-            LOG.debug("removing old checkpoint {}", all.get(i));
-            FileTrees.delete(all.get(i));
+            Path old = all.get(i);
+            Path doomed = dir.resolve(TEMP_PREFIX + old.getFileName() + "-removed-"
+                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            LOG.debug("removing old checkpoint {}", old);
+            try {
+                move(old, doomed);
+                syncDirectory(dir);
+            } catch (IOException e) {
+                throw new CalmException("cannot remove old checkpoint " + old + ": " + AtomicFiles.describe(e), e);
+            }
+            FileTrees.delete(doomed);
         }
     }
 
