@@ -167,8 +167,9 @@ public final class BrierEvaluator {
                 flat[r * t + i] = batch[r][i];
             }
         }
-        Backend.setGradMode(false);
-        try (StepScope scope = StepScope.open(root); KVCache cache = model.newCache(scope.manager())) {
+        try (Backend.GradScope grad = Backend.noGrad();
+                StepScope scope = StepScope.open(root);
+                KVCache cache = model.newCache(scope.manager())) {
             Pass pass = new Pass(scope.manager(), cache, flat, batch.length, t, rng);
             pass.teacherForced();
             for (int j = 1; j <= branchSteps && pass.paths.anyAgree(j); j++) {
