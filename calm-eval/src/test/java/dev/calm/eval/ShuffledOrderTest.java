@@ -16,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class ShuffledOrderTest {
 
     @ParameterizedTest(name = "seed {0}")
-    @ValueSource(longs = {1, 2})
+    @ValueSource(longs = 1) // one order: these classes are the slowest of the three modules' shuffled runs
     void gradModeTestsPassInAShuffledOrder(long seed) {
         ShuffledOrder.assertAllPass(seed, selectClass(BrierEvaluatorTest.class),
                 selectClass("dev.calm.sampling.GeneratorTest"), selectClass("dev.calm.diagnostics.HeadDiagnosticsTest"),
