@@ -8,6 +8,7 @@ import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
+import dev.calm.core.data.TinyCorpus;
 import dev.calm.core.io.FileTrees;
 import dev.calm.core.tokenizer.Tokenizer;
 import java.io.IOException;

@@ -8,7 +8,6 @@ import static dev.calm.core.nn.SwiGLU.silu;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import dev.calm.core.Backend;
 import dev.calm.core.nn.LayerNorm;
 import dev.calm.core.nn.Linear;
 import dev.calm.core.nn.Module;
@@ -48,8 +47,7 @@ final class MlpBlock extends Module {
      * @return [P, d]
      */
     NDArray condition(NDArray y) {
-        NDArray w = Backend.narrow(linear0.weight().array(), 1, channels, 2L * channels, y.getManager()); // [d, d]
-        return ai.djl.nn.core.Linear.linear(y, w, linear0.bias().array()).singletonOrThrow();
+        return linear0.forwardPart(y, channels, 2L * channels, true); // W0[:, d:2d] y + b0
     }
 
     /**
@@ -60,8 +58,8 @@ final class MlpBlock extends Module {
      */
     NDArray forward(NDArray x, NDArray condition, long n) {
         long rows = x.getShape().get(0);
-        NDArray w = Backend.narrow(linear0.weight().array(), 1, 0, channels, x.getManager()); // [d, d]
-        NDArray h = ai.djl.nn.core.Linear.linear(inLn.forward(x), w).singletonOrThrow() // [n*P, d]
+        // == linears.0(concatenation [LN(x); y]), from the narrowed weight's two halves
+        NDArray h = linear0.forwardPart(inLn.forward(x), 0, channels, false) // [n*P, d]
                 .reshape(n, rows / n, channels).add(condition).reshape(rows, channels); // + the position's share
         h = linear4.forward(silu(linear2.forward(silu(h)))); // [n*P, 2d]
         NDList gateUp = h.split(2, 1); // 2 x [n*P, d]

@@ -45,7 +45,8 @@ public final class BrierEvaluator {
         PROBABILITIES
     }
 
-    private static final int N = BrierScore.MAX_N;
+    /** The largest n of Brier-n, 4: also how many tokens after a position are scored. */
+    private static final int MAX_N = BrierScore.MAX_N;
 
     private final StepModel model;
     private final NDManager root;
@@ -91,7 +92,7 @@ public final class BrierEvaluator {
         this.root = root;
         this.estimator = estimator;
         this.k = model.tokensPerStep();
-        this.branchSteps = (N + k - 1) / k - 1;
+        this.branchSteps = (MAX_N + k - 1) / k - 1;
         if (samples < 2 || samples > 2 && (estimator != Estimator.SAMPLED || branchSteps > 0)) {
             throw new CalmException("BrierLM takes 2 samples per position, or more with the sampled estimator of a "
                     + "model whose step gives the 4 tokens (K >= 4); got " + samples + " for " + estimator
@@ -114,7 +115,7 @@ public final class BrierEvaluator {
         if (model instanceof TokenModel) {
             return new BrierEvaluator(model, root, Estimator.PROBABILITIES);
         }
-        return new BrierEvaluator(model, root, Estimator.SAMPLED, model.tokensPerStep() >= N ? samples : 2);
+        return new BrierEvaluator(model, root, Estimator.SAMPLED, model.tokensPerStep() >= MAX_N ? samples : 2);
     }
 
     /** @return S, the samples per position of the sampled estimator */
@@ -167,8 +168,9 @@ public final class BrierEvaluator {
                 flat[r * t + i] = batch[r][i];
             }
         }
-        Backend.setGradMode(false);
-        try (StepScope scope = StepScope.open(root); KVCache cache = model.newCache(scope.manager())) {
+        try (Backend.GradScope grad = Backend.noGrad();
+                StepScope scope = StepScope.open(root);
+                KVCache cache = model.newCache(scope.manager())) {
             Pass pass = new Pass(scope.manager(), cache, flat, batch.length, t, rng);
             pass.teacherForced();
             for (int j = 1; j <= branchSteps && pass.paths.anyAgree(j); j++) {
@@ -222,12 +224,12 @@ public final class BrierEvaluator {
 
         /**
          * Branch step j: every position p's continuation along its first sample, at rotary position p + j, reading
-         * the gold keys up to p and its own earlier branch steps.
+         * the gold keys up to p and its own branch steps ({@link #seesOwnPath}).
          */
         void branch(int j) {
             int keys = steps + j * positions;
             AttentionLayout layout = AttentionLayout.of(m, LongStream.range(j, j + positions).toArray(), 1, keys,
-                    (r, q, key) -> key <= q || key >= steps && (key - steps) % positions == q);
+                    (r, q, key) -> seesOwnPath(q, key));
             NDArray ids = m.create(paths.firstPath(j - 1), new Shape(b, (long) positions * k)); // [B, P*K]
             NDArray h = model.hidden(ids, cache, layout).reshape((long) b * positions, -1); // [B*P, d]
             if (estimator == Estimator.PROBABILITIES) {
@@ -239,6 +241,26 @@ public final class BrierEvaluator {
             }
         }
 
+        /**
+         * The cache-visibility rule of the branches: the query of position q in a branch step sees the gold keys
+         * of steps 0..q and, in each branch block written so far (this step's included), its own slot q, so that
+         * every position continues its own sampled path as if it were alone. The cache holds the S gold steps,
+         * then one block of P slots per branch step, in the order they were written:
+         *
+         * <pre>
+         *  key:    0 1 2 3 4 5 6 | 7 8 9 | 10 11 12    (K = 1: S = 7 gold steps, P = 3 positions; branch step j = 2)
+         *  block:  gold          | br. 1 | branch 2
+         *  q = 0:  x . . . . . . | x . . | x  .  .
+         *  q = 2:  x x x . . . . | . . x | .  .  x
+         * </pre>
+         *
+         * A causal mask over the flat key order would let q see the other positions' branches; with this one, the
+         * pass equals running each position's continuation as a sequence of its own (gold prefix, then its path).
+         */
+        private boolean seesOwnPath(int q, int key) {
+            return key <= q || key >= steps && (key - steps) % positions == q;
+        }
+
         /** Adds Brier-1..4 of every scored position. */
         void addTo(BrierLM into) {
             for (int r = 0; r < b; r++) {
@@ -246,15 +268,15 @@ public final class BrierEvaluator {
                     long[] c1 = paths.path(r, p, 0);
                     long[] c2 = paths.path(r, p, 1);
                     if (estimator == Estimator.PROBABILITIES) {
-                        double[] goldProbs = new double[N];
-                        double[] coll = new double[N];
-                        for (int j = 0; j < N; j++) {
+                        double[] goldProbs = new double[MAX_N];
+                        double[] coll = new double[MAX_N];
+                        for (int j = 0; j < MAX_N; j++) {
                             goldProbs[j] = gold[r * steps + p + j];
                             coll[j] = collision[j] == null ? 0 : collision[j][r * positions + p];
                         }
                         into.add(BrierScore.withProbabilitiesAll(goldProbs, c1, c2, coll));
                     } else {
-                        long[] y = Arrays.copyOfRange(flat, r * t + (p + 1) * k, r * t + (p + 1) * k + N);
+                        long[] y = Arrays.copyOfRange(flat, r * t + (p + 1) * k, r * t + (p + 1) * k + MAX_N);
                         if (samples > 2) { // K >= 4: one step holds the 4 tokens of every sample
                             long[][] xs = new long[samples][];
                             for (int i = 0; i < samples; i++) {
@@ -278,7 +300,7 @@ public final class BrierEvaluator {
         for (int j = 0; j <= branchSteps; j++) {
             System.arraycopy(samples[at + j], 0, out, j * k, k);
         }
-        return Arrays.copyOf(out, N);
+        return Arrays.copyOf(out, MAX_N);
     }
 
     /** P(y_{i+1} | y_&lt;=i) at every position i (0 at a sequence's last position), [B*T]. */
@@ -323,29 +345,52 @@ public final class BrierEvaluator {
         return t;
     }
 
-    /** The pair of sampled continuations of every position: step j of sample s, per row and position. */
+    /**
+     * One step of the two sampled continuations at every scored position: the K ids that sample 1 and sample 2
+     * drew there, by flat position i = r * P + p.
+     *
+     * @param first sample 1's K ids per position, [B*P][K]
+     * @param second sample 2's K ids per position, [B*P][K]
+     */
+    private record SampledStep(long[][] first, long[][] second) {
+
+        /** @return sample s's (0 or 1) K ids at flat position i */
+        long[] ids(int s, int i) {
+            return s == 0 ? first[i] : second[i];
+        }
+
+        /** @return whether the two samples drew the same K ids at flat position i */
+        boolean agree(int i) {
+            return Arrays.equals(first[i], second[i]);
+        }
+    }
+
+    /** The pair of sampled continuations of every position: one {@link SampledStep} per step j. */
     private final class Paths {
         private final int b;
         private final int positions;
-        private final long[][][][] steps; // [branchSteps + 1][2][B*P][K]
+        private final SampledStep[] steps; // [branchSteps + 1], null until step j is sampled
 
         Paths(int b, int positions) {
             this.b = b;
             this.positions = positions;
-            this.steps = new long[branchSteps + 1][][][];
+            this.steps = new SampledStep[branchSteps + 1];
         }
 
         /** Records step j's two samples; {@code stride} is the positions per row in {@code samples}. */
         void record(int j, long[][][] samples, int stride) {
-            long[][][] kept = new long[2][b * positions][];
-            for (int s = 0; s < 2; s++) {
-                for (int r = 0; r < b; r++) {
-                    for (int p = 0; p < positions; p++) {
-                        kept[s][r * positions + p] = samples[s][r * stride + p];
-                    }
+            steps[j] = new SampledStep(scored(samples[0], stride), scored(samples[1], stride));
+        }
+
+        /** The scored positions' entries of one sample's [B*stride][K] ids, [B*P][K]. */
+        private long[][] scored(long[][] sample, int stride) {
+            long[][] kept = new long[b * positions][];
+            for (int r = 0; r < b; r++) {
+                for (int p = 0; p < positions; p++) {
+                    kept[r * positions + p] = sample[r * stride + p];
                 }
             }
-            steps[j] = kept;
+            return kept;
         }
 
         /** Whether any position's two paths agree on steps 0 .. j-1 (else no collision term is left). */
@@ -353,7 +398,7 @@ public final class BrierEvaluator {
             for (int i = 0; i < b * positions; i++) {
                 boolean same = true;
                 for (int s = 0; s < j && same; s++) {
-                    same = Arrays.equals(steps[s][0][i], steps[s][1][i]);
+                    same = steps[s].agree(i);
                 }
                 if (same) {
                     return true;
@@ -366,7 +411,7 @@ public final class BrierEvaluator {
         long[] firstPath(int j) {
             long[] out = new long[b * positions * k];
             for (int i = 0; i < b * positions; i++) {
-                System.arraycopy(steps[j][0][i], 0, out, i * k, k);
+                System.arraycopy(steps[j].ids(0, i), 0, out, i * k, k);
             }
             return out;
         }
@@ -376,9 +421,9 @@ public final class BrierEvaluator {
             long[] out = new long[(branchSteps + 1) * k];
             Arrays.fill(out, -1);
             for (int j = 0; j <= branchSteps && steps[j] != null; j++) {
-                System.arraycopy(steps[j][s][r * positions + p], 0, out, j * k, k);
+                System.arraycopy(steps[j].ids(s, r * positions + p), 0, out, j * k, k);
             }
-            return Arrays.copyOf(out, N);
+            return Arrays.copyOf(out, MAX_N);
         }
     }
 }

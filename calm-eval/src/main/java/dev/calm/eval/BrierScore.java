@@ -112,7 +112,9 @@ public final class BrierScore {
      * pairs of samples, as when a step is shorter than 4 tokens: each accuracy indicator needs one sample whose
      * every step is drawn given the gold prefix (samples at successive teacher-forced positions), while the
      * collision indicator needs two paths that continue together only while they agree (a branch of the KV
-     * cache along the first path). Each term keeps its expectation, so the estimate stays unbiased.
+     * cache along the first path). Each term keeps its expectation, so the estimate stays unbiased:
+     *
+     * <pre>  Brier-n = 1{a1[:n] = y[:n]} + 1{a2[:n] = y[:n]} - 1{c1[:n] = c2[:n]}</pre>
      *
      * @param y the gold next tokens, at least {@link #MAX_N}
      * @param a1 a sample of the next tokens, each step drawn given the gold prefix
@@ -123,11 +125,14 @@ public final class BrierScore {
      * @throws IllegalArgumentException if an array is shorter than {@link #MAX_N}
      */
     public static double[] sampledAll(long[] y, long[] a1, long[] a2, long[] c1, long[] c2) {
+        checkLength("y", y, MAX_N);
+        checkLength("a1", a1, MAX_N);
+        checkLength("a2", a2, MAX_N);
         checkLength("c1", c1, MAX_N);
         checkLength("c2", c2, MAX_N);
-        double[] brier = sampledAll(y, a1, a2);
+        double[] brier = new double[MAX_N];
         for (int n = 1; n <= MAX_N; n++) {
-            brier[n - 1] += indicator(a1, a2, n) - indicator(c1, c2, n); // swap the collision pair
+            brier[n - 1] = indicator(a1, y, n) + indicator(a2, y, n) - indicator(c1, c2, n);
         }
         return brier;
     }

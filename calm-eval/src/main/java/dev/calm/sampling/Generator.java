@@ -115,17 +115,18 @@ public final class Generator {
         if (prompts.isEmpty()) {
             throw new CalmException("generation needs at least one prompt");
         }
-        Backend.setGradMode(false);
         int wanted = threads != null ? threads : prompts.size() == 1 ? 1 : 0;
-        if (wanted == 0) {
-            return run(prompts, config, rng);
-        }
-        int engineThreads = Backend.threads();
-        Backend.setThreads(wanted);
-        try {
-            return run(prompts, config, rng);
-        } finally {
-            Backend.setThreads(engineThreads);
+        try (Backend.GradScope grad = Backend.noGrad()) {
+            if (wanted == 0) {
+                return run(prompts, config, rng);
+            }
+            int engineThreads = Backend.threads();
+            Backend.setThreads(wanted);
+            try {
+                return run(prompts, config, rng);
+            } finally {
+                Backend.setThreads(engineThreads);
+            }
         }
     }
 

@@ -21,7 +21,6 @@ import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
 import dev.calm.experiment.CalmExperiment;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,16 +42,12 @@ class BrierEvaluatorTest {
         this.manager = manager;
     }
 
-    @AfterEach
-    void restoreGradMode() {
-        Backend.setGradMode(true);
-    }
-
     /** A token baseline over 6 ids whose weights are scaled up, so its next-token distributions are far from flat. */
     private TokenBaseline smallTokenModel() {
         TokenBaseline model = EnergyFixtures.tinyBaseline(manager, V);
-        Backend.setGradMode(false); // in-place scaling of parameters
-        model.namedParameters().values().forEach(p -> p.array().muli(3f));
+        try (Backend.GradScope grad = Backend.noGrad()) { // in place on leaves that require grad
+            model.namedParameters().values().forEach(p -> p.array().muli(3f));
+        }
         return model;
     }
 
@@ -158,30 +153,31 @@ class BrierEvaluatorTest {
 
     /** Exact mean Brier-1..4 over the scored positions of one sequence, by enumeration with full passes. */
     private double[] exactBrier(TokenBaseline model, int[] gold) {
-        Backend.setGradMode(false);
         double[] mean = new double[4];
-        int positions = T - 4;
-        for (int p = 0; p < positions; p++) {
-            long[] context = Arrays.stream(Arrays.copyOf(gold, p + 1)).asLongStream().toArray();
-            double[] sumSquares = new double[4]; // sum over n-grams g of P(g)^2
-            double[] gram = {1}; // P of every j-gram after the context, in base-V order
-            for (int j = 0; j < 4; j++) {
-                double[] next = new double[gram.length * V];
-                for (int g = 0; g < gram.length; g++) {
-                    float[] probs = nextToken(model, context, g, j);
-                    for (int x = 0; x < V; x++) {
-                        next[g * V + x] = gram[g] * probs[x];
+        try (Backend.GradScope grad = Backend.noGrad()) {
+            int positions = T - 4;
+            for (int p = 0; p < positions; p++) {
+                long[] context = Arrays.stream(Arrays.copyOf(gold, p + 1)).asLongStream().toArray();
+                double[] sumSquares = new double[4]; // sum over n-grams g of P(g)^2
+                double[] gram = {1}; // P of every j-gram after the context, in base-V order
+                for (int j = 0; j < 4; j++) {
+                    double[] next = new double[gram.length * V];
+                    for (int g = 0; g < gram.length; g++) {
+                        float[] probs = nextToken(model, context, g, j);
+                        for (int x = 0; x < V; x++) {
+                            next[g * V + x] = gram[g] * probs[x];
+                        }
                     }
+                    gram = next;
+                    for (double q : gram) {
+                        sumSquares[j] += q * q;
+                    }
+                    int index = 0;
+                    for (int i = 0; i <= j; i++) {
+                        index = index * V + gold[p + 1 + i];
+                    }
+                    mean[j] += (2 * gram[index] - sumSquares[j]) / positions;
                 }
-                gram = next;
-                for (double q : gram) {
-                    sumSquares[j] += q * q;
-                }
-                int index = 0;
-                for (int i = 0; i <= j; i++) {
-                    index = index * V + gold[p + 1 + i];
-                }
-                mean[j] += (2 * gram[index] - sumSquares[j]) / positions;
             }
         }
         return mean;

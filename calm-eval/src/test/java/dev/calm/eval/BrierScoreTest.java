@@ -83,6 +83,21 @@ class BrierScoreTest {
     }
 
     @Test
+    void sampledWithSeparatePairsTakesAccuracyFromOneAndCollisionFromTheOther() {
+        long[] y = {1, 2, 3, 4};
+        long[] a1 = {1, 2, 3, 4}; // right on all 4
+        long[] a2 = {1, 2, 0, 0}; // right on 2; a1 and a2 agree on 2
+        long[] c1 = {1, 2, 3, 9};
+        long[] c2 = {1, 2, 3, 4}; // c1 and c2 agree on 3
+        // 1{a1 = y} + 1{a2 = y} - 1{c1 = c2}: n=1,2: 1+1-1; n=3: 1+0-1; n=4: 1+0-0. Taking the collision from
+        // (a1, a2) instead would give 1 at n = 3, and from (c1, c2)'s accuracy 0 at n = 4.
+        assertArrayEquals(new double[] {1, 1, 0, 1}, BrierScore.sampledAll(y, a1, a2, c1, c2), 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> BrierScore.sampledAll(y, a1, new long[] {1, 2, 3}, c1, c2));
+        assertTrue(e.getMessage().contains("a2 must hold at least 4 tokens, got 3"), e.getMessage());
+    }
+
+    @Test
     void withProbabilitiesHandValues() {
         double[] gold = {0.5, 0.4, 0.25, 0.1};
         double[] collision = {0.3, 0.2, 0.6, Double.NaN}; // collision[3] lies past where the paths part: unread

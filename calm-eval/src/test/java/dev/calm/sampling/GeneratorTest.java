@@ -24,7 +24,6 @@ import dev.calm.energy.TokenBaseline;
 import dev.calm.experiment.CalmExperiment;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,11 +42,6 @@ class GeneratorTest {
     @BeforeEach
     void open(NDManager manager) {
         this.manager = manager;
-    }
-
-    @AfterEach
-    void restoreGradMode() {
-        Backend.setGradMode(true); // generate() switches recording off for the calling thread
     }
 
     private Calm calm() {
@@ -162,8 +156,9 @@ class GeneratorTest {
         // softmax(logits / T) of the prompt's last position, computed here (24 ids: 23 degrees of freedom,
         // 0.999 quantile 49.73); the weights are scaled up so that T matters
         TokenBaseline model = EnergyFixtures.tinyBaseline(manager, EnergyFixtures.VOCAB);
-        Backend.setGradMode(false); // in-place scaling of parameters
-        model.namedParameters().values().forEach(p -> p.array().muli(3f));
+        try (Backend.GradScope grad = Backend.noGrad()) { // in place on leaves that require grad
+            model.namedParameters().values().forEach(p -> p.array().muli(3f));
+        }
         long[] prompt = {3, 4};
         float[] logits = model.logits(manager.create(prompt, new Shape(1, 2)), null).get(":, -1, :").toFloatArray();
         double[] tempered = new double[logits.length];

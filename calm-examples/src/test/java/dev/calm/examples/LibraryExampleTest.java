@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.calm.core.config.Json;
+import dev.calm.core.data.TinyCorpus;
 import dev.calm.experiment.CalmExperiment;
 import dev.calm.experiment.Experiment;
-import dev.calm.experiment.TinyCorpus;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

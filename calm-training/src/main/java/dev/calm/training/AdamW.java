@@ -6,6 +6,7 @@ package dev.calm.training;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.io.DType;
 import dev.calm.core.io.SafeTensorsReader;
@@ -117,7 +118,8 @@ public final class AdamW implements AutoCloseable {
 
     /**
      * Applies one update from the parameters' current gradients. Run it inside the step's scope: the moments
-     * are attached to {@code stepManager} for the update, so every temporary is freed when the step closes.
+     * are attached to {@code stepManager} for the update, so every temporary is freed when the step closes. The
+     * update runs without autograd recording, whatever the caller's grad mode (restored afterwards).
      *
      * @param stepManager the step's manager
      * @param lr the learning rate of this step
@@ -128,21 +130,23 @@ public final class AdamW implements AutoCloseable {
         step++;
         double biasCorrection1 = 1 - Math.pow(beta1, step);
         double biasCorrection2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-        for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-            Parameter p = e.getValue();
-            double rate = lr * lrScale(e.getKey()); // this parameter's group rate
-            float stepSize = (float) (rate / biasCorrection1);
-            NDArray w = p.array();
-            NDArray g = w.getGradient();
-            NDArray m = expAvg.get(e.getKey());
-            NDArray v = expAvgSq.get(e.getKey());
-            if (p.decay() && weightDecay != 0) {
-                w.muli((float) (1 - rate * weightDecay));
+        try (Backend.GradScope grad = Backend.noGrad()) { // == torch.optim's @torch.no_grad() step
+            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
+                Parameter p = e.getValue();
+                double rate = lr * lrScale(e.getKey()); // this parameter's group rate
+                float stepSize = (float) (rate / biasCorrection1);
+                NDArray w = p.array();
+                NDArray g = w.getGradient();
+                NDArray m = expAvg.get(e.getKey());
+                NDArray v = expAvgSq.get(e.getKey());
+                if (p.decay() && weightDecay != 0) {
+                    w.muli((float) (1 - rate * weightDecay));
+                }
+                m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+                v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+                NDArray denom = v.sqrt().divi((float) biasCorrection2Sqrt).addi((float) eps);
+                w.subi(m.div(denom).muli(stepSize));
             }
-            m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-            v.muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
-            NDArray denom = v.sqrt().divi((float) biasCorrection2Sqrt).addi((float) eps);
-            w.subi(m.div(denom).muli(stepSize));
         }
     }
 

@@ -56,8 +56,8 @@ public interface Objective {
     }
 
     /**
-     * The loss on held-out blocks without gradients (grad mode stays off afterwards, as the trainer keeps it
-     * outside its gradient collectors), averaged over batches.
+     * The loss on held-out blocks without gradients (in a {@link Backend#noGrad()} scope: the caller's grad mode is
+     * restored afterwards), averaged over batches.
      *
      * @param blocks token blocks, each [T]
      * @param batchSize blocks per forward pass
@@ -70,15 +70,16 @@ public interface Objective {
         if (blocks.length == 0) {
             throw new IllegalArgumentException("no held-out blocks");
         }
-        Backend.setGradMode(false);
         double sum = 0;
         int batches = 0;
-        for (int from = 0; from < blocks.length; from += batchSize) {
-            int[][] batch = Arrays.copyOfRange(blocks, from, Math.min(blocks.length, from + batchSize));
-            try (StepScope scope = StepScope.open(root)) {
-                NDArray ids = scope.manager().create(batch).toType(DataType.INT64, false); // [b, T]
-                sum += loss(ids, rng).loss().getFloat();
-                batches++;
+        try (Backend.GradScope grad = Backend.noGrad()) {
+            for (int from = 0; from < blocks.length; from += batchSize) {
+                int[][] batch = Arrays.copyOfRange(blocks, from, Math.min(blocks.length, from + batchSize));
+                try (StepScope scope = StepScope.open(root)) {
+                    NDArray ids = scope.manager().create(batch).toType(DataType.INT64, false); // [b, T]
+                    sum += loss(ids, rng).loss().getFloat();
+                    batches++;
+                }
             }
         }
         return sum / batches;

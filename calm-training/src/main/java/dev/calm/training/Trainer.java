@@ -54,9 +54,9 @@ import org.slf4j.event.Level;
  * }
  * }</pre>
  *
- * <p>{@link #fit()} switches the calling thread's autograd recording off (only the gradient collector of each
- * step records) and uses one {@code GradientCollector} at a time, so two trainers must not run concurrently in
- * one process.
+ * <p>{@link #fit()} switches the calling thread's autograd recording off while it runs (only the gradient collector
+ * of each step records; hooks run without recording) and restores it on return. It uses one {@code
+ * GradientCollector} at a time, so two trainers must not run concurrently in one process.
  */
 public final class Trainer {
 
@@ -123,8 +123,14 @@ public final class Trainer {
      * @return how the run ended
      */
     public TrainResult fit(boolean resume) {
+        // updates are in place on leaf tensors; only the collector records; the caller's mode is restored
+        try (Backend.GradScope grad = Backend.noGrad()) {
+            return fitWithoutGrad(resume);
+        }
+    }
+
+    private TrainResult fitWithoutGrad(boolean resume) {
         Module model = objective.model();
-        Backend.setGradMode(false); // updates are in place on leaf tensors; only the collector records
         store.cleanTemporaries();
         Optional<Path> checkpoint = resume ? store.latest() : Optional.empty();
         if (!resume && (!store.checkpoints().isEmpty() || Files.exists(metricsLog.file()))) {

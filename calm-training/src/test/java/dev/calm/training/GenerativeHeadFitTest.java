@@ -144,11 +144,10 @@ class GenerativeHeadFitTest {
                 }
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
-            Backend.setGradMode(false);
 
             // Moments of 20000 fitted samples; sampling error: std/sqrt(n) = 0.013 in x, 0.005 in y, 0.003 in weight
             float[] s;
-            try (StepScope scope = StepScope.open(root)) {
+            try (Backend.GradScope grad = Backend.noGrad(); StepScope scope = StepScope.open(root)) {
                 s = head.sample(constantHidden(scope.manager(), hiddenValues, 1), 20_000, new Rng(4)).toFloatArray();
             }
             double[] mean = new double[2];

@@ -75,6 +75,7 @@ public final class Attention extends Module {
 
         // Grouped-query attention: the G query heads that share a key/value head are stacked along the time
         // axis, so one plain matmul per key/value head serves all of them (no copies of k and v per group).
+        // == repeat_kv(k, G) and repeat_kv(v, G) against q of H heads, as Hugging Face's LlamaAttention
         NDArray qg = q.reshape(b, kvHeads, groups * t, headDim); // [B, Hkv, G*T, hd]
         NDArray scores = qg.matMul(k.swapAxes(2, 3)).mul(scale); // [B, Hkv, G*T, S]
         if (mask != null) {

@@ -89,7 +89,7 @@ public final class RotaryEmbedding extends Module {
             for (int i = 0; i < half; i++) {
                 double angle = pos / Math.pow(theta, 2.0 * i / headDim); // pos * inv_freq[i]
                 c[pos * headDim + i] = c[pos * headDim + i + half] = (float) Math.cos(angle);
-                s[pos * headDim + i] = (float) -Math.sin(angle);
+                s[pos * headDim + i] = (float) -Math.sin(angle); // the sign of rotate_half's -x2
                 s[pos * headDim + i + half] = (float) Math.sin(angle);
             }
         }
@@ -237,6 +237,7 @@ public final class RotaryEmbedding extends Module {
         NDArray swapped = x.reshape(shape.slice(0, shape.dimension() - 1).add(2, half)) // [B, H, T, 2, hd/2]
                 .flip(shape.dimension() - 1) // halves swapped
                 .reshape(shape); // [B, H, T, hd] = concat(x2, x1)
+        // == x * cos + rotate_half(x) * sin, with the sign of rotate_half's -x2 moved into the table
         return x.mul(t.cos()).add(swapped.mul(t.signedSin()));
     }
 }

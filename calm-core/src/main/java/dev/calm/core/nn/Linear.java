@@ -6,6 +6,7 @@ package dev.calm.core.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 
 /** y = x W^T + b, with W stored [out, in] as in PyTorch. */
 public final class Linear extends Module {
@@ -59,6 +60,28 @@ public final class Linear extends Module {
      */
     public NDArray forwardInference(NDArray x) {
         return bias == null ? x.matMul(weightT) : forward(x); // == x W^T (+ b)
+    }
+
+    /**
+     * The share of this layer that reads the input features {@code [from, to)}: {@code x W[:, from:to]^T}, plus
+     * the bias if asked. Over inputs split as {@code [x_0; x_1]}, {@code forwardPart(x_0, 0, n0, true) +
+     * forwardPart(x_1, n0, in, false) == forward(concat(x_0, x_1))}: the concatenation, without building it (and
+     * a share that is the same for many rows can be computed once and broadcast).
+     *
+     * @param x [..., to - from], the features {@code [from, to)} of the layer's input
+     * @param from first input feature, inclusive
+     * @param to last input feature, exclusive
+     * @param addBias whether to add the bias (once over the shares of one input)
+     * @return [..., out]
+     */
+    public NDArray forwardPart(NDArray x, long from, long to, boolean addBias) {
+        long in = weight.shape().get(1);
+        if (from < 0 || to > in || from >= to) {
+            throw new IllegalArgumentException("input features [" + from + ", " + to + ") of a layer with " + in);
+        }
+        NDArray w = Backend.narrow(weight.array(), 1, from, to, x.getManager()); // [out, to - from], a view
+        NDArray b = addBias && bias != null ? bias.array() : null;
+        return ai.djl.nn.core.Linear.linear(x, w, b).singletonOrThrow();
     }
 
     /** @return the weight, [out, in] */

@@ -62,21 +62,25 @@ class TrainingStepTest {
             // A random direction u over all parameters: (L(w + eps u) - L(w - eps u)) / (2 eps) = grad . u
             Rng rng = new Rng(5);
             double analytic = 0;
-            for (var e : model.namedParameters().entrySet()) {
-                NDArray g = e.getValue().array().getGradient();
-                assertTrue(g.abs().sum().getFloat() > 0, "no gradient reached " + e.getKey());
-                NDArray u = rng.normal(root, e.getValue().shape(), 0, 1);
-                analytic += g.mul(u).sum().getFloat();
-                e.getValue().array().addi(u.mul(1e-2f)); // w + eps u
-                u.close();
+            float plus;
+            float minus;
+            try (Backend.GradScope grad = Backend.noGrad()) { // in place on leaves that require grad
+                for (var e : model.namedParameters().entrySet()) {
+                    NDArray g = e.getValue().array().getGradient();
+                    assertTrue(g.abs().sum().getFloat() > 0, "no gradient reached " + e.getKey());
+                    NDArray u = rng.normal(root, e.getValue().shape(), 0, 1);
+                    analytic += g.mul(u).sum().getFloat();
+                    e.getValue().array().addi(u.mul(1e-2f)); // w + eps u
+                    u.close();
+                }
+                plus = loss(model, ids).getFloat();
+                rng = new Rng(5);
+                for (Parameter p : model.namedParameters().values()) {
+                    NDArray u = rng.normal(root, p.shape(), 0, 1);
+                    p.array().subi(u.mul(2e-2f)); // w - eps u
+                }
+                minus = loss(model, ids).getFloat();
             }
-            float plus = loss(model, ids).getFloat();
-            rng = new Rng(5);
-            for (Parameter p : model.namedParameters().values()) {
-                NDArray u = rng.normal(root, p.shape(), 0, 1);
-                p.array().subi(u.mul(2e-2f)); // w - eps u
-            }
-            float minus = loss(model, ids).getFloat();
             double numeric = (plus - minus) / (2 * 1e-2);
             // central differences in FP32 at eps 1e-2: agreement within 2% of the derivative
             assertEquals(analytic, numeric, 0.02 * Math.abs(analytic), "loss " + base);
@@ -101,9 +105,11 @@ class TrainingStepTest {
                         gc.backward(l);
                         last = l.getFloat();
                     }
-                    for (Parameter p : model.namedParameters().values()) { // plain SGD, lr 0.05
-                        p.array().subi(p.array().getGradient().mul(0.05f));
-                        Backend.zeroGrad(p.array());
+                    try (Backend.GradScope grad = Backend.noGrad()) { // in place on leaves that require grad
+                        for (Parameter p : model.namedParameters().values()) { // plain SGD, lr 0.05
+                            p.array().subi(p.array().getGradient().mul(0.05f));
+                            Backend.zeroGrad(p.array());
+                        }
                     }
                 }
                 if (step == 0) {

@@ -15,6 +15,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.experiment.CalmExperiment;
@@ -208,10 +209,12 @@ class TransformerTest {
     }
 
     private void scaleWeights(Transformer model, float factor) {
-        model.namedParameters().forEach((name, p) -> {
-            if (p.decay()) {
-                p.array().muli(factor);
-            }
-        });
+        try (Backend.GradScope grad = Backend.noGrad()) { // in place on leaves that require grad
+            model.namedParameters().forEach((name, p) -> {
+                if (p.decay()) {
+                    p.array().muli(factor);
+                }
+            });
+        }
     }
 }

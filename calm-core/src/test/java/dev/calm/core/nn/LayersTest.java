@@ -92,6 +92,27 @@ class LayersTest {
     }
 
     @Test
+    void linearSharesOfSplitInputsSumToTheConcatenatedForward() {
+        // same W and b; x = [1, 0 | -1] split after feature 2:
+        // [1, 0] against W[:, 0:2] = [[1, 2], [4, 5]] -> [1, 4], + b -> [1.5, 3]
+        // [-1] against W[:, 2:3] = [[3], [6]] -> [-3, -6], no bias; the sum is forward(x) = [-1.5, -3]
+        Linear linear = new Linear(3, 2, true);
+        linear.load(Map.of(
+                "weight", manager.create(new float[] {1, 2, 3, 4, 5, 6}, new Shape(2, 3)),
+                "bias", manager.create(new float[] {0.5f, -1})), manager);
+        NDArray first = linear.forwardPart(row(1, 0), 0, 2, true);
+        NDArray second = linear.forwardPart(row(-1), 2, 3, false);
+        assertArrayEquals(new float[] {1.5f, 3f}, first.toFloatArray(), TOL);
+        assertArrayEquals(new float[] {-3f, -6f}, second.toFloatArray(), TOL);
+        assertArrayEquals(linear.forward(row(1, 0, -1)).toFloatArray(), first.add(second).toFloatArray(), TOL);
+        // the weight is narrowed as a view: the layer's own weight keeps its shape
+        assertEquals(new Shape(2, 3), linear.weight().array().getShape());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> linear.forwardPart(row(1, 0), 2, 4, false));
+        assertEquals("input features [2, 4) of a layer with 3", e.getMessage());
+    }
+
+    @Test
     void embeddingLooksUpRowsAndTiesLogits() {
         Embedding emb = new Embedding(3, 2);
         emb.load(Map.of("weight", manager.create(new float[] {1, 2, 3, 4, 5, 6}, new Shape(3, 2))), manager);

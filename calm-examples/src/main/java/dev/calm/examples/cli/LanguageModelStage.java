@@ -12,7 +12,7 @@ import dev.calm.core.io.DType;
 import dev.calm.core.nn.Module;
 import dev.calm.energy.Calm;
 import dev.calm.energy.StepModel;
-import dev.calm.training.HeadDiagnosticsHook;
+import dev.calm.examples.study.HeadDiagnosticsHook;
 import dev.calm.training.LearningRateSchedule;
 import dev.calm.training.Objective;
 import dev.calm.training.ShuffledBlocks;

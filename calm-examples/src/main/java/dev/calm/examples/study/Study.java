@@ -19,7 +19,6 @@ import dev.calm.eval.NgramModel;
 import dev.calm.eval.ReconstructionEval;
 import dev.calm.training.AutoencoderObjective;
 import dev.calm.training.CalmObjective;
-import dev.calm.training.HeadDiagnosticsHook;
 import dev.calm.training.LearningRateSchedule;
 import dev.calm.training.Objective;
 import dev.calm.training.ShuffledBlocks;

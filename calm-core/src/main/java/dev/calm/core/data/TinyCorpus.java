@@ -1,13 +1,10 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.experiment;
+package dev.calm.core.data;
 
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
-import dev.calm.core.data.Document;
-import dev.calm.core.data.DocumentSplit;
-import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.tokenizer.BpeTrainer;
 import dev.calm.core.tokenizer.HfTokenizer;
 import dev.calm.core.tokenizer.Tokenizer;

@@ -1,20 +1,24 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.training;
+package dev.calm.examples.study;
 
 import ai.djl.ndarray.NDManager;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.diagnostics.HeadDiagnostics;
 import dev.calm.energy.Calm;
+import dev.calm.training.StepMetrics;
+import dev.calm.training.TrainingContext;
+import dev.calm.training.TrainingHook;
 
 /**
  * Logs {@link HeadDiagnostics} of a CALM being trained into {@code metrics.jsonl} every {@code every} steps
  * ({@code head_distance_true}, {@code head_distance_random}, {@code head_on_manifold}, {@code head_brier1},
  * {@code head_first_token_accuracy}, {@code head_chunk_accuracy}, and {@code head_accuracy_n} and
  * {@code head_collision_n} for n = 1..K), on the same held-out blocks and with the same noise each time, so the
- * curves move with the model and not with the sample.
+ * curves move with the model and not with the sample. It lives here, above calm-training and calm-eval, so that
+ * calm-training does not depend on the evaluation module.
  *
  * <pre>{@code
  * trainer.addHook(new HeadDiagnosticsHook(calm, heldOut.sample(32), 100, seed, root));

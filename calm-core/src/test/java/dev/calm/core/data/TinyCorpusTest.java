@@ -1,15 +1,15 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.experiment;
+package dev.calm.core.data;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.calm.core.data.Document;
-import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.tokenizer.Tokenizer;
+import dev.calm.experiment.CalmExperiment;
+import dev.calm.experiment.Experiment;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
