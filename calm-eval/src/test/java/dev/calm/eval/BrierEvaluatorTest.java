@@ -98,10 +98,28 @@ class BrierEvaluatorTest {
             int positions = steps - 1 - ((4 + k - 1) / k - 1);
             assertEquals(2L * positions, r.positions(), "K = " + k);
             assertArrayEquals(new double[] {1, 1, 1, 1}, r.brier(), 0, "K = " + k);
-            int[] shifted = own.clone(); // the model's text with one token changed at 3K + 1: positions whose
-            shifted[3 * k + 1] = (shifted[3 * k + 1] + 1) % EnergyFixtures.VOCAB; // next 4 tokens cover it fail
+            // The model's text with one token changed at c = 3K + 1, cut so that every scored position i (the first
+            // token of the scored continuation, a multiple of K from K on) has i <= c: each one's context is the
+            // model's own text, so its n-token continuation hits unless it covers c. Brier-n at i is therefore +1
+            // when i + n <= c and -1 when i + n > c, and the mean over the positions is known exactly.
+            int c = 3 * k + 1;
+            int stepsAhead = (4 + k - 1) / k; // whole steps that the 4 scored tokens take
+            int length = (c / k + stepsAhead) * k; // the last scored position is length - stepsAhead K <= c
+            int[] shifted = Arrays.copyOf(own, length);
+            shifted[c] = (shifted[c] + 1) % EnergyFixtures.VOCAB;
             BrierLM.Result s = new BrierEvaluator(greedy, manager).evaluate(new int[][] {shifted}, 1, new Rng(1));
-            assertTrue(s.brier()[3] < 1 && s.brier()[0] > -1, "K = " + k + ": " + Arrays.toString(s.brier()));
+            double[] expected = new double[4];
+            int scored = 0;
+            for (int i = k; i <= length - stepsAhead * k; i += k, scored++) {
+                for (int n = 1; n <= 4; n++) {
+                    expected[n - 1] += i + n <= c ? 1 : -1;
+                }
+            }
+            assertEquals(scored, s.positions(), "K = " + k);
+            for (int n = 0; n < 4; n++) {
+                expected[n] /= scored;
+            }
+            assertArrayEquals(expected, s.brier(), 1e-12, "K = " + k + ": " + Arrays.toString(s.brier()));
         }
     }
 
