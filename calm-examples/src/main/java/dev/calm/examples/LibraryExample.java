@@ -43,7 +43,8 @@ import java.util.Locale;
 /**
  * The whole method in one plain {@code main}, using the library as a Maven dependency would (no command-line
  * framework): read a corpus, train a tokenizer, a tiny autoencoder (stage 1) and a tiny CALM (stage 2), then
- * print BrierLM on held-out documents and a generated continuation.
+ * print BrierLM on held-out documents (beside the best Brier-1 of a sampler that ignores the context,
+ * {@link ContextBlind}) and a generated continuation.
  *
  * <pre>
  * java dev.calm.examples.LibraryExample [corpus] [steps]
@@ -117,6 +118,8 @@ public final class LibraryExample {
 
             BrierLM.Result brier = new BrierEvaluator(calm, root).evaluate(heldOut, 8, rng.fork("brier"));
             out.println("BrierLM: " + brier.describe());
+            out.printf(Locale.ROOT, "a sampler that ignores the context: Brier-1 at most %.4f%n",
+                    ContextBlind.brier1Bound(heldOut, K));
 
             String prompt = promptOf(split.validation().get(0).text());
             String continuation = new Generator(calm, root, tokenizer.eosId())
