@@ -234,6 +234,42 @@ class GeneratorTest {
         throw new AssertionError("no continuation of 60 tokens over a vocabulary of 24 contained EOS");
     }
 
+    /**
+     * End-of-text in a batch of CALM (K = 4) sequences: each row stops at its own first end-of-text, also in the
+     * middle of a chunk, keeps exactly the tokens before it, and the batch runs until its last row stops (or the
+     * budget ends). Finished rows are still sampled, so every row's draws are those of the run without stopping,
+     * which gives each row's expected tokens. Seeds are searched for a batch where rows end in different steps
+     * and at least one end-of-text is mid-chunk.
+     */
+    @Test
+    void rowsOfABatchStopAtTheirOwnEndOfTextMidChunk() {
+        Calm calm = calm();
+        Generator gen = new Generator(calm, manager, EOS);
+        List<long[]> prompts = List.of(new long[] {1, 2, 3}, new long[] {4}, new long[] {5, 6, 7, 8, 9}, new long[0]);
+        int budget = 64;
+        for (long seed = 1; seed < 100; seed++) {
+            Generations all = gen.generate(prompts, tokens(budget), new Rng(seed));
+            int[] at = all.sequences().stream().mapToInt(g -> indexOf(g.tokens(), EOS)).toArray();
+            long endingSteps = Arrays.stream(at).filter(i -> i >= 0).map(i -> i / K).distinct().count();
+            boolean midChunk = Arrays.stream(at).anyMatch(i -> i >= 0 && i % K != 0);
+            if (endingSteps < 2 || !midChunk) {
+                continue;
+            }
+            Generations stopped = gen.generate(prompts, GenerationConfig.of(budget), new Rng(seed));
+            int lastStep = 0;
+            for (int r = 0; r < prompts.size(); r++) {
+                Generation row = stopped.sequences().get(r);
+                long[] unstopped = all.sequences().get(r).tokens();
+                assertEquals(at[r] >= 0, row.endOfText(), "row " + r);
+                assertArrayEquals(at[r] >= 0 ? Arrays.copyOf(unstopped, at[r]) : unstopped, row.tokens(), "row " + r);
+                lastStep = at[r] < 0 ? budget / K : Math.max(lastStep, at[r] / K + 1);
+            }
+            assertEquals(lastStep, stopped.steps(), "the batch runs until its last row stops: " + Arrays.toString(at));
+            return;
+        }
+        throw new AssertionError("no seed gave rows ending in different steps with an end-of-text mid-chunk");
+    }
+
     @Test
     void liveArraysAreTheSameBeforeAndAfterGenerating() {
         Calm calm = calm();
