@@ -67,13 +67,7 @@ class BrierEvaluatorTest {
         int[] gold = new Rng(5).javaRandom().ints(T, 0, V).toArray();
         double[] exact = exactBrier(model, gold);
         for (BrierEvaluator.Estimator estimator : BrierEvaluator.Estimator.values()) {
-            BrierEvaluator evaluator = new BrierEvaluator(model, manager, estimator);
-            BrierLM all = new BrierLM();
-            Rng rng = new Rng(7);
-            for (int run = 0; run < 400; run++) {
-                evaluator.evaluate(new int[][] {gold}, all, rng);
-            }
-            BrierLM.Result r = all.result();
+            BrierLM.Result r = repeatedly(new BrierEvaluator(model, manager, estimator), gold, 400, new Rng(7));
             assertEquals(2400, r.positions());
             for (int n = 0; n < 4; n++) {
                 double z = (r.brier()[n] - exact[n]) / r.standardError()[n];
@@ -124,13 +118,7 @@ class BrierEvaluatorTest {
                 meanHit += n == 1 ? p / 5 : 0;
             }
         }
-        BrierEvaluator evaluator = new BrierEvaluator(calm, manager);
-        BrierLM all = new BrierLM();
-        Rng runs = new Rng(17);
-        for (int run = 0; run < 300; run++) {
-            evaluator.evaluate(new int[][] {gold}, all, runs);
-        }
-        BrierLM.Result r = all.result();
+        BrierLM.Result r = repeatedly(new BrierEvaluator(calm, manager), gold, 300, new Rng(17));
         assertEquals(1500, r.positions());
         for (int n = 0; n < 4; n++) {
             double se = Math.sqrt(r.standardError()[n] * r.standardError()[n] + exactVariance[n]);
@@ -277,6 +265,15 @@ class BrierEvaluatorTest {
     }
 
     /** The model's deterministic continuation of an end-of-text step, {@code steps} steps long. */
+    /** BrierLM of one sequence scored {@code runs} times with fresh draws: the mean of the estimator. */
+    private static BrierLM.Result repeatedly(BrierEvaluator evaluator, int[] gold, int runs, Rng rng) {
+        BrierLM all = new BrierLM();
+        for (int run = 0; run < runs; run++) {
+            evaluator.evaluate(new int[][] {gold}, all, rng);
+        }
+        return all.result();
+    }
+
     private int[] continuation(StepModel model, int k, int steps) {
         long[] seq = new long[k];
         while (seq.length < steps * k) {
