@@ -39,7 +39,7 @@ class AutoencoderTest {
     private static final float GOLDEN_TOL = 2e-5f;
 
     /** The golden model: V 24, d 16, intermediate 40, K 4, l 6, 2 + 2 layers. */
-    static final AutoencoderConfig GOLDEN = new AutoencoderConfig(4, 24, 16, 40, 2, 2, 6, 0.15, 0.5, 1e-3, 1e-6);
+    static final AutoencoderConfig GOLDEN = AutoencoderConfig.paper(24).toBuilder().hiddenSize(16).intermediateSize(40).latentSize(6).build();
 
     private NDManager manager;
 
@@ -114,7 +114,7 @@ class AutoencoderTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 4, 8, 16})
     void everyPatchSizeTrainsEveryParameter(int k) {
-        AutoencoderConfig config = new AutoencoderConfig(k, 24, 16, 40, 2, 2, 6, 0.15, 0.5, 1e-3, 1e-6);
+        AutoencoderConfig config = GOLDEN.withPatchSize(k);
         Autoencoder ae = new Autoencoder(config);
         Rng rng = new Rng(7);
         ae.initialize(manager, rng);
@@ -143,7 +143,7 @@ class AutoencoderTest {
 
     @Test
     void withoutDropoutTheTrainingKlIsTheCleanPosteriorsKl() {
-        AutoencoderConfig noDropout = new AutoencoderConfig(4, 24, 16, 40, 2, 2, 6, 0.0, 0.5, 1e-3, 1e-6);
+        AutoencoderConfig noDropout = GOLDEN.toBuilder().aeDropout(0).build();
         Autoencoder ae = new Autoencoder(noDropout);
         ae.load(GoldenFiles.path("tiny_autoencoder.safetensors"), manager);
         AutoencoderLoss loss = ae.trainingLoss(io().get("input_ids"), new Rng(1));
@@ -159,7 +159,7 @@ class AutoencoderTest {
     @Test
     void theTrainingLossMasksTokensDropsLatentsAndScoresTheCleanTokens() {
         double p = 0.5;
-        AutoencoderConfig dropout = new AutoencoderConfig(4, 24, 16, 40, 2, 2, 6, p, 0.5, 1e-3, 1e-6);
+        AutoencoderConfig dropout = GOLDEN.toBuilder().aeDropout(p).build();
         Autoencoder ae = new Autoencoder(dropout);
         ae.load(GoldenFiles.path("tiny_autoencoder.safetensors"), manager);
         long[] ids = new Rng(4).javaRandom().longs(4 * 8, 1, 24).toArray(); // no id 0: a masked token shows

@@ -22,7 +22,7 @@ class InferenceFlopsTest {
 
     /** Its autoencoder: K 2, V 10, d 4, intermediate 6, 2 encoder and 2 decoder layers, l 3. */
     private static final AutoencoderConfig TINY_AE =
-            new AutoencoderConfig(2, 10, 4, 6, 2, 2, 3, 0.15, 0.5, 1e-3, 1e-6);
+            AutoencoderConfig.paper(10).toBuilder().patchSize(2).hiddenSize(4).intermediateSize(6).latentSize(3).build();
 
     private static final int VOCAB = 128256; // Llama-3 tokenizer
 
@@ -91,7 +91,7 @@ class InferenceFlopsTest {
     void rejectsAnEmptyContextAndAMismatchedAutoencoder() {
         assertThrows(RuntimeException.class, () -> InferenceFlops.tokenBaseline(TINY, 0));
         assertThrows(RuntimeException.class, () -> InferenceFlops.calm(TINY_CALM, TINY_AE, 0));
-        AutoencoderConfig otherK = new AutoencoderConfig(4, 10, 4, 6, 2, 2, 3, 0.15, 0.5, 1e-3, 1e-6);
+        AutoencoderConfig otherK = TINY_AE.withPatchSize(4);
         assertThrows(RuntimeException.class, () -> InferenceFlops.calm(TINY_CALM, otherK, 3));
     }
 

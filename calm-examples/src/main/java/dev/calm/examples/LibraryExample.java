@@ -101,8 +101,9 @@ public final class LibraryExample {
                     tokenizer.vocabSize(), train.length, heldOut.length, BLOCK);
 
             // stage 1: the autoencoder compresses each chunk of K tokens into a vector of LATENT numbers
-            Autoencoder ae = new Autoencoder(new AutoencoderConfig(K, tokenizer.vocabSize(), 64, 128, 2, 2, LATENT,
-                    0.15, 0.5, 1e-3, 1e-6));
+            // the paper's objective at toy width: d 64, intermediate 128, l LATENT
+            Autoencoder ae = new Autoencoder(AutoencoderConfig.paper(tokenizer.vocabSize()).toBuilder().patchSize(K)
+                    .hiddenSize(64).intermediateSize(128).latentSize(LATENT).build());
             ae.initialize(root, rng.fork("autoencoder"));
             TrainResult aeRun = train(new AutoencoderObjective(ae), train, steps, 6e-3, work.resolve("autoencoder"), root);
             double accuracy = ReconstructionEval.sweep(ae, heldOut, 8, new double[] {0}, rng.fork("reconstruction"),
