@@ -121,8 +121,7 @@ public record AutoencoderConfig(
      * @return this config with {@code patch_size} replaced
      */
     public AutoencoderConfig withPatchSize(int k) {
-        return new AutoencoderConfig(k, vocabSize, hiddenSize, intermediateSize, numEncoderLayers, numDecoderLayers,
-                latentSize, aeDropout, klClamp, klWeight, rmsNormEps, posteriorStd);
+        return toBuilder().patchSize(k).build();
     }
 
     /**
@@ -130,8 +129,7 @@ public record AutoencoderConfig(
      * @return this config with {@code latent_size} replaced
      */
     public AutoencoderConfig withLatentSize(int l) {
-        return new AutoencoderConfig(patchSize, vocabSize, hiddenSize, intermediateSize, numEncoderLayers,
-                numDecoderLayers, l, aeDropout, klClamp, klWeight, rmsNormEps, posteriorStd);
+        return toBuilder().latentSize(l).build();
     }
 
     /**
@@ -139,8 +137,7 @@ public record AutoencoderConfig(
      * @return this config with {@code kl_weight} replaced
      */
     public AutoencoderConfig withKlWeight(double weight) {
-        return new AutoencoderConfig(patchSize, vocabSize, hiddenSize, intermediateSize, numEncoderLayers,
-                numDecoderLayers, latentSize, aeDropout, klClamp, weight, rmsNormEps, posteriorStd);
+        return toBuilder().klWeight(weight).build();
     }
 
     /**
@@ -148,8 +145,7 @@ public record AutoencoderConfig(
      * @return this config with {@code posterior_std} replaced
      */
     public AutoencoderConfig withPosteriorStd(double std) {
-        return new AutoencoderConfig(patchSize, vocabSize, hiddenSize, intermediateSize, numEncoderLayers,
-                numDecoderLayers, latentSize, aeDropout, klClamp, klWeight, rmsNormEps, std);
+        return toBuilder().posteriorStd(std).build();
     }
 
     /** @return encoder layers that run per token, before the squeeze (the reference's num_stage_layers) */
@@ -160,5 +156,163 @@ public record AutoencoderConfig(
     /** @return decoder layers that run on the vector, before the expand */
     public int decoderLayersBeforeExpand() {
         return numDecoderLayers / 2;
+    }
+
+    /**
+     * A builder holding this config's values, for configs that differ from a preset in a few fields:
+     * {@code AutoencoderConfig.paper(vocab).toBuilder().hiddenSize(64).intermediateSize(128).latentSize(16).build()}.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes a few fields of a config; {@link #build()} validates the result. */
+    public static final class Builder {
+        private int patchSize;
+        private int vocabSize;
+        private int hiddenSize;
+        private int intermediateSize;
+        private int numEncoderLayers;
+        private int numDecoderLayers;
+        private int latentSize;
+        private double aeDropout;
+        private double klClamp;
+        private double klWeight;
+        private double rmsNormEps;
+        private double posteriorStd;
+
+        private Builder(AutoencoderConfig c) {
+            patchSize = c.patchSize;
+            vocabSize = c.vocabSize;
+            hiddenSize = c.hiddenSize;
+            intermediateSize = c.intermediateSize;
+            numEncoderLayers = c.numEncoderLayers;
+            numDecoderLayers = c.numDecoderLayers;
+            latentSize = c.latentSize;
+            aeDropout = c.aeDropout;
+            klClamp = c.klClamp;
+            klWeight = c.klWeight;
+            rmsNormEps = c.rmsNormEps;
+            posteriorStd = c.posteriorStd;
+        }
+
+        /**
+         * @param v patch_size, K
+         * @return this builder
+         */
+        public Builder patchSize(int v) {
+            patchSize = v;
+            return this;
+        }
+
+        /**
+         * @param v vocab_size
+         * @return this builder
+         */
+        public Builder vocabSize(int v) {
+            vocabSize = v;
+            return this;
+        }
+
+        /**
+         * @param v hidden_size, d
+         * @return this builder
+         */
+        public Builder hiddenSize(int v) {
+            hiddenSize = v;
+            return this;
+        }
+
+        /**
+         * @param v intermediate_size
+         * @return this builder
+         */
+        public Builder intermediateSize(int v) {
+            intermediateSize = v;
+            return this;
+        }
+
+        /**
+         * @param v num_encoder_layers
+         * @return this builder
+         */
+        public Builder numEncoderLayers(int v) {
+            numEncoderLayers = v;
+            return this;
+        }
+
+        /**
+         * @param v num_decoder_layers
+         * @return this builder
+         */
+        public Builder numDecoderLayers(int v) {
+            numDecoderLayers = v;
+            return this;
+        }
+
+        /**
+         * @param v latent_size, l
+         * @return this builder
+         */
+        public Builder latentSize(int v) {
+            latentSize = v;
+            return this;
+        }
+
+        /**
+         * @param v ae_dropout
+         * @return this builder
+         */
+        public Builder aeDropout(double v) {
+            aeDropout = v;
+            return this;
+        }
+
+        /**
+         * @param v kl_clamp
+         * @return this builder
+         */
+        public Builder klClamp(double v) {
+            klClamp = v;
+            return this;
+        }
+
+        /**
+         * @param v kl_weight
+         * @return this builder
+         */
+        public Builder klWeight(double v) {
+            klWeight = v;
+            return this;
+        }
+
+        /**
+         * @param v rms_norm_eps
+         * @return this builder
+         */
+        public Builder rmsNormEps(double v) {
+            rmsNormEps = v;
+            return this;
+        }
+
+        /**
+         * @param v posterior_std
+         * @return this builder
+         */
+        public Builder posteriorStd(double v) {
+            posteriorStd = v;
+            return this;
+        }
+
+        /**
+         * @return the config
+         * @throws dev.calm.core.CalmException naming the first invalid field
+         */
+        public AutoencoderConfig build() {
+            return new AutoencoderConfig(patchSize, vocabSize, hiddenSize, intermediateSize, numEncoderLayers,
+                    numDecoderLayers, latentSize, aeDropout, klClamp, klWeight, rmsNormEps, posteriorStd);
+        }
     }
 }

@@ -49,4 +49,19 @@ class AutoencoderConfigTest {
                         "ae.json"));
         assertTrue(e.getMessage().contains("posterior_std must be in [0.0, 100.0], got -1.0"), e.getMessage());
     }
+
+    @Test
+    void theBuilderChangesOnlyTheFieldsItIsGivenAndValidates() {
+        AutoencoderConfig paper = AutoencoderConfig.paper(24);
+        assertEquals(paper, paper.toBuilder().build());
+        AutoencoderConfig tiny = paper.toBuilder().hiddenSize(16).intermediateSize(40).latentSize(6).build();
+        assertEquals(new AutoencoderConfig(4, 24, 16, 40, 2, 2, 6, 0.15, 0.5, 1e-3, 1e-6), tiny);
+        AutoencoderConfig every = tiny.toBuilder().patchSize(2).vocabSize(30).numEncoderLayers(4).numDecoderLayers(6)
+                .aeDropout(0.1).klClamp(0.25).klWeight(0.1).rmsNormEps(1e-5).posteriorStd(0.3).build();
+        assertEquals(new AutoencoderConfig(2, 30, 16, 40, 4, 6, 6, 0.1, 0.25, 0.1, 1e-5, 0.3), every);
+        assertEquals(every.withPatchSize(4).withLatentSize(8).withKlWeight(1e-3).withPosteriorStd(0),
+                every.toBuilder().patchSize(4).latentSize(8).klWeight(1e-3).posteriorStd(0).build());
+        CalmException e = assertThrows(CalmException.class, () -> paper.toBuilder().latentSize(0).build());
+        assertTrue(e.getMessage().contains("latent_size"), e.getMessage());
+    }
 }

@@ -19,6 +19,7 @@ import dev.calm.core.CalmException;
 import dev.calm.core.GoldenFiles;
 import dev.calm.core.Rng;
 import dev.calm.core.io.SafeTensorsReader;
+import dev.calm.core.nn.Losses;
 import dev.calm.core.nn.Parameter;
 import dev.calm.experiment.CalmExperiment;
 import java.util.Map;
@@ -39,7 +40,7 @@ class AutoencoderTest {
     private static final float GOLDEN_TOL = 2e-5f;
 
     /** The golden model: V 24, d 16, intermediate 40, K 4, l 6, 2 + 2 layers. */
-    static final AutoencoderConfig GOLDEN = new AutoencoderConfig(4, 24, 16, 40, 2, 2, 6, 0.15, 0.5, 1e-3, 1e-6);
+    static final AutoencoderConfig GOLDEN = AutoencoderConfig.paper(24).toBuilder().hiddenSize(16).intermediateSize(40).latentSize(6).build();
 
     private NDManager manager;
 
@@ -134,7 +135,7 @@ class AutoencoderTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 4, 8, 16})
     void everyPatchSizeTrainsEveryParameter(int k) {
-        AutoencoderConfig config = new AutoencoderConfig(k, 24, 16, 40, 2, 2, 6, 0.15, 0.5, 1e-3, 1e-6);
+        AutoencoderConfig config = GOLDEN.withPatchSize(k);
         Autoencoder ae = new Autoencoder(config);
         Rng rng = new Rng(7);
         ae.initialize(manager, rng);
@@ -163,11 +164,65 @@ class AutoencoderTest {
 
     @Test
     void withoutDropoutTheTrainingKlIsTheCleanPosteriorsKl() {
-        AutoencoderConfig noDropout = new AutoencoderConfig(4, 24, 16, 40, 2, 2, 6, 0.0, 0.5, 1e-3, 1e-6);
+        AutoencoderConfig noDropout = GOLDEN.toBuilder().aeDropout(0).build();
         Autoencoder ae = new Autoencoder(noDropout);
         ae.load(GoldenFiles.path("tiny_autoencoder.safetensors"), manager);
         AutoencoderLoss loss = ae.trainingLoss(io().get("input_ids"), new Rng(1));
         assertEquals(io().get("kl_clamp05").getFloat(), loss.kl().getFloat(), 1e-4f);
+    }
+
+    /**
+     * The regularisers of {@link Autoencoder#trainingLoss} (paper, section 2.2): tokens masked to id 0 at rate p
+     * before the encoder, dropout at rate p on z with the 1/(1-p) rescaling, and the cross-entropy taken against
+     * the unmasked tokens. The loss is recomputed from the same random stream, drawn in the same order (token mask,
+     * posterior noise, latent mask), and each wrong variant, recomputed the same way, gives another number.
+     */
+    @Test
+    void theTrainingLossMasksTokensDropsLatentsAndScoresTheCleanTokens() {
+        double p = 0.5;
+        AutoencoderConfig dropout = GOLDEN.toBuilder().aeDropout(p).build();
+        Autoencoder ae = new Autoencoder(dropout);
+        ae.load(GoldenFiles.path("tiny_autoencoder.safetensors"), manager);
+        long[] ids = new Rng(4).javaRandom().longs(4 * 8, 1, 24).toArray(); // no id 0: a masked token shows
+        NDArray tokens = manager.create(ids, new Shape(4, 8));
+        float loss = ae.trainingLoss(tokens, new Rng(6)).loss().getFloat();
+
+        Rng rng = new Rng(6);
+        NDArray keep = rng.bernoulli(manager, tokens.getShape(), (float) (1 - p)); // [4, 8]
+        NDArray masked = tokens.mul(keep.toType(DataType.INT64, false));
+        Posterior q = ae.encode(masked);
+        NDArray z = q.sample(rng); // [4, 2, 6]
+        NDArray latentKeep = rng.bernoulli(manager, z.getShape(), (float) (1 - p));
+        NDArray dropped = z.mul(latentKeep);
+        NDArray kl = q.kl(dropout.klClamp());
+        float expected = total(ae.decode(dropped.div(1 - p)), tokens, kl);
+        assertEquals(expected, loss, 1e-5f * Math.abs(expected));
+
+        assertTrue(keep.sum().getFloat() < 32 && keep.sum().getFloat() > 0, "some tokens masked, not all");
+        assertTrue(latentKeep.sum().getFloat() < 48 && latentKeep.sum().getFloat() > 0, "some dimensions dropped");
+        float[] wrong = {
+            total(ae.decode(dropped.div(1 - p)), masked, kl), // cross-entropy against the masked tokens
+            total(ae.decode(dropped), tokens, kl), // no 1/(1-p) rescaling
+            total(ae.decode(z), tokens, kl), // no latent dropout
+        };
+        for (int i = 0; i < wrong.length; i++) {
+            assertTrue(Math.abs(wrong[i] - loss) > 1e-3f * Math.abs(loss), "variant " + i + " must differ: " + wrong[i]);
+        }
+        float unmaskedKl = ae.encode(tokens).kl(dropout.klClamp()).getFloat();
+        assertTrue(Math.abs(unmaskedKl - kl.getFloat()) > 1e-4f, "the encoder sees the masked tokens");
+    }
+
+    /** K * cross-entropy + kl_weight * KL, the reference's total. */
+    private static float total(NDArray logits, NDArray targets, NDArray kl) {
+        return (float) (4 * Losses.crossEntropy(logits, targets).getFloat() + 1e-3 * kl.getFloat());
+    }
+
+    @Test
+    void theTokenMaskHasRateP() {
+        // the mask is Rng.bernoulli(1 - p): over 64 x 64 tokens at p = 0.15 the kept share has standard error
+        // sqrt(0.15 * 0.85 / 4096) = 0.0056; 4 of them
+        NDArray keep = new Rng(8).bernoulli(manager, new Shape(64, 64), 0.85f);
+        assertEquals(0.85, keep.mean().getFloat(), 4 * 0.0056);
     }
 
     @Test

@@ -90,7 +90,8 @@ class CalmTest {
 
     @Test
     void anAutoencoderThatDoesNotFitIsRejectedByField() {
-        Autoencoder otherVocab = new Autoencoder(new AutoencoderConfig(4, 25, 16, 40, 2, 2, 6, 0.15, 0.5, 1e-3, 1e-6));
+        Autoencoder otherVocab = new Autoencoder(AutoencoderConfig.paper(25).toBuilder().hiddenSize(16)
+                .intermediateSize(40).latentSize(6).build());
         otherVocab.initialize(manager, new Rng(1));
         CalmException e = assertThrows(CalmException.class, () -> new Calm(CalmConfig.tiny(VOCAB, 4, 6), otherVocab));
         assertTrue(e.getMessage().contains("vocab_size 25") && e.getMessage().contains("vocab_size 24"),

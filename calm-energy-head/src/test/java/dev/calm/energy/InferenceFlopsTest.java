@@ -22,7 +22,7 @@ class InferenceFlopsTest {
 
     /** Its autoencoder: K 2, V 10, d 4, intermediate 6, 2 encoder and 2 decoder layers, l 3. */
     private static final AutoencoderConfig TINY_AE =
-            new AutoencoderConfig(2, 10, 4, 6, 2, 2, 3, 0.15, 0.5, 1e-3, 1e-6);
+            AutoencoderConfig.paper(10).toBuilder().patchSize(2).hiddenSize(4).intermediateSize(6).latentSize(3).build();
 
     private static final int VOCAB = 128256; // Llama-3 tokenizer
 
@@ -69,8 +69,12 @@ class InferenceFlopsTest {
 
     @Test
     void calmWithTheFlowAndDiffusionHeadsByHand() {
-        // The head's sample is the only change (one network evaluation: 2352 with 1 block, 2544 with 2, as in
-        // TrainingFlopsTest; cond_embed 32 once):
+        // The head's sample is the only change. One network evaluation of d 4, l 3 and B blocks:
+        //   input_proj l -> d: 2*3*4 = 24; time_embed.mlp.0 256 -> d (the sinusoidal features): 2*256*4 = 2048,
+        //   time_embed.mlp.2 d -> d: 32; each block as the energy head's (linears 8 -> 4, 4 -> 4, 4 -> 8,
+        //   down_proj 4 -> 4): 64 + 32 + 64 + 32 = 192; final linears.0 4 -> 4: 32, linears.2 4 -> 3: 24
+        //   = 24 + 2048 + 32 + 192 B + 32 + 24: 2352 with 1 block, 2544 with 2.
+        //   cond_embed (the hidden state, once per sample) 4 -> 4: 32.
         //   flow head, 1 block, 3 midpoint steps: 32 + 2 * 3 * 2352 = 14144; the step 192 + 288 + 14144 + 680 =
         //   15304, 7652 per token
         //   diffusion head, 2 blocks, 5 sampling steps: 32 + 5 * 2544 = 12752; the step 13912, 6956 per token
@@ -87,7 +91,7 @@ class InferenceFlopsTest {
     void rejectsAnEmptyContextAndAMismatchedAutoencoder() {
         assertThrows(RuntimeException.class, () -> InferenceFlops.tokenBaseline(TINY, 0));
         assertThrows(RuntimeException.class, () -> InferenceFlops.calm(TINY_CALM, TINY_AE, 0));
-        AutoencoderConfig otherK = new AutoencoderConfig(4, 10, 4, 6, 2, 2, 3, 0.15, 0.5, 1e-3, 1e-6);
+        AutoencoderConfig otherK = TINY_AE.withPatchSize(4);
         assertThrows(RuntimeException.class, () -> InferenceFlops.calm(TINY_CALM, otherK, 3));
     }
 
@@ -100,17 +104,32 @@ class InferenceFlopsTest {
     @Test
     void paperTable() {
         // Transformer-S: 12 layers, d 768, ff 2048, 12 heads of 64, untied LM head over the Llama-3 vocabulary:
-        //   12 * (8 * 768^2 + 6 * 768 * 2048 + 4 * 768 * 2048) + 2 * 768 * 128256 = 4.424e8
+        //   12 * (8 * 768^2 + 6 * 768 * 2048 + 4 * 768 * 2048) + 2 * 768 * 128256
+        //   = 12 * (4,718,592 + 9,437,184 + 6,291,456) + 197,001,216 = 442,368,000
         TransformerConfig s = new TransformerConfig(VOCAB, 768, 2048, 12, 12, 12, 2048, 10000, 1e-6);
+        assertEquals(442_368_000.0, InferenceFlops.tokenBaseline(s, CONTEXT), 1e-3);
         assertWithin(4.4e8, InferenceFlops.tokenBaseline(s, CONTEXT), 0.01, "Transformer-S");
 
         AutoencoderConfig ae = AutoencoderConfig.paper(VOCAB); // d 512, ff 1280, 1 + 1 decoder layers, l 128, K 4
-        // the decoder dominates the small CALMs: 5.47e8 per step, of which 4 * 2 * 512 * 128256 = 5.25e8 logits
-        assertEquals(5.472e8, InferenceFlops.decoderForward(ae), 0.001e8);
-        // CALM-M: 16 layers, d 1024, ff 2752, 16 heads; K 4, l 128, noise 64, 4 head blocks.
-        //   per step: backbone 4.05e8 + attention 1.34e8 + embed_proj 0.21e8 + head 0.55e8 + decoder 5.47e8
-        //   = 11.62e8, / 4 = 2.905e8
+        // The decoder, which dominates the small CALMs (a layer is SwiGLU only: 3 * 2 * 512 * 1280 = 3,932,160):
+        //   latent_to_hidden 128 -> 512: 2*128*512 = 131,072; 1 layer on the vector: 3,932,160;
+        //   expand 512 -> 4*512: 2*512*2048 = 2,097,152; per token (x 4): 1 layer 3,932,160 + tied logits
+        //   2*512*128256 = 131,334,144, so 4 * 135,266,304 = 541,065,216
+        //   = 131,072 + 3,932,160 + 2,097,152 + 541,065,216 = 547,225,600
+        assertEquals(547_225_600.0, InferenceFlops.decoderForward(ae), 1e-3);
+        // CALM-M: 16 layers, d 1024, ff 2752, 16 heads of 64 over 16 key/value heads; K 4, l 128, noise 64, 4
+        // head blocks; per step at 2048 chunk positions:
+        //   backbone: 16 * (projections 2 * 4 * 1024^2 = 8,388,608 + SwiGLU 6 * 1024 * 2752 = 16,908,288)
+        //     = 404,750,336
+        //   attention: 16 * 4 * 1024 * 2048 = 134,217,728
+        //   embed_proj: Linear(4096 -> 2048) 2*4096*2048 = 16,777,216 + Linear(2048 -> 1024) 4,194,304 = 20,971,520
+        //   head, one sample: noise 64 -> 1024: 131,072; hidden 1024 -> 1024: 2,097,152; 4 blocks of
+        //     6 * 2 * 1024^2 = 12,582,912 each: 50,331,648; final 1024 -> 1024: 2,097,152 and 1024 -> 128: 262,144
+        //     = 54,919,168
+        //   decoder 547,225,600
+        //   = 1,162,084,352 per step, 290,521,088 per token; the table's 2.9e8 is 0.2% lower
         CalmConfig m = CalmConfig.calmM(VOCAB);
+        assertEquals(290_521_088.0, InferenceFlops.calm(m, ae, CONTEXT), 1e-3);
         assertWithin(2.9e8, InferenceFlops.calm(m, ae, CONTEXT), 0.01, "CALM-M");
         // CALM-L: 16 layers, d 1536, ff 4096, 12 heads of 128 (attention depends on d only); 4.562e8
         CalmConfig l = calm(new TransformerConfig(VOCAB, 1536, 4096, 16, 12, 12, 2048, 10000, 1e-6));

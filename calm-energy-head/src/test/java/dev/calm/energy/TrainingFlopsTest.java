@@ -16,6 +16,10 @@ class TrainingFlopsTest {
     /** d 4, intermediate 6, 1 layer, 2 query heads of size 2 over 1 key/value head, V 10. */
     private static final TransformerConfig TINY = new TransformerConfig(10, 4, 6, 1, 2, 1, 64, 10000, 1e-6);
 
+    /** Its autoencoder: K 2, V 10, d 4, intermediate 6, 2 encoder and 2 decoder layers, l 3. */
+    private static final AutoencoderConfig TINY_AE =
+            AutoencoderConfig.paper(10).toBuilder().patchSize(2).hiddenSize(4).intermediateSize(6).latentSize(3).build();
+
     @Test
     void backboneForwardByHand() {
         // Per position (2 m k n for [m, k] x [k, n], with m = 1 position):
@@ -56,7 +60,7 @@ class TrainingFlopsTest {
         //   hidden_to_latent 4 -> 6: 48; = 544, forward only, 3 target chunks.
         // Per token: (3 * 3156 + 3 * 544) / 8 = (9468 + 1632) / 8 = 1387.5
         CalmConfig calm = new CalmConfig(TINY, 2, 3, new EnergyHeadConfig(2, 1, 2, 3, 1.0));
-        AutoencoderConfig ae = new AutoencoderConfig(2, 10, 4, 6, 2, 2, 3, 0.15, 0.5, 1e-3, 1e-6);
+        AutoencoderConfig ae = TINY_AE;
         assertEquals(544.0, TrainingFlops.encoderForward(ae), 1e-9);
         assertEquals(1387.5, TrainingFlops.calm(calm, ae, 8), 1e-9);
     }
@@ -84,7 +88,7 @@ class TrainingFlopsTest {
         // Per token: (3 * 2112 + 3 * 544) / 8 = (6336 + 1632) / 8 = 996
         CalmConfig calm = new CalmConfig(TINY, 2, 3, new EnergyHeadConfig(2, 1, 2, 3, 1.0))
                 .withMixtureHead(new MixtureHeadConfig(2, 3, 1.0, 0.3));
-        AutoencoderConfig ae = new AutoencoderConfig(2, 10, 4, 6, 2, 2, 3, 0.15, 0.5, 1e-3, 1e-6);
+        AutoencoderConfig ae = TINY_AE;
         assertEquals(996.0, TrainingFlops.calm(calm, ae, 8), 1e-9);
     }
 
@@ -98,7 +102,7 @@ class TrainingFlopsTest {
         //   trained per position: 192 + 32 + 2 * 2352 = 4928; per sequence 816 + 3 * 4928 = 15600
         // Per token: (3 * 15600 + 3 * 544) / 8 = (46800 + 1632) / 8 = 6054
         CalmConfig tiny = new CalmConfig(TINY, 2, 3, new EnergyHeadConfig(2, 1, 2, 3, 1.0));
-        AutoencoderConfig ae = new AutoencoderConfig(2, 10, 4, 6, 2, 2, 3, 0.15, 0.5, 1e-3, 1e-6);
+        AutoencoderConfig ae = TINY_AE;
         assertEquals(6054.0, TrainingFlops.calm(tiny.withFlowHead(new FlowHeadConfig(1, 2, 10)), ae, 8), 1e-9);
         // A diffusion head of 2 blocks and S 1: 2352 + 192 = 2544 per evaluation; per position 192 + 32 + 2544 =
         // 2768; per sequence 816 + 3 * 2768 = 9120; per token (27360 + 1632) / 8 = 3624

@@ -58,10 +58,8 @@ public final class Generator {
     /**
      * Sets the engine's intra-op threads while {@link #generate} runs (the previous count is restored after).
      * By default a single sequence runs on 1 thread and a batch on the engine's setting: a batch-1 step is a
-     * chain of small operations that do not pay for splitting across cores, a batch of 16 is not (measured on 2
-     * cores, small preset, alternating runs: batch 1, baseline 238 and 222 tokens/s on 1 thread vs 150 and 193 on
-     * 2; batch 16, baseline 1,523 and 1,622 vs 2,032 and 1,940, CALM 4,353 and 3,876 vs 4,167 and 5,844).
-     * 0 leaves the engine's setting alone.
+     * chain of small operations that do not pay for splitting across cores, a batch of 16 is not (measured in
+     * docs/measured.md, "Generation threads"). 0 leaves the engine's setting alone.
      *
      * @param threads intra-op threads during generation, or 0
      * @return this generator

@@ -21,6 +21,8 @@ import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
 import dev.calm.experiment.CalmExperiment;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,13 +62,7 @@ class BrierEvaluatorTest {
         int[] gold = new Rng(5).javaRandom().ints(T, 0, V).toArray();
         double[] exact = exactBrier(model, gold);
         for (BrierEvaluator.Estimator estimator : BrierEvaluator.Estimator.values()) {
-            BrierEvaluator evaluator = new BrierEvaluator(model, manager, estimator);
-            BrierLM all = new BrierLM();
-            Rng rng = new Rng(7);
-            for (int run = 0; run < 400; run++) {
-                evaluator.evaluate(new int[][] {gold}, all, rng);
-            }
-            BrierLM.Result r = all.result();
+            BrierLM.Result r = repeatedly(new BrierEvaluator(model, manager, estimator), gold, 400, new Rng(7));
             assertEquals(2400, r.positions());
             for (int n = 0; n < 4; n++) {
                 double z = (r.brier()[n] - exact[n]) / r.standardError()[n];
@@ -76,6 +72,59 @@ class BrierEvaluatorTest {
             // a flat model over 6 ids would have |Brier-4| <= 2 / 6^4 = 0.0015: this one is far from flat
             assertTrue(Math.abs(exact[3]) > 0.01, "exact Brier-4 " + exact[3]);
         }
+    }
+
+    /**
+     * The sampled estimator is unbiased for CALM with a stochastic head (K = 4: one step gives the 4 scored tokens),
+     * not only with a zero-noise head whose two samples are identical. At each of the 5 scored positions of a
+     * 24-token text that the model itself sampled, the head's distribution over chunks is estimated from 4,000 of
+     * its samples: Brier-n = 2 P(y[:n]) - sum_g P(g)^2, with P(y[:n]) the share of samples that match and the
+     * collision term the unbiased share of agreeing pairs, (sum_g c_g^2 - M) / (M (M - 1)). The evaluator's mean
+     * over 300 runs (1,500 position estimates) must be within 4 combined standard errors of it for every n.
+     */
+    @Test
+    void theSampledEstimatorIsUnbiasedForACalmWithAStochasticHead() {
+        int k = 4;
+        int m = 4000;
+        Calm calm = EnergyFixtures.tinyCalm(manager, k);
+        EnergyFixtures.randomiseHeadOutput(calm, manager);
+        int[] gold = continuation(calm, k, 6); // T = 24: positions 0 .. 4 predict chunks 1 .. 5
+        double[] exact = new double[4];
+        double[] exactVariance = new double[4];
+        double meanCollision = 0;
+        double meanHit = 0;
+        NDArray ids = manager.create(Arrays.stream(gold).asLongStream().toArray(), new Shape(1, gold.length));
+        NDArray hidden = calm.hidden(ids, null, null); // [1, 6, d]
+        Rng rng = new Rng(13);
+        for (int position = 0; position < 5; position++) {
+            long[][][] samples = StepModel.toHost(calm.sample(hidden.get(":, " + position + ", :"), m, rng)); // [M][1][K]
+            for (int n = 1; n <= 4; n++) {
+                Map<String, Integer> counts = new HashMap<>();
+                for (long[][] sample : samples) {
+                    counts.merge(Arrays.toString(Arrays.copyOf(sample[0], n)), 1, Integer::sum);
+                }
+                long[] y = Arrays.stream(gold, (position + 1) * k, (position + 1) * k + n).asLongStream().toArray();
+                double p = counts.getOrDefault(Arrays.toString(y), 0) / (double) m;
+                double squares = counts.values().stream().mapToDouble(c -> (double) c * c).sum();
+                double collision = (squares - m) / ((double) m * (m - 1));
+                exact[n - 1] += (2 * p - collision) / 5;
+                exactVariance[n - 1] += 4 * p * (1 - p) / m / 25;
+                meanCollision += n == 1 ? collision / 5 : 0;
+                meanHit += n == 1 ? p / 5 : 0;
+            }
+        }
+        BrierLM.Result r = repeatedly(new BrierEvaluator(calm, manager), gold, 300, new Rng(17));
+        assertEquals(1500, r.positions());
+        for (int n = 0; n < 4; n++) {
+            double se = Math.sqrt(r.standardError()[n] * r.standardError()[n] + exactVariance[n]);
+            double z = (r.brier()[n] - exact[n]) / se;
+            assertTrue(Math.abs(z) < 4, "Brier-" + (n + 1) + ": " + r.brier()[n] + " ± " + r.standardError()[n]
+                    + " vs " + exact[n] + " from the head's samples");
+        }
+        // not the zero-noise case: two samples' first tokens agree sometimes but far from always, and the gold
+        // token is drawn often enough that both terms of the estimator are exercised
+        assertTrue(meanCollision > 0.02 && meanCollision < 0.9, "first-token collision probability " + meanCollision);
+        assertTrue(meanHit > 0.02, "probability of the gold first token " + meanHit);
     }
 
     @Test
@@ -93,10 +142,28 @@ class BrierEvaluatorTest {
             int positions = steps - 1 - ((4 + k - 1) / k - 1);
             assertEquals(2L * positions, r.positions(), "K = " + k);
             assertArrayEquals(new double[] {1, 1, 1, 1}, r.brier(), 0, "K = " + k);
-            int[] shifted = own.clone(); // the model's text with one token changed at 3K + 1: positions whose
-            shifted[3 * k + 1] = (shifted[3 * k + 1] + 1) % EnergyFixtures.VOCAB; // next 4 tokens cover it fail
+            // The model's text with one token changed at c = 3K + 1, cut so that every scored position i (the first
+            // token of the scored continuation, a multiple of K from K on) has i <= c: each one's context is the
+            // model's own text, so its n-token continuation hits unless it covers c. Brier-n at i is therefore +1
+            // when i + n <= c and -1 when i + n > c, and the mean over the positions is known exactly.
+            int c = 3 * k + 1;
+            int stepsAhead = (4 + k - 1) / k; // whole steps that the 4 scored tokens take
+            int length = (c / k + stepsAhead) * k; // the last scored position is length - stepsAhead K <= c
+            int[] shifted = Arrays.copyOf(own, length);
+            shifted[c] = (shifted[c] + 1) % EnergyFixtures.VOCAB;
             BrierLM.Result s = new BrierEvaluator(greedy, manager).evaluate(new int[][] {shifted}, 1, new Rng(1));
-            assertTrue(s.brier()[3] < 1 && s.brier()[0] > -1, "K = " + k + ": " + Arrays.toString(s.brier()));
+            double[] expected = new double[4];
+            int scored = 0;
+            for (int i = k; i <= length - stepsAhead * k; i += k, scored++) {
+                for (int n = 1; n <= 4; n++) {
+                    expected[n - 1] += i + n <= c ? 1 : -1;
+                }
+            }
+            assertEquals(scored, s.positions(), "K = " + k);
+            for (int n = 0; n < 4; n++) {
+                expected[n] /= scored;
+            }
+            assertArrayEquals(expected, s.brier(), 1e-12, "K = " + k + ": " + Arrays.toString(s.brier()));
         }
     }
 
@@ -194,6 +261,15 @@ class BrierEvaluatorTest {
     }
 
     /** The model's deterministic continuation of an end-of-text step, {@code steps} steps long. */
+    /** BrierLM of one sequence scored {@code runs} times with fresh draws: the mean of the estimator. */
+    private static BrierLM.Result repeatedly(BrierEvaluator evaluator, int[] gold, int runs, Rng rng) {
+        BrierLM all = new BrierLM();
+        for (int run = 0; run < runs; run++) {
+            evaluator.evaluate(new int[][] {gold}, all, rng);
+        }
+        return all.result();
+    }
+
     private int[] continuation(StepModel model, int k, int steps) {
         long[] seq = new long[k];
         while (seq.length < steps * k) {

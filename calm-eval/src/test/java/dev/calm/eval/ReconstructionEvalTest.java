@@ -23,11 +23,15 @@ import org.junit.jupiter.api.Test;
 /** Reconstruction accuracy counts against an independent count on the same model. */
 class ReconstructionEvalTest {
 
+    /** K 2 over 6 ids, d 16, intermediate 32, l 8: a tiny vocabulary and a wide latent. */
+    private static final AutoencoderConfig TINY =
+            AutoencoderConfig.paper(6).toBuilder().patchSize(2).hiddenSize(16).intermediateSize(32).latentSize(8).build();
+
     @Test
     void countsMatchAnIndependentCountAndNoiseDestroysReconstruction() {
         try (NDManager manager = Backend.newManager(Device.cpu())) {
             // a tiny vocabulary and wide latent: a random init already reconstructs some tokens
-            Autoencoder ae = new Autoencoder(new AutoencoderConfig(2, 6, 16, 32, 2, 2, 8, 0.15, 0.5, 1e-3, 1e-6));
+            Autoencoder ae = new Autoencoder(TINY);
             ae.initialize(manager, new Rng(11));
             SplittableRandom random = new SplittableRandom(5);
             int[][] blocks = new int[7][8];
@@ -62,7 +66,7 @@ class ReconstructionEvalTest {
     @Test
     void nothingToEvaluateIsAClearError() {
         try (NDManager manager = Backend.newManager(Device.cpu())) {
-            Autoencoder ae = new Autoencoder(new AutoencoderConfig(2, 6, 16, 32, 2, 2, 8, 0.15, 0.5, 1e-3, 1e-6));
+            Autoencoder ae = new Autoencoder(TINY);
             CalmException e = assertThrows(CalmException.class,
                     () -> ReconstructionEval.sweep(ae, new int[0][], 4, new double[] {0}, new Rng(1), manager));
             assertTrue(e.getMessage().contains("no held-out blocks"));

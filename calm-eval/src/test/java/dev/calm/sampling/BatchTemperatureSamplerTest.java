@@ -102,39 +102,106 @@ class BatchTemperatureSamplerTest {
     }
 
     /**
-     * Total variation between P_T and the frequencies of 20,000 choices, at N = 8, 32, 128, 512. The estimate is
-     * the choice's bias plus the noise of 20,000 draws: for an exact sampler that noise alone has mean 0.004 to
-     * 0.005, standard deviation 0.002 and 0.999 quantile 0.012 to 0.013 at these temperatures (simulated). The bias
-     * (exact enumeration of the multinomial counts at N = 8, Monte Carlo above) is 0.061, 0.034, 0.088 at N = 8 and
-     * at most 0.0025 at N = 512 for T = 1/2, 0.7, 0.4. Hence the tolerances: TV below 0.02 at N = 512, and at
-     * least 0.015 less than at N = 8. N = 4 is not used: there every rule reduces to choosing a most frequent
-     * outcome, which for this P happens to lie within 0.009 of P_0.7, so at T = 0.7 the bias is not monotone in N
-     * (0.009 at N = 4, 0.039 at N = 6, 0.034 at N = 8, exact).
+     * The batch method's choice converges to P_T as the batch grows, and {@code choose} samples it. Its choice
+     * distribution at batch size N is q_N(x) = E[probabilities(counts)_x] over the multinomial counts of N draws.
+     * <ol>
+     *   <li>At N = 8, q_8 is computed exactly by enumerating the C(13, 5) = 1,287 count vectors of 6 outcomes. It
+     *       is biased (total variation to P_T above 0.02: 0.061, 0.034, 0.088 at T = 1/2, 0.7, 0.4), and 20,000
+     *       choices of {@code choose} pass Pearson's chi-square test against it: with 5 degrees of freedom the
+     *       statistic of an exact sampler exceeds 20.52 with probability 0.001.
+     *   <li>At N = 512, enumeration is out of reach, so q_512 is the mean of probabilities(counts) over 4,000 batches
+     *       (no coin: the only noise is the batches'). Each coordinate's standard error SE_x comes from the 4,000
+     *       values; the bias bound TV(q_512, P_T) &lt;= TV(mean, P_T) + sum_x 3 SE_x / 2 (each coordinate within 3
+     *       standard errors) must be below 0.01, under a third of the smallest bias at N = 8 (measured 0.0043,
+     *       0.0030, 0.0056 at T = 1/2, 0.7, 0.4).
+     * </ol>
+     * {@link #aWrongSamplerFailsTheseChecks} shows the checks failing for two wrong rules.
      */
     @ParameterizedTest
     @ValueSource(doubles = {0.5, 0.7, 0.4})
-    void totalVariationShrinksAsTheBatchGrows(double t) {
+    void theChoiceConvergesToTheTemperedDistributionAsTheBatchGrows(double t) {
         FiniteDistribution dist = FiniteDistribution.SKEWED;
-        BatchTemperatureSampler s = new BatchTemperatureSampler(t);
-        Rng rng = new Rng(99);
-        Supplier<Integer> draw = dist.sampler(rng.fork("draws"));
-        Rng coins = rng.fork("coins");
-        int[] sizes = {8, 32, 128, 512};
-        double[] tv = new double[sizes.length];
-        int choices = 20_000;
         double[] target = dist.tempered(t);
-        for (int k = 0; k < sizes.length; k++) {
-            long[] counts = new long[dist.size()];
-            for (int i = 0; i < choices; i++) {
-                counts[s.choose(draw, sizes[k], coins)]++;
+        BatchTemperatureSampler s = new BatchTemperatureSampler(t);
+        double[] q8 = dist.batchChoice(s, 8);
+        assertTrue(FiniteDistribution.totalVariation(q8, target) > 0.02, "biased at N = 8: " + Arrays.toString(q8));
+        double chi2 = FiniteDistribution.chiSquare(choices(s, dist, 8, 20_000, new Rng(99)), q8);
+        assertTrue(chi2 < CHI2_5_999, "choose() against its exact distribution at N = 8: chi-square " + chi2);
+        double[] bias = totalVariationAt512(s, dist, t, new Rng(98));
+        LOG.info("T = {}: TV(q_8, P_T) = {}, chi-square {}, TV(q_512, P_T) in [{}, {}]", t, FiniteDistribution.totalVariation(q8, target),
+                chi2, bias[0], bias[1]);
+        assertTrue(bias[1] < CONVERGED, "TV(q_512, P_T) <= " + bias[1]);
+    }
+
+    /** The bound on TV(q_512, P_T) of a correct sampler: measured at most 0.0056 with its margin (T = 0.4). */
+    private static final double CONVERGED = 0.01;
+
+    /** The 0.999 quantile of the chi-square distribution with 5 degrees of freedom (6 outcomes). */
+    private static final double CHI2_5_999 = 20.515;
+
+    @Test
+    void aWrongSamplerFailsTheseChecks() {
+        FiniteDistribution dist = FiniteDistribution.SKEWED;
+        // the temperature ignored (every candidate weighted by its count, T = 1): far from P_1/2 at any N
+        BatchTemperatureSampler untempered = new BatchTemperatureSampler(1);
+        double[] bias = totalVariationAt512(untempered, dist, 0.5, new Rng(98));
+        LOG.info("temperature ignored: TV(q_512, P_1/2) >= {}", bias[0]);
+        assertTrue(bias[0] > CONVERGED, "P against P_1/2: " + bias[0]);
+        double[] q8 = dist.batchChoice(new BatchTemperatureSampler(0.5), 8);
+        double chi2 = FiniteDistribution.chiSquare(choices(untempered, dist, 8, 20_000, new Rng(99)), q8);
+        LOG.info("temperature ignored: chi-square {} against q_8", chi2);
+        assertTrue(chi2 > 10 * CHI2_5_999, "chi-square of the untempered choices against q_8: " + chi2);
+        // the fractional part alpha dropped: at T = 0.7 (1/T = 1.43) that is T = 1, at T = 0.4 (2.5) T = 1/2
+        for (double t : new double[] {0.7, 0.4}) {
+            BatchTemperatureSampler integerOnly = new BatchTemperatureSampler(1.0 / Math.floor(1 / t));
+            double[] dropped = totalVariationAt512(integerOnly, dist, t, new Rng(98));
+            LOG.info("alpha dropped at T = {}: TV(q_512, P_T) >= {}", t, dropped[0]);
+            assertTrue(dropped[0] > CONVERGED, "alpha dropped at T = " + t + ": " + dropped[0]);
+        }
+    }
+
+    /**
+     * TV(q_512, P_T) within 3 standard errors per coordinate, from the mean of probabilities(counts) over 4,000
+     * batches of 512 draws.
+     *
+     * @return the lower and the upper bound
+     */
+    private static double[] totalVariationAt512(BatchTemperatureSampler s, FiniteDistribution dist, double t, Rng rng) {
+        int n = 512;
+        int batches = 4000;
+        Supplier<Integer> draw = dist.sampler(rng);
+        double[] sum = new double[dist.size()];
+        double[] sumSquares = new double[dist.size()];
+        for (int b = 0; b < batches; b++) {
+            int[] counts = new int[dist.size()];
+            for (int i = 0; i < n; i++) {
+                counts[draw.get()]++;
             }
-            for (int x = 0; x < counts.length; x++) {
-                tv[k] += Math.abs((double) counts[x] / choices - target[x]) / 2;
+            double[] p = FiniteDistribution.choiceProbabilities(s, counts, n);
+            for (int x = 0; x < p.length; x++) {
+                sum[x] += p[x];
+                sumSquares[x] += p[x] * p[x];
             }
         }
-        LOG.info("T = {}: total variation to P_T at N = {}: {}", t, Arrays.toString(sizes), Arrays.toString(tv));
-        assertTrue(tv[sizes.length - 1] < 0.02, "TV at N = 512: " + tv[sizes.length - 1]);
-        assertTrue(tv[0] - tv[sizes.length - 1] > 0.015, "TV at N = 8 and 512: " + Arrays.toString(tv));
+        double[] mean = new double[sum.length];
+        double margin = 0;
+        for (int x = 0; x < sum.length; x++) {
+            mean[x] = sum[x] / batches;
+            double variance = (sumSquares[x] - batches * mean[x] * mean[x]) / (batches - 1);
+            margin += 3 * Math.sqrt(Math.max(variance, 0) / batches) / 2;
+        }
+        double tv = FiniteDistribution.totalVariation(mean, dist.tempered(t));
+        return new double[] {Math.max(0, tv - margin), tv + margin};
+    }
+
+    private static long[] choices(BatchTemperatureSampler s, FiniteDistribution dist, int n, int choices, Rng rng) {
+        Supplier<Integer> draw = dist.sampler(rng.fork("draws"));
+        Rng coins = rng.fork("coins");
+        long[] counts = new long[dist.size()];
+        for (int i = 0; i < choices; i++) {
+            counts[s.choose(draw, n, coins)]++;
+        }
+        return counts;
     }
 
     @ParameterizedTest

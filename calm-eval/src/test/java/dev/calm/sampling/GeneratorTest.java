@@ -132,8 +132,11 @@ class GeneratorTest {
     void temperatureSamplesTheTemperedDistributionOfSteps() {
         // a fake model whose steps are 2-token chunks with P = (0.6, 0.3, 0.1): at T = 1/2 the target is
         // P^2 / Z = (0.7826, 0.1957, 0.0217). 3,000 sequences of one step in one batch. Pearson's chi-square
-        // with 2 degrees of freedom stays below 13.82 (its 0.999 quantile) for the exact method; the batch
-        // method (N = 200) is biased at finite N, so it gets a total-variation bound of 0.03 instead.
+        // with 2 degrees of freedom stays below 13.82 (its 0.999 quantile) for the exact method. The batch
+        // method (N = 200) is biased at finite N: its own choice distribution q_200 is computed exactly (every
+        // count vector of 200 draws), must lie within 0.01 of the target in total variation, and the generator's
+        // batch counts must pass the same chi-square test against q_200. A generator that ignored the temperature
+        // (sampling P itself) fails that test by far.
         double[] target = {0.36 / 0.46, 0.09 / 0.46, 0.01 / 0.46};
         List<long[]> prompts = java.util.Collections.nCopies(3000, new long[] {1, 2});
         GenerationConfig half = GenerationConfig.of(2).withTemperature(0.5);
@@ -145,13 +148,18 @@ class GeneratorTest {
             chi2 += (exact[i] - e) * (exact[i] - e) / e;
         }
         assertTrue(chi2 < 13.82, "chi-square " + chi2 + " for " + Arrays.toString(exact));
-        int[] batch = FakeChunks.counts(
-                gen.generate(prompts, half.withMethod(TemperatureMethod.BATCH, 200), new Rng(22)));
-        double tv = 0;
-        for (int i = 0; i < 3; i++) {
-            tv += Math.abs(batch[i] / 3000.0 - target[i]) / 2;
-        }
-        assertTrue(tv < 0.03, "total variation " + tv + " for " + Arrays.toString(batch));
+        double[] q200 = new FiniteDistribution(0.6, 0.3, 0.1).batchChoice(new BatchTemperatureSampler(0.5), 200);
+        double bias = FiniteDistribution.totalVariation(q200, target);
+        assertTrue(bias < 0.01, "the batch method's bias at N = 200: " + bias + ", " + Arrays.toString(q200));
+        long[] batch = Arrays.stream(FakeChunks.counts(
+                gen.generate(prompts, half.withMethod(TemperatureMethod.BATCH, 200), new Rng(22)))).limit(3)
+                .asLongStream().toArray();
+        double batchChi2 = FiniteDistribution.chiSquare(batch, q200);
+        assertTrue(batchChi2 < 13.82, "chi-square " + batchChi2 + " for " + Arrays.toString(batch));
+        long[] untempered = Arrays.stream(FakeChunks.counts(gen.generate(prompts, GenerationConfig.of(2), new Rng(23))))
+                .limit(3).asLongStream().toArray();
+        double wrongChi2 = FiniteDistribution.chiSquare(untempered, q200);
+        assertTrue(wrongChi2 > 10 * 13.82, "a sampler at T = 1 must fail: chi-square " + wrongChi2);
         // the token model is tempered exactly through its softmax: the first token of 4,000 sequences against
         // softmax(logits / T) of the prompt's last position, computed here (24 ids: 23 degrees of freedom,
         // 0.999 quantile 49.73); the weights are scaled up so that T matters
@@ -219,6 +227,42 @@ class GeneratorTest {
             }
         }
         throw new AssertionError("no continuation of 60 tokens over a vocabulary of 24 contained EOS");
+    }
+
+    /**
+     * End-of-text in a batch of CALM (K = 4) sequences: each row stops at its own first end-of-text, also in the
+     * middle of a chunk, keeps exactly the tokens before it, and the batch runs until its last row stops (or the
+     * budget ends). Finished rows are still sampled, so every row's draws are those of the run without stopping,
+     * which gives each row's expected tokens. Seeds are searched for a batch where rows end in different steps
+     * and at least one end-of-text is mid-chunk.
+     */
+    @Test
+    void rowsOfABatchStopAtTheirOwnEndOfTextMidChunk() {
+        Calm calm = calm();
+        Generator gen = new Generator(calm, manager, EOS);
+        List<long[]> prompts = List.of(new long[] {1, 2, 3}, new long[] {4}, new long[] {5, 6, 7, 8, 9}, new long[0]);
+        int budget = 64;
+        for (long seed = 1; seed < 100; seed++) {
+            Generations all = gen.generate(prompts, tokens(budget), new Rng(seed));
+            int[] at = all.sequences().stream().mapToInt(g -> indexOf(g.tokens(), EOS)).toArray();
+            long endingSteps = Arrays.stream(at).filter(i -> i >= 0).map(i -> i / K).distinct().count();
+            boolean midChunk = Arrays.stream(at).anyMatch(i -> i >= 0 && i % K != 0);
+            if (endingSteps < 2 || !midChunk) {
+                continue;
+            }
+            Generations stopped = gen.generate(prompts, GenerationConfig.of(budget), new Rng(seed));
+            int lastStep = 0;
+            for (int r = 0; r < prompts.size(); r++) {
+                Generation row = stopped.sequences().get(r);
+                long[] unstopped = all.sequences().get(r).tokens();
+                assertEquals(at[r] >= 0, row.endOfText(), "row " + r);
+                assertArrayEquals(at[r] >= 0 ? Arrays.copyOf(unstopped, at[r]) : unstopped, row.tokens(), "row " + r);
+                lastStep = at[r] < 0 ? budget / K : Math.max(lastStep, at[r] / K + 1);
+            }
+            assertEquals(lastStep, stopped.steps(), "the batch runs until its last row stops: " + Arrays.toString(at));
+            return;
+        }
+        throw new AssertionError("no seed gave rows ending in different steps with an end-of-text mid-chunk");
     }
 
     @Test

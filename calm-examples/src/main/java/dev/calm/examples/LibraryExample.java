@@ -43,7 +43,8 @@ import java.util.Locale;
 /**
  * The whole method in one plain {@code main}, using the library as a Maven dependency would (no command-line
  * framework): read a corpus, train a tokenizer, a tiny autoencoder (stage 1) and a tiny CALM (stage 2), then
- * print BrierLM on held-out documents and a generated continuation.
+ * print BrierLM on held-out documents (beside the best Brier-1 of a sampler that ignores the context,
+ * {@link ContextBlind}) and a generated continuation.
  *
  * <pre>
  * java dev.calm.examples.LibraryExample [corpus] [steps]
@@ -100,8 +101,9 @@ public final class LibraryExample {
                     tokenizer.vocabSize(), train.length, heldOut.length, BLOCK);
 
             // stage 1: the autoencoder compresses each chunk of K tokens into a vector of LATENT numbers
-            Autoencoder ae = new Autoencoder(new AutoencoderConfig(K, tokenizer.vocabSize(), 64, 128, 2, 2, LATENT,
-                    0.15, 0.5, 1e-3, 1e-6));
+            // the paper's objective at toy width: d 64, intermediate 128, l LATENT
+            Autoencoder ae = new Autoencoder(AutoencoderConfig.paper(tokenizer.vocabSize()).toBuilder().patchSize(K)
+                    .hiddenSize(64).intermediateSize(128).latentSize(LATENT).build());
             ae.initialize(root, rng.fork("autoencoder"));
             TrainResult aeRun = train(new AutoencoderObjective(ae), train, steps, 6e-3, work.resolve("autoencoder"), root);
             double accuracy = ReconstructionEval.sweep(ae, heldOut, 8, new double[] {0}, rng.fork("reconstruction"),
@@ -117,6 +119,8 @@ public final class LibraryExample {
 
             BrierLM.Result brier = new BrierEvaluator(calm, root).evaluate(heldOut, 8, rng.fork("brier"));
             out.println("BrierLM: " + brier.describe());
+            out.printf(Locale.ROOT, "a sampler that ignores the context: Brier-1 at most %.4f%n",
+                    ContextBlind.brier1Bound(heldOut, K));
 
             String prompt = promptOf(split.validation().get(0).text());
             String continuation = new Generator(calm, root, tokenizer.eosId())

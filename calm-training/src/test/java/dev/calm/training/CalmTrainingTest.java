@@ -58,6 +58,11 @@ class CalmTrainingTest {
             assertEquals(STEPS, result.steps());
             // Untrained, the zero-initialised head emits z = 0, so the loss is 2 E||y||: measured 23.67. After 300 steps
             // (lr 3e-3): 16.81. The held-out mean covers 64 blocks x 15 predicted chunks with a fixed noise seed.
+            // This is all it claims: a model that learns only the chunks' marginal distribution passes it, and at this
+            // scale the energy head is one. Measured with the chunks 1 .. N-1 of each held-out block permuted (the
+            // same targets, another context), paired per block: the loss rose by 0.027 ± 0.082, no context use (the
+            // paper's head does not learn its context at laptop scale: docs/measured.md, issue 14). That CALM learns
+            // from its context is LearnablePatternTest's claim, on text where it can (Brier-1 far above 1/16).
             assertTrue(after < 0.8 * before, "held-out energy loss " + before + " -> " + after);
         }
     }

@@ -116,7 +116,7 @@ class BadInputTest {
     void anAutoencoderOfAnotherKIsNamed(@TempDir Path dir) throws IOException {
         Path copy = run.copy(dir.resolve("run"));
         ModelConfigFile.write(copy.resolve("autoencoder"), "autoencoder",
-                new AutoencoderConfig(2, 300, 256, 640, 2, 2, 128, 0.15, 0.5, 1e-3, 1e-6));
+                AutoencoderConfig.cpu(300).withPatchSize(2));
         failsCleanly(copy, 1, copy.resolve("calm/config.json") + ": the autoencoder (vocab_size 300, patch_size 2, "
                 + "latent_size 128) does not fit this CALM (vocab_size 300, patch_size 4, latent_size 128)",
                 "generate", "--run-dir", copy.toString(), "-p", "the");

@@ -77,8 +77,8 @@ enum StudyScale {
      */
     AutoencoderRecipe autoencoder(int vocab) {
         return this == TINY
-                ? new AutoencoderRecipe(new AutoencoderConfig(4, vocab, 64, 128, 2, 2, 16, 0.15, 0.5, 0.1, 1e-6), 600,
-                        16, 6e-3, 0.1)
+                ? new AutoencoderRecipe(AutoencoderConfig.cpu(vocab).toBuilder().hiddenSize(64).intermediateSize(128)
+                        .latentSize(16).klWeight(0.1).build(), 600, 16, 6e-3, 0.1)
                 : new AutoencoderRecipe(AutoencoderConfig.cpu(vocab).withKlWeight(0.1), 1000, 8, 6e-3, 0.1);
     }
 
