@@ -108,7 +108,7 @@ public final class Nd4jArrays {
      * @return ND4J's data type of the same name
      * @throws CalmException if the type is not float32, float64 or int64
      */
-    static org.nd4j.linalg.api.buffer.DataType nd4jType(DataType type) {
+    public static org.nd4j.linalg.api.buffer.DataType nd4jType(DataType type) {
         return switch (type) {
             case FLOAT32 -> org.nd4j.linalg.api.buffer.DataType.FLOAT;
             case FLOAT64 -> org.nd4j.linalg.api.buffer.DataType.DOUBLE;
@@ -122,7 +122,7 @@ public final class Nd4jArrays {
      * @return DJL's data type of the same name
      * @throws CalmException if the type is not FLOAT, DOUBLE or LONG (INT64)
      */
-    static DataType djlType(org.nd4j.linalg.api.buffer.DataType type) {
+    public static DataType djlType(org.nd4j.linalg.api.buffer.DataType type) {
         return switch (type) {
             case FLOAT -> DataType.FLOAT32;
             case DOUBLE -> DataType.FLOAT64;
