@@ -98,7 +98,7 @@ final class InspectCommand implements Callable<Integer> {
                 Nd4jArrays.djlType(array.dataType()).toString().toLowerCase(Locale.ROOT),
                 Arrays.toString(array.shape()), array.length());
         if (array.length() > 0 && array.dataType().isFPType()) {
-            out.printf(Locale.ROOT, "min %.6g, max %.6g, mean %.6g, std %.6g%n", array.minNumber().doubleValue(),
+            out.printf(Locale.ROOT, "min %.6g, max %.6g, mean %.6g, std %.6g (unbiased, n - 1)%n", array.minNumber().doubleValue(),
                     array.maxNumber().doubleValue(), array.meanNumber().doubleValue(),
                     array.stdNumber().doubleValue());
         }
