@@ -98,8 +98,8 @@ final class InspectCommand implements Callable<Integer> {
                 Nd4jArrays.djlType(array.dataType()).toString().toLowerCase(Locale.ROOT),
                 Arrays.toString(array.shape()), array.length());
         if (array.length() > 0 && array.dataType().isFPType()) {
-            out.printf(Locale.ROOT, "min %.6g, max %.6g, mean %.6g, std %.6g (unbiased, n - 1)%n", array.minNumber().doubleValue(),
-                    array.maxNumber().doubleValue(), array.meanNumber().doubleValue(),
+            out.printf(Locale.ROOT, "min %.6g, max %.6g, mean %.6g, std %.6g (unbiased, n - 1)%n",
+                    array.minNumber().doubleValue(), array.maxNumber().doubleValue(), array.meanNumber().doubleValue(),
                     array.stdNumber().doubleValue());
         }
         return path;
