@@ -81,7 +81,7 @@ public final class Nd4jArrays {
         if (array.isEmpty() || shape.size() == 0) {
             return manager.create(shape, type);
         }
-        INDArray dense = isOwnCBlock(array) ? array : array.dup('c'); // == the array, laid out in C order
+        INDArray dense = cBlock(array);
         ByteBuffer data = dense.data().asNio(); // a view of ND4J's memory, not a copy
         data.limit(Math.toIntExact(shape.size() * type.getNumOfBytes()));
         NDArray result = Backend.owned(manager.create(data, shape, type)); // the one copy, into libtorch's memory
@@ -89,11 +89,19 @@ public final class Nd4jArrays {
         return result;
     }
 
-    /** @return whether the array is exactly its whole buffer in C order, so its buffer can be read as is */
-    private static boolean isOwnCBlock(INDArray array) {
-        return array.ordering() == 'c' && array.offset() == 0 && !array.isView()
+    /**
+     * @param array any ND4J array
+     * @return the array itself if it is exactly its whole buffer in C order, else {@code dup('c')}: an array whose
+     *     buffer can be read as is, which ND4J's own readers of raw buffers (its numpy writer) assume
+     */
+    static INDArray cBlock(INDArray array) {
+        if (array.isEmpty()) {
+            return array; // no buffer to lay out
+        }
+        boolean own = array.ordering() == 'c' && array.offset() == 0 && !array.isView()
                 && array.data().length() == array.length()
                 && Arrays.equals(array.stride(), Nd4j.getStrides(array.shape(), 'c'));
+        return own ? array : array.dup('c'); // == the array, laid out in C order
     }
 
     private static void checkSize(Shape shape) {

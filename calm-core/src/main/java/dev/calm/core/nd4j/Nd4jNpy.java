@@ -25,7 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * Nd4j.createNpyFromByteArray}): what a Deeplearning4j program reads with {@code Nd4j.createFromNpyFile} and
  * Python with {@code numpy.load}.
  *
- * <p>Writes are atomic ({@link AtomicFiles}). Reads check the file in Java before ND4J's native parser sees it
+ * <p>Writes are atomic ({@link AtomicFiles}) and lay a view (a transpose, a slice, an {@code 'f'}-ordered array) out
+ * in C order first: ND4J 1.0.0-M2.1's writer copies the raw buffer, so on its own it writes a transpose untransposed
+ * and a row as the buffer's first elements ({@code Nd4jNpyTest} checks both). Reads check the file in Java before ND4J's native parser sees it
  * (magic, header, a float32, float64 or int64 little-endian C-order array, and exactly the bytes its shape needs),
  * so a damaged or foreign file gets a one-line {@link CalmException} rather than a native crash.
  */
@@ -50,7 +52,7 @@ public final class Nd4jNpy {
      */
     public static void write(Path file, INDArray array) {
         Nd4jArrays.djlType(array.dataType()); // refuses the types the reader would refuse
-        byte[] npy = Nd4j.toNpyByteArray(array);
+        byte[] npy = Nd4j.toNpyByteArray(Nd4jArrays.cBlock(array)); // ND4J writes the raw buffer, views unordered
         AtomicFiles.write(file, channel -> AtomicFiles.writeFully(channel, ByteBuffer.wrap(npy)));
     }
 

@@ -5,6 +5,7 @@ package dev.calm.core.nd4j;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,18 @@ class Nd4jArraysTest {
         assertArrayEquals(new float[] {4, 5, 6, 7}, row.toFloatArray());
         INDArray fortran = Nd4j.create(new float[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3}, 'f'); // column-major
         assertArrayEquals(new float[] {1, 3, 5, 2, 4, 6}, Nd4jArrays.toDjl(fortran, manager).toFloatArray());
+    }
+
+    @Test
+    void onlyAViewCostsToDjlItsSecondCopy() {
+        INDArray fresh = Nd4j.create(new float[] {0, 1, 2, 3, 4, 5}, new long[] {2, 3}, 'c');
+        assertSame(fresh, Nd4jArrays.cBlock(fresh), "a C-ordered array of its own is read in place");
+        for (INDArray view : new INDArray[] {fresh.transpose(), fresh.getRow(1), fresh.dup('f')}) {
+            INDArray laidOut = Nd4jArrays.cBlock(view);
+            assertEquals(view, laidOut);
+            assertEquals('c', laidOut.ordering());
+            assertEquals(laidOut.length(), laidOut.data().length());
+        }
     }
 
     @Test

@@ -91,6 +91,25 @@ class Nd4jNpyTest {
     }
 
     @Test
+    void viewsAreWrittenInTheirLogicalOrder() {
+        INDArray base = Nd4j.create(new float[] {0, 1, 2, 3, 4, 5}, new long[] {2, 3}, 'c');
+        assertWritten(new long[] {3, 2}, new float[] {0, 3, 1, 4, 2, 5}, base.transpose());
+        assertWritten(new long[] {3}, new float[] {3, 4, 5}, base.getRow(1));
+        assertWritten(new long[] {2, 3}, new float[] {1, 3, 5, 2, 4, 6},
+                Nd4j.create(new float[] {1, 2, 3, 4, 5, 6}, new long[] {2, 3}, 'f'));
+        assertWritten(new long[] {0, 3}, new float[0], Nd4j.create(org.nd4j.linalg.api.buffer.DataType.FLOAT, 0, 3));
+        assertWritten(new long[0], new float[] {3.5f}, Nd4j.scalar(3.5f));
+    }
+
+    private void assertWritten(long[] shape, float[] values, INDArray array) {
+        Path file = dir.resolve("view.npy");
+        Nd4jNpy.write(file, array);
+        NDArray read = Nd4jArrays.toDjl(Nd4jNpy.read(file), manager);
+        assertEquals(new Shape(shape), read.getShape());
+        assertArrayEquals(values, read.toFloatArray());
+    }
+
+    @Test
     void unreadableFilesGetOneLineErrors() throws IOException {
         Path missing = dir.resolve("missing.npy");
         assertEquals(missing + ": no such file", message(missing));
