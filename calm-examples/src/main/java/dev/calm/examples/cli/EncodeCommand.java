@@ -11,8 +11,9 @@ import dev.calm.autoencoder.Posterior;
 import dev.calm.core.CalmException;
 import dev.calm.core.StepScope;
 import dev.calm.core.io.DType;
-import dev.calm.core.io.NpyWriter;
 import dev.calm.core.io.SafeTensorsWriter;
+import dev.calm.core.nd4j.Nd4jArrays;
+import dev.calm.core.nd4j.Nd4jNpy;
 import dev.calm.core.tokenizer.HfTokenizer;
 import dev.calm.core.tokenizer.Tokenizer;
 import java.io.IOException;
@@ -32,9 +33,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code calm encode}: the latent vectors of a text, one per chunk of K tokens, from the autoencoder of a
  * {@code --model-dir} (an autoencoder's directory, or a CALM's, whose autoencoder is used): the posterior means
- * as an {@code [N, l]} {@code .npy}, or a safetensors file with {@code mean}, {@code log_std} and the
- * {@code input_ids} they encode. The text is padded to a multiple of K with {@code [PAD]}, as the reference pads
- * its autoencoder's data.
+ * as an {@code [N, l]} float32 {@code .npy} written by ND4J's numpy codec ({@code --format npy}: what
+ * {@code numpy.load} and ND4J's {@code Nd4j.createFromNpyFile} read), or a safetensors file with {@code mean},
+ * {@code log_std} and the {@code input_ids} they encode. The text is padded to a multiple of K with {@code [PAD]},
+ * as the reference pads its autoencoder's data.
  */
 @Command(name = "encode", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write the latent vectors of a text (.npy or safetensors) with a model directory's autoencoder.")
@@ -52,6 +54,18 @@ final class EncodeCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, description = "a new file ending in .npy (the means, [N, l]) or "
             + ".safetensors (mean, log_std, input_ids); required")
     private Path output;
+
+    @Option(names = "--format", description = "npy (through ND4J) or safetensors; default: from the --output "
+            + "file's extension, which must agree")
+    private Format format;
+
+    /** What {@code --output} holds. */
+    enum Format {
+        /** the means as an {@code [N, l]} float32 array, written by ND4J's numpy codec */
+        npy,
+        /** mean, log_std and input_ids */
+        safetensors
+    }
 
     @CommandLine.Mixin
     private PretrainedOptions pretrained;
@@ -79,8 +93,8 @@ final class EncodeCommand implements Callable<Integer> {
                 NDArray tokens = step.manager().create(padded, new Shape(1, padded.length));
                 Posterior q = ae.encode(tokens);
                 NDArray mean = q.mean().reshape(n, l);
-                if (output.getFileName().toString().endsWith(".npy")) {
-                    NpyWriter.write(output, mean.toFloatArray(), n, l);
+                if (format == Format.npy) {
+                    writeNpy(mean);
                 } else {
                     Map<String, NDArray> tensors = new LinkedHashMap<>();
                     tensors.put("mean", mean);
@@ -106,6 +120,12 @@ final class EncodeCommand implements Callable<Integer> {
         if (output == null || !(output.toString().endsWith(".npy") || output.toString().endsWith(".safetensors"))) {
             throw usage("--output must name a .npy or .safetensors file");
         }
+        Format extension = output.toString().endsWith(".npy") ? Format.npy : Format.safetensors;
+        if (format != null && format != extension) {
+            throw usage("--format " + format + " writes a ." + format + " file, but --output " + output
+                    + " ends in ." + extension);
+        }
+        format = extension;
         if (Files.exists(output)) {
             throw usage("--output " + output + " already exists: encode writes a new file and never replaces one");
         }
@@ -122,6 +142,14 @@ final class EncodeCommand implements Callable<Integer> {
             throw usage("the text to encode is empty");
         }
         return content;
+    }
+
+    /** The means through ND4J: a copy into an INDArray, written by ND4J's numpy codec. */
+    private void writeNpy(NDArray mean) {
+        Nd4jRequired.call("--format npy", () -> {
+            Nd4jNpy.write(output, Nd4jArrays.toNd4j(mean));
+            return output;
+        });
     }
 
     private CommandLine.ParameterException usage(String message) {

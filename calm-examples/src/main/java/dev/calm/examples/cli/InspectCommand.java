@@ -11,6 +11,8 @@ import dev.calm.core.io.Checkpoints;
 import dev.calm.core.io.DType;
 import dev.calm.core.io.TensorSpec;
 import dev.calm.core.llama.TransformerConfig;
+import dev.calm.core.nd4j.Nd4jArrays;
+import dev.calm.core.nd4j.Nd4jNpy;
 import dev.calm.core.pretrained.ConfigFields;
 import dev.calm.core.pretrained.Layout;
 import dev.calm.core.pretrained.ModelDirectory;
@@ -26,6 +28,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -33,7 +36,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code calm inspect PATH}: what a model directory or checkpoint file holds: the model and layout its config
  * describes, the config as this library reads it, where a CALM's autoencoder and head are, and every tensor with
- * its dtype and shape, with the total number of parameters (a tensor registered twice counted once).
+ * its dtype and shape, with the total number of parameters (a tensor registered twice counted once). A {@code .npy}
+ * file (the latents of {@code calm encode}) is read through ND4J: its dtype, shape and summary statistics.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true, sortOptions = false,
         description = "List a checkpoint's tensors, dtypes, shapes, parameters, config and layout.")
@@ -43,7 +47,7 @@ final class InspectCommand implements Callable<Integer> {
     private CommandLine.Model.CommandSpec spec;
 
     @Parameters(index = "0", paramLabel = "PATH", description = "a model directory, a model.safetensors, a "
-            + "pytorch_model.bin or a shard index")
+            + "pytorch_model.bin, a shard index or a .npy array")
     private Path path;
 
     @Override
@@ -51,6 +55,11 @@ final class InspectCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (!Files.exists(path)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "PATH " + path + " does not exist");
+        }
+        if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".npy")) {
+            Nd4jRequired.call("reading a .npy file", () -> describeNpy(out));
+            out.flush();
+            return 0;
         }
         Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         boolean hasConfig = dir != null && Files.isRegularFile(dir.resolve(ModelDirectory.CONFIG));
@@ -80,6 +89,20 @@ final class InspectCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Its dtype, shape and statistics; ND4J's types stay inside, off the signature picocli reflects on. */
+    private Path describeNpy(PrintWriter out) {
+        INDArray array = Nd4jNpy.read(path);
+        out.printf(Locale.ROOT, "%s: .npy array, %s %s, %,d values%n", path,
+                Nd4jArrays.djlType(array.dataType()).toString().toLowerCase(Locale.ROOT),
+                Arrays.toString(array.shape()), array.length());
+        if (array.length() > 0 && array.dataType().isFPType()) {
+            out.printf(Locale.ROOT, "min %.6g, max %.6g, mean %.6g, std %.6g (unbiased, n - 1)%n",
+                    array.minNumber().doubleValue(), array.maxNumber().doubleValue(), array.meanNumber().doubleValue(),
+                    array.stdNumber().doubleValue());
+        }
+        return path;
     }
 
     /** The reference's second names: the head's generative_head.*, the autoencoder's decoder.lm_head_weight. */
