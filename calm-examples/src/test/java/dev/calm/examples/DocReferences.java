@@ -55,7 +55,8 @@ final class DocReferences {
             "java.nio.", "java.nio.file.", "java.nio.channels.", "ai.djl.", "ai.djl.ndarray.",
             "ai.djl.ndarray.types.", "ai.djl.nn.", "ai.djl.engine.", "ai.djl.util.", "ai.djl.training.",
             "ai.djl.pytorch.jni.", "org.junit.jupiter.api.", "org.junit.jupiter.api.condition.",
-            "org.junit.jupiter.params.", "org.junit.jupiter.params.provider.", "picocli.");
+            "org.junit.jupiter.params.", "org.junit.jupiter.params.provider.", "picocli.",
+            "org.nd4j.linalg.factory.", "org.nd4j.linalg.api.ndarray.");
 
     private static final Pattern SPAN = Pattern.compile("`([^`]+)`");
     private static final Pattern LINK = Pattern.compile("\\]\\(([^)\\s]+)\\)");

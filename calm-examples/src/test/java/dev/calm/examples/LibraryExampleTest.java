@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 @CalmExperiment
 class LibraryExampleTest {
 
-    private static final int STEPS = 300;
+    private static final int STEPS = 450;
 
     @Test
     void mainTrainsOnACorpusFileAndPrintsBrierLmAndAContinuation(Experiment experiment) throws IOException {
@@ -65,7 +65,8 @@ class LibraryExampleTest {
         assertTrue(blind.find(), out);
         double bound = Double.parseDouble(blind.group(1));
         experiment.metrics().record("brier_1", brier1).record("brier_1_context_blind_bound", bound);
-        // measured: Brier-1 0.39 (0.13 after 150 steps) against a bound of 0.074, over 112 held-out positions
+        // measured: Brier-1 0.84 after 450 steps, against a bound of 0.074 over 112 held-out positions; 300 steps
+        // gave 0.39 or 0.23 depending on the trajectory (a change in rounding moves it), too close to the bar
         assertTrue(brier1 - bound > 3 * standardError, "Brier-1 " + brier1 + " ± " + standardError
                 + " should beat the context-blind bound " + bound + ":\n" + out);
         Matcher prompt = Pattern.compile("prompt: (.+)\\R").matcher(out);
