@@ -89,8 +89,7 @@ public final class CheckpointStore {
             writeLatest(target);
             return target;
         }
-        Path temp = dir.resolve(TEMP_PREFIX + name(state.step()) + "-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path temp = temporary(name(state.step()));
         try {
             Files.createDirectories(dir);
             Files.createDirectory(temp);
@@ -218,7 +217,7 @@ public final class CheckpointStore {
     }
 
     private void writeLatest(Path target) {
-        Path temp = dir.resolve(TEMP_PREFIX + LATEST + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        Path temp = temporary(LATEST);
         try {
             writeSynced(temp, target.getFileName() + "\n");
             move(temp, dir.resolve(LATEST));
@@ -238,8 +237,7 @@ public final class CheckpointStore {
         List<Path> all = checkpoints();
         for (int i = 0; i < all.size() - keep; i++) {
             Path old = all.get(i);
-            Path doomed = dir.resolve(TEMP_PREFIX + old.getFileName() + "-removed-"
-                    + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+            Path doomed = temporary(old.getFileName() + "-removed");
             LOG.debug("removing old checkpoint {}", old);
             try {
                 move(old, doomed);
@@ -249,6 +247,11 @@ public final class CheckpointStore {
             }
             FileTrees.delete(doomed);
         }
+    }
+
+    /** A fresh name in this store's directory that {@link #cleanTemporaries()} removes and no lookup picks. */
+    private Path temporary(String stem) {
+        return dir.resolve(TEMP_PREFIX + stem + "-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
     }
 
     private static void writeSynced(Path file, String text) throws IOException {
