@@ -11,6 +11,7 @@ import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.pretrained.ModelKind;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.diagnostics.HeadDiagnostics;
+import dev.calm.eval.ChunkStatistics;
 import dev.calm.energy.Calm;
 import dev.calm.energy.StepModel;
 import java.io.PrintWriter;
@@ -45,6 +46,8 @@ final class EvalCommand implements Callable<Integer> {
     static final String GEOMETRY = "geometry";
     /** CALM's head diagnostics. */
     static final String HEAD = "head";
+    /** How often whole chunks recur ({@link ChunkStatistics}). */
+    static final String CHUNKS = "chunks";
 
     /** Blocks per forward pass of the head diagnostics. */
     private static final int HEAD_BATCH = 8;
@@ -57,8 +60,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--metrics", split = ",", defaultValue = BRIER + "," + RECONSTRUCTION, description = "what to "
             + "evaluate: brierlm (of the --model language models), reconstruction and/or geometry (of the "
-            + "autoencoder: its latent-geometry report), head (CALM's head diagnostics on --tokens held-out tokens) "
-            + "(default: ${DEFAULT-VALUE})")
+            + "autoencoder: its latent-geometry report), head (CALM's head diagnostics on --tokens held-out tokens), "
+            + "chunks (how often the held-out split's whole chunks of the autoencoder's K tokens occur in training, "
+            + "and the Brier-K of a context-free chunk sampler) (default: ${DEFAULT-VALUE})")
     private List<String> metrics;
 
     @Option(names = "--model", split = ",", defaultValue = "calm,baseline", description = "language models scored for BrierLM: calm, baseline, and the reference samplers unigram and bigram "
@@ -100,12 +104,14 @@ final class EvalCommand implements Callable<Integer> {
                     }
                 }
             }
-            Autoencoder ae = metrics.contains(RECONSTRUCTION) || metrics.contains(GEOMETRY)
+            Autoencoder ae = metrics.contains(RECONSTRUCTION) || metrics.contains(GEOMETRY) || metrics.contains(CHUNKS)
                     ? RunModels.autoencoder(runDir, tokenizer, root) : null;
             CorpusStage texts = corpus.prepare(runtime.seed(), out);
+            TokenBlocks train = metrics.contains(CHUNKS)
+                    || metrics.contains(BRIER) && models.stream().anyMatch(RunModels.REFERENCES::contains)
+                    ? TokenBlocks.encode(texts.split().train(), tokenizer::encode, tokenizer.eosId(),
+                            TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE) : null;
             if (metrics.contains(BRIER) && models.stream().anyMatch(RunModels.REFERENCES::contains)) {
-                TokenBlocks train = TokenBlocks.encode(texts.split().train(), tokenizer::encode, tokenizer.eosId(),
-                        TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE);
                 for (String name : models) {
                     if (RunModels.REFERENCES.contains(name)) {
                         loaded.put(name, RunModels.reference(name, train, tokenizer.vocabSize(), root));
@@ -127,6 +133,13 @@ final class EvalCommand implements Callable<Integer> {
             if (metrics.contains(GEOMETRY)) {
                 AutoencoderStage.geometry(runDir.resolve("latent-geometry-eval.json"), ae, heldOut.get("validation"),
                         runtime.seed(), root, out);
+            }
+            if (metrics.contains(CHUNKS)) {
+                ChunkStatistics chunks = ChunkStatistics.measure(train.tokens(), heldOut.get("validation").toArray(),
+                        ae.config().patchSize());
+                Json.write(runDir.resolve("chunk-statistics-eval.json"), chunks.toMap());
+                out.printf(Locale.ROOT, "%s%n", chunks);
+                out.flush();
             }
             if (metrics.contains(HEAD)) {
                 Calm calm = (Calm) (loaded.containsKey(RunModels.CALM) ? loaded.get(RunModels.CALM)
@@ -212,8 +225,8 @@ final class EvalCommand implements Callable<Integer> {
             problem = "--model takes calm, baseline, unigram and/or bigram, got " + models;
         }
         if (problem == null && (metrics.isEmpty()
-                || !Set.of(BRIER, RECONSTRUCTION, GEOMETRY, HEAD).containsAll(metrics))) {
-            problem = "--metrics takes brierlm, reconstruction, geometry and/or head, got " + metrics;
+                || !Set.of(BRIER, RECONSTRUCTION, GEOMETRY, HEAD, CHUNKS).containsAll(metrics))) {
+            problem = "--metrics takes brierlm, reconstruction, geometry, head and/or chunks, got " + metrics;
         }
         if (problem != null) {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);

@@ -157,7 +157,7 @@ class BadInputTest {
                 "--ae-minutes", "0");
         failsCleanly(run.runDir(), 2, "--vocab must be > 257", "tokenizer", "train", "--run-dir", runDir(),
                 "--vocab", "100");
-        failsCleanly(run.runDir(), 2, "--metrics takes brierlm, reconstruction, geometry and/or head, got [bleu]", "eval",
+        failsCleanly(run.runDir(), 2, "--metrics takes brierlm, reconstruction, geometry, head and/or chunks, got [bleu]", "eval",
                 "--run-dir", runDir(), "--metrics", "bleu");
         failsCleanly(run.runDir(), 2, "Unknown options: '--lm-stpes', '3' (did you mean --lm-minutes or --lm-steps", "train",
                 "--run-dir", runDir(), "--lm-stpes", "3");

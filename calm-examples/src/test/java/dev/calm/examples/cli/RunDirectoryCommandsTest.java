@@ -129,9 +129,9 @@ class RunDirectoryCommandsTest {
     }
 
     @Test
-    void evalReportsTheLatentGeometryAndTheHeadDiagnostics() throws IOException {
+    void evalReportsTheLatentGeometryTheHeadDiagnosticsAndTheChunkStatistics() throws IOException {
         CliRun r = CliRun.run("eval", "--run-dir", run.runDir().toString(), "--data", run.corpus().toString(),
-                "--metrics", "geometry,head", "--tokens", "512", "--device", "cpu");
+                "--metrics", "geometry,head,chunks", "--tokens", "512", "--device", "cpu");
         assertEquals(0, r.exit(), r.err());
         JsonNode geometry = Json.MAPPER.readTree(run.runDir().resolve("latent-geometry-eval.json").toFile());
         assertTrue(geometry.get("randomPairDistance").asDouble() > 0 && geometry.get("posteriorStd").asDouble() > 0,
@@ -149,6 +149,12 @@ class RunDirectoryCommandsTest {
                 head.get("head_brier1").asDouble(), 1e-12);
         assertTrue(r.out().contains("first 1 token(s): accuracy ") && r.out().contains("collision / accuracy"),
                 r.out());
+        JsonNode chunks = Json.MAPPER.readTree(run.runDir().resolve("chunk-statistics-eval.json").toFile());
+        assertEquals(k, chunks.get("k").asInt(), "K is the run's autoencoder's");
+        double seen = chunks.get("seen_share").asDouble();
+        double top = chunks.get("top_64_coverage").asDouble();
+        assertTrue(top <= seen && seen <= 1 && chunks.get("held_out_chunks").asLong() > 0, chunks.toString());
+        assertTrue(r.out().contains("context-free chunk sampler Brier-" + k), r.out());
     }
 
     @Test
