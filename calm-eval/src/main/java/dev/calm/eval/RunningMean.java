@@ -10,7 +10,8 @@ package dev.calm.eval;
 public final class RunningMean {
 
     private long count;
-    private double mean;
+    private double sum; // the reported mean is sum / count: exact whenever the sum is
+    private double mean; // Welford's running mean, for m2
     private double m2; // sum of squared deviations from the running mean
 
     /** @param value one observation */
@@ -19,6 +20,7 @@ public final class RunningMean {
             throw new IllegalArgumentException("observation must be finite, got " + value);
         }
         count++;
+        sum += value;
         double delta = value - mean;
         mean += delta / count;
         m2 += delta * (value - mean);
@@ -37,6 +39,7 @@ public final class RunningMean {
         double delta = other.mean - mean;
         m2 += other.m2 + delta * delta * count * other.count / n;
         mean += delta * other.count / n;
+        sum += other.sum;
         count = n;
     }
 
@@ -45,9 +48,15 @@ public final class RunningMean {
         return count;
     }
 
-    /** @return the sample mean (NaN before the first observation) */
+    /**
+     * The sum of the observations over their count, not Welford's running mean: the sum is exact while it stays an
+     * integer below 2^53 (two-sample Brier-n estimates are integers), so estimates that cancel give exactly 0 where
+     * the running mean would leave a rounding residue such as 4e-19.
+     *
+     * @return the sample mean (NaN before the first observation)
+     */
     public double mean() {
-        return count == 0 ? Double.NaN : mean;
+        return count == 0 ? Double.NaN : sum / count;
     }
 
     /** @return the unbiased sample variance (NaN with fewer than two observations) */

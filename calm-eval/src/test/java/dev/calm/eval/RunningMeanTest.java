@@ -45,4 +45,24 @@ class RunningMeanTest {
         // three equally likely values 0, 1, 2: variance 2/3
         assertEquals(2.0 / 3, whole.variance(), 0.05);
     }
+
+    /**
+     * Integer estimates that cancel exactly (as two-sample Brier-n estimates often do at small scale) give a mean of
+     * exactly 0, also after a merge; Welford's running mean alone leaves a residue on this stream (checked: 4.2e-17, and 5.6e-17 after the merge,
+     * before the mean became sum / count).
+     */
+    @Test
+    void integerObservationsThatCancelHaveAMeanOfExactlyZero() {
+        RunningMean whole = new RunningMean();
+        RunningMean left = new RunningMean();
+        RunningMean right = new RunningMean();
+        double[] values = {1, 0, 0, -1, 2, -1, 0, 1, -2, 0, 1, -1};
+        for (int i = 0; i < values.length; i++) {
+            whole.add(values[i]);
+            (i < 5 ? left : right).add(values[i]);
+        }
+        left.merge(right);
+        assertEquals(0.0, whole.mean());
+        assertEquals(0.0, left.mean());
+    }
 }
