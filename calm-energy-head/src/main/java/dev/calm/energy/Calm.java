@@ -243,6 +243,35 @@ public class Calm extends Module implements StepModel {
     }
 
     /**
+     * Anchors the mixture head's first components on the posterior means of given chunks (not in the paper: see
+     * {@link MixtureEnergyHead#anchor}), for example the training split's most frequent chunks.
+     *
+     * @param chunks token ids of A chunks of K tokens each, A at most the head's components
+     * @param std the anchored components' standard deviation
+     * @throws CalmException if the head is not the mixture head or a chunk is not K tokens
+     */
+    public void anchorMixture(int[][] chunks, double std) {
+        if (!(head instanceof MixtureEnergyHead mixture)) {
+            throw new CalmException("anchored components need the mixture head, this CALM has the " + config.headType()
+                    + " head");
+        }
+        int k = config.patchSize();
+        int[] flat = new int[chunks.length * k];
+        for (int i = 0; i < chunks.length; i++) {
+            if (chunks[i].length != k) {
+                throw new CalmException("anchor chunk " + i + " has " + chunks[i].length + " tokens, not K = " + k);
+            }
+            System.arraycopy(chunks[i], 0, flat, i * k, k);
+        }
+        try (Backend.GradScope g = Backend.noGrad();
+                NDManager scope = head.namedParameters().values().iterator().next().array().getManager()
+                        .newSubManager()) {
+            NDArray tokens = scope.create(flat, new Shape(chunks.length, k)); // [A, K]
+            mixture.anchor(autoencoder.encode(tokens).mean().reshape(chunks.length, config.latentSize()), std);
+        }
+    }
+
+    /**
      * Decodes latent vectors into their most likely tokens with the frozen autoencoder.
      *
      * @param z latent vectors, [B, n, l]

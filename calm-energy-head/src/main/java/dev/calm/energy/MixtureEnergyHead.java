@@ -15,6 +15,8 @@ import dev.calm.core.Rng;
 import dev.calm.core.nn.Init;
 import dev.calm.core.nn.LayerNorm;
 import dev.calm.core.nn.Linear;
+import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -74,6 +76,40 @@ public class MixtureEnergyHead extends GenerativeHead {
     @Override
     public String parameterPrefix() {
         return "mixture_head";
+    }
+
+    /**
+     * Places the first A components on given latents, with a given standard deviation, independent of the context
+     * at first (not in the paper: the small-scale study's anchored mixture, docs/measured.md). Component c &lt; A
+     * gets {@code means.bias[c] = latents[c]}, zero rows of {@code means.weight}, and {@code log_scales.bias[c] =
+     * log(std / initial_std)}; training moves them from there. Anchored on the posterior means of the training
+     * split's most frequent chunks, its draws start out decoding to whole, real chunks, where free components start
+     * between chunks (word salad, whose shared samples make Brier-K negative).
+     *
+     * @param latents the anchors, [A, l] with A &lt;= C
+     * @param std the anchored components' standard deviation, &gt; 0
+     * @throws CalmException if the shape or the std is wrong
+     */
+    public void anchor(NDArray latents, double std) {
+        Shape s = latents.getShape();
+        int c = config.components();
+        if (s.dimension() != 2 || s.get(1) != latentSize || s.get(0) < 1 || s.get(0) > c) {
+            throw new CalmException("anchors must be [A, " + latentSize + "] with 1 <= A <= " + c + ", got " + s);
+        }
+        if (!(std > 0 && Double.isFinite(std))) {
+            throw new CalmException("the anchored components' std must be a finite number > 0, got " + std);
+        }
+        int a = Math.toIntExact(s.get(0));
+        float[] anchors = latents.toType(DataType.FLOAT32, false).toFloatArray();
+        float[] bias = means.bias().array().toFloatArray(); // [C*l]
+        System.arraycopy(anchors, 0, bias, 0, a * latentSize);
+        float[] weight = means.weight().array().toFloatArray(); // [C*l, d], rows c*l .. (c+1)*l - 1 are component c's
+        Arrays.fill(weight, 0, a * latentSize * Math.toIntExact(means.weight().shape().get(1)), 0f);
+        float[] scales = logScales.bias().array().toFloatArray(); // [C]
+        Arrays.fill(scales, 0, a, (float) Math.log(std / config.initialStd()));
+        means.bias().array().set(FloatBuffer.wrap(bias));
+        means.weight().array().set(FloatBuffer.wrap(weight));
+        logScales.bias().array().set(FloatBuffer.wrap(scales));
     }
 
     /** The mixture of every position: weights [P, C], means [P, C, l], standard deviations [P, C]. */

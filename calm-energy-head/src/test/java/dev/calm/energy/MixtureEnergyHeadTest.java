@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.Posterior;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
@@ -118,6 +119,86 @@ class MixtureEnergyHeadTest {
         for (int c = 0; c < 3; c++) {
             assertEquals(2 * 0.09, spread[c] / counts[c], 0.01, "E||x - m_c||^2 = l s^2 with s = 0.3");
         }
+    }
+
+    /** Anchored components: the anchors in the means' bias, their rows of the means' weight zeroed, their std set. */
+    @Test
+    void anchoringSetsTheAnchoredComponentsAndLeavesTheOthers(NDManager m) {
+        int d = 8;
+        MixtureEnergyHead head = new MixtureEnergyHead(new MixtureHeadConfig(3, 4, 1.0, 0.3), d, 2);
+        head.initialize(m, new Rng(1));
+        Map<String, NDArray> before = new LinkedHashMap<>();
+        head.stateDict().forEach((name, array) -> before.put(name, array.duplicate()));
+        head.anchor(m.create(new float[] {-2, 0.5f}, new Shape(1, 2)), 0.1);
+        Map<String, NDArray> after = head.stateDict();
+        float[] bias = after.get("means.bias").toFloatArray();
+        assertEquals(-2f, bias[0]);
+        assertEquals(0.5f, bias[1]);
+        float[] weight = after.get("means.weight").toFloatArray(); // [C*l = 6, d]
+        float[] weightBefore = before.get("means.weight").toFloatArray();
+        for (int i = 0; i < weight.length; i++) {
+            assertEquals(i < 2 * d ? 0f : weightBefore[i], weight[i], "means.weight[" + i / d + ", " + i % d + "]");
+        }
+        float[] scales = after.get("log_scales.bias").toFloatArray();
+        assertEquals(Math.log(0.1 / 0.3), scales[0], 1e-6);
+        assertEquals(0f, scales[1]);
+        assertEquals(0f, scales[2]);
+        assertEquals(before.get("logits.weight").toFloatArray()[5], after.get("logits.weight").toFloatArray()[5]);
+    }
+
+    /** With every component anchored, every draw lies around an anchor, whatever the context, with the set std. */
+    @Test
+    void drawsOfAFullyAnchoredHeadSitOnTheAnchors(NDManager m) {
+        int d = 8;
+        MixtureEnergyHead head = new MixtureEnergyHead(new MixtureHeadConfig(3, 4, 1.0, 0.3), d, 2);
+        head.initialize(m, new Rng(1));
+        float[][] centres = {{-2, 0}, {1, 1}, {3, -1}};
+        head.anchor(m.create(new float[] {-2, 0, 1, 1, 3, -1}, new Shape(3, 2)), 0.1);
+        NDArray hidden = new Rng(2).normal(m, new Shape(5, d), 0f, 3f); // 5 unrelated contexts
+        int n = 2_000;
+        float[] s = head.sample(hidden, n, new Rng(3)).toFloatArray(); // [n, 5, 2]
+        double spread = 0;
+        for (int i = 0; i < n * 5; i++) {
+            double nearest = Double.MAX_VALUE;
+            for (float[] c : centres) {
+                nearest = Math.min(nearest, dist2(s, i, c));
+            }
+            spread += nearest;
+        }
+        // E||x - anchor||^2 = l std^2 = 0.02; over 10,000 draws its SE is about 0.0002
+        assertEquals(0.02, spread / (n * 5), 0.001);
+    }
+
+    @Test
+    void anchorsOfTheWrongShapeOrStdAreRefused(NDManager m) {
+        MixtureEnergyHead head = new MixtureEnergyHead(new MixtureHeadConfig(3, 4, 1.0, 0.3), 8, 2);
+        head.initialize(m, new Rng(1));
+        CalmException tooMany = assertThrows(CalmException.class, () -> head.anchor(m.zeros(new Shape(4, 2)), 0.1));
+        assertTrue(tooMany.getMessage().contains("1 <= A <= 3"), tooMany.getMessage());
+        assertThrows(CalmException.class, () -> head.anchor(m.zeros(new Shape(2, 3)), 0.1));
+        assertThrows(CalmException.class, () -> head.anchor(m.zeros(new Shape(2, 2)), 0));
+    }
+
+    /** A CALM anchors its mixture on the autoencoder's posterior means of the given chunks. */
+    @Test
+    void aCalmAnchorsOnThePosteriorMeansOfItsChunks(NDManager m) {
+        Autoencoder ae = new Autoencoder(EnergyFixtures.autoencoderConfig(2));
+        ae.initialize(m, new Rng(1));
+        Calm calm = new Calm(CalmConfig.tiny(EnergyFixtures.VOCAB, 2, EnergyFixtures.LATENT)
+                .withMixtureHead(MixtureHeadConfig.defaults().withComponents(4)), ae);
+        calm.initialize(m, new Rng(2));
+        int[][] chunks = {{3, 4}, {5, 6}};
+        calm.anchorMixture(chunks, 0.5);
+        float[] expected = ae.encode(m.create(new int[] {3, 4, 5, 6}, new Shape(2, 2))).mean().toFloatArray();
+        float[] bias = calm.stateDict().get("mixture_head.means.bias").toFloatArray();
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], bias[i], 1e-6, "anchor coordinate " + i);
+        }
+        CalmException wrongLength = assertThrows(CalmException.class, () -> calm.anchorMixture(new int[][] {{1}}, 0.5));
+        assertTrue(wrongLength.getMessage().contains("not K = 2"), wrongLength.getMessage());
+        CalmException energy = assertThrows(CalmException.class,
+                () -> EnergyFixtures.tinyCalm(m, 2).anchorMixture(chunks, 0.5));
+        assertTrue(energy.getMessage().contains("mixture head"), energy.getMessage());
     }
 
     private static double dist2(float[] s, int i, float[] c) {

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -89,27 +90,16 @@ public record ChunkStatistics(int k, long trainChunks, long distinctTrainChunks,
         if (k < 1) {
             throw new CalmException("chunk statistics need K >= 1, got " + k);
         }
-        Map<Chunk, Integer> counts = new HashMap<>();
-        IntBuffer stream = train.duplicate();
-        long trainChunks = 0;
-        while (stream.remaining() >= k) {
-            int[] ids = new int[k];
-            stream.get(ids);
-            counts.merge(new Chunk(ids), 1, Integer::sum);
-            trainChunks++;
-        }
-        if (trainChunks == 0) {
-            throw new CalmException("the training stream has no whole chunk of " + k + " tokens");
-        }
+        Map<Chunk, Integer> counts = count(train, k);
+        long trainChunks = train.remaining() / k;
         double collision = 0; // sum_c q(c)^2
         for (int count : counts.values()) {
             collision += Math.pow(count / (double) trainChunks, 2);
         }
-        Map<Chunk, Integer> rank = new HashMap<>(); // 0 = the most frequent; ties broken by the ids, in order
-        counts.entrySet().stream()
-                .sorted(Map.Entry.<Chunk, Integer>comparingByValue().reversed()
-                        .thenComparing((a, b) -> Arrays.compare(a.getKey().ids(), b.getKey().ids())))
-                .forEachOrdered(e -> rank.put(e.getKey(), rank.size()));
+        Map<Chunk, Integer> rank = new HashMap<>(); // 0 = the most frequent
+        for (Chunk chunk : byFrequency(counts)) {
+            rank.put(chunk, rank.size());
+        }
         long heldOutChunks = 0;
         long seen = 0;
         long[] inTop = new long[TOP.length];
@@ -137,6 +127,45 @@ public record ChunkStatistics(int k, long trainChunks, long distinctTrainChunks,
         }
         return new ChunkStatistics(k, trainChunks, counts.size(), heldOutChunks, seen / (double) heldOutChunks, top,
                 2 * accuracy / heldOutChunks - collision);
+    }
+
+    /**
+     * The training stream's most frequent K-aligned chunks, for example to anchor a mixture head's components on.
+     *
+     * @param train the training token stream
+     * @param k tokens per chunk
+     * @param n how many chunks
+     * @return up to n chunks, the most frequent first (ties broken by the ids, in lexicographic order)
+     * @throws CalmException if k or n &lt; 1 or the stream has no whole chunk
+     */
+    public static int[][] mostFrequent(IntBuffer train, int k, int n) {
+        if (k < 1 || n < 1) {
+            throw new CalmException("the most frequent chunks need K >= 1 and n >= 1, got K " + k + " and n " + n);
+        }
+        return byFrequency(count(train, k)).stream().limit(n).map(Chunk::ids).toArray(int[][]::new);
+    }
+
+    /** Counts of the stream's K-aligned chunks (a tail shorter than K dropped). */
+    private static Map<Chunk, Integer> count(IntBuffer train, int k) {
+        Map<Chunk, Integer> counts = new HashMap<>();
+        IntBuffer stream = train.duplicate();
+        while (stream.remaining() >= k) {
+            int[] ids = new int[k];
+            stream.get(ids);
+            counts.merge(new Chunk(ids), 1, Integer::sum);
+        }
+        if (counts.isEmpty()) {
+            throw new CalmException("the training stream has no whole chunk of " + k + " tokens");
+        }
+        return counts;
+    }
+
+    /** The counted chunks, the most frequent first, ties broken by the ids in lexicographic order. */
+    private static List<Chunk> byFrequency(Map<Chunk, Integer> counts) {
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<Chunk, Integer>comparingByValue().reversed()
+                        .thenComparing((a, b) -> Arrays.compare(a.getKey().ids(), b.getKey().ids())))
+                .map(Map.Entry::getKey).toList();
     }
 
     /** @return the report as JSON-ready fields, snake_case */

@@ -95,6 +95,18 @@ class ChunkStatisticsTest {
         assertEquals(5, s.heldOutChunks(), s.toString());
     }
 
+    /** The most frequent chunks first; equally frequent ones by their ids. */
+    @Test
+    void mostFrequentChunks() {
+        IntBuffer train = IntBuffer.wrap(new int[] {5, 5, 1, 2, 3, 3, 1, 2, 9});
+        int[][] top = ChunkStatistics.mostFrequent(train, 2, 5);
+        assertEquals(3, top.length, "only three distinct chunks");
+        assertTrue(Arrays.equals(new int[] {1, 2}, top[0]) && Arrays.equals(new int[] {3, 3}, top[1])
+                && Arrays.equals(new int[] {5, 5}, top[2]), Arrays.deepToString(top));
+        assertEquals(1, ChunkStatistics.mostFrequent(train, 2, 1).length);
+        assertThrows(CalmException.class, () -> ChunkStatistics.mostFrequent(train, 2, 0));
+    }
+
     @Test
     void refusesInputsWithoutAWholeChunk() {
         assertThrows(CalmException.class, () -> ChunkStatistics.measure(IntBuffer.wrap(new int[] {1, 2}), new int[][] {

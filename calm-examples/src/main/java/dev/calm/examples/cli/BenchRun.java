@@ -114,14 +114,15 @@ final class BenchRun {
         TokenBaseline baseline = new TokenBaseline(backbone);
         baseline.initialize(root, rng.fork("baseline"));
         TokenObjective tokens = new TokenObjective(baseline);
-        ObjectNode b = model(baseline, tokens, tokens.flopsPerToken(trainingBatch()), peak, data);
+        ObjectNode b = model("the baseline", baseline, tokens, tokens.flopsPerToken(trainingBatch()), peak, data);
         generation(b, new Generator(baseline, root, 0), 1, data, rng.fork("sample baseline"));
         out.set("baseline", b);
         progress.done("baseline", b);
 
         Autoencoder ae = new Autoencoder(s.autoencoder());
         ae.initialize(root, rng.fork("ae"));
-        ObjectNode a = model(ae, new AutoencoderObjective(ae), TrainingFlops.autoencoder(ae.config()), peak, data);
+        ObjectNode a = model("the autoencoder", ae, new AutoencoderObjective(ae),
+                TrainingFlops.autoencoder(ae.config()), peak, data);
         decoding(a, ae, rng.fork("decode"));
         out.set("autoencoder", a);
         progress.done("autoencoder", a);
@@ -129,7 +130,7 @@ final class BenchRun {
         Calm calm = new Calm(s.calm(), ae);
         calm.initialize(root, rng.fork("calm"));
         CalmObjective energy = new CalmObjective(calm);
-        ObjectNode c = model(calm, energy, energy.flopsPerToken(trainingBatch()), peak, data);
+        ObjectNode c = model("CALM", calm, energy, energy.flopsPerToken(trainingBatch()), peak, data);
         generation(c, new Generator(calm, root, 0), calm.patchSize(), data, rng.fork("sample calm"));
         long bytes = decodeWeightBytes(calm);
         double bound = engine.get("copy_gb_per_s_1_thread").asDouble() * 1e9 / bytes
@@ -177,13 +178,14 @@ final class BenchRun {
         return engine;
     }
 
-    /** Parameters and training speed of one model. */
-    private ObjectNode model(Module model, Objective objective, double flopsPerToken, double peak,
+    /** Parameters and training speed of one model, after checking that its training batch fits in memory. */
+    private ObjectNode model(String label, Module model, Objective objective, double flopsPerToken, double peak,
             SplittableRandom data) {
         ObjectNode m = Json.MAPPER.createObjectNode();
         m.put("parameters", model.numParameters());
         m.put("train_flops_per_token", finite(flopsPerToken));
         if (settings.steps() > 0) {
+            checkMemory(label, objective, data);
             Throughput.TrainingSpeed t = Throughput.training(root, objective, settings.calm().backbone().vocabSize(),
                     settings.batch(), settings.seq(), settings.steps(), data);
             m.put("train_tokens_per_s", t.tokensPerSecond());
@@ -195,6 +197,20 @@ final class BenchRun {
             m.putNull("ops_per_training_step");
         }
         return m;
+    }
+
+    /** {@link MemoryBudget}: warm-up steps at batch 1 and 2, then the estimate for the asked batch. */
+    private void checkMemory(String label, Objective objective, SplittableRandom data) {
+        if (settings.batch() <= 2 || !MemoryBudget.supported()) {
+            return;
+        }
+        long[] peaks = new long[2];
+        for (int b = 1; b <= 2; b++) {
+            MemoryBudget.resetPeak();
+            Throughput.training(root, objective, settings.calm().backbone().vocabSize(), b, settings.seq(), 0, data);
+            peaks[b - 1] = MemoryBudget.peakResident();
+        }
+        MemoryBudget.check(label + "'s training", settings.batch(), peaks[0], peaks[1], MemoryBudget.reachable());
     }
 
     private Shape trainingBatch() {

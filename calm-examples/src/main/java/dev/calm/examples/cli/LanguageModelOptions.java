@@ -4,11 +4,13 @@
 package dev.calm.examples.cli;
 
 import dev.calm.autoencoder.AutoencoderConfig;
+import dev.calm.core.data.TokenBlocks;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.DiffusionHeadConfig;
 import dev.calm.energy.FlowHeadConfig;
 import dev.calm.energy.MixtureHeadConfig;
+import dev.calm.eval.ChunkStatistics;
 import dev.calm.training.CalmObjective;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -59,6 +61,15 @@ final class LanguageModelOptions {
     @Option(names = "--calm-component-std", defaultValue = "1.0", description = "the mixture head's components' "
             + "standard deviation at initialisation (default: ${DEFAULT-VALUE})")
     private double calmComponentStd;
+
+    @Option(names = "--calm-anchors", defaultValue = "0", description = "mixture components placed at first on the "
+            + "posterior means of the training split's most frequent chunks (not in the paper; 0 = none) "
+            + "(default: ${DEFAULT-VALUE})")
+    private int calmAnchors;
+
+    @Option(names = "--calm-anchor-std", defaultValue = "0.5", description = "the anchored components' standard "
+            + "deviation at initialisation (default: ${DEFAULT-VALUE})")
+    private double calmAnchorStd;
 
     @Option(names = "--calm-head-lr-scale", defaultValue = "1", description = "CALM's generative head trains at "
             + "this multiple of --calm-lr (default: ${DEFAULT-VALUE})")
@@ -112,6 +123,11 @@ final class LanguageModelOptions {
             return "--calm-components must be in [2, 4096], got " + calmComponents;
         } else if (!(calmComponentStd > 0) || Double.isInfinite(calmComponentStd)) {
             return "--calm-component-std must be a finite number > 0, got " + calmComponentStd;
+        } else if (calmAnchors < 0 || calmAnchors > calmComponents
+                || calmAnchors > 0 && !CalmConfig.MIXTURE.equals(calmHead)) {
+            return "--calm-anchors must be in [0, --calm-components] and needs --calm-head mixture, got " + calmAnchors;
+        } else if (!(calmAnchorStd > 0) || Double.isInfinite(calmAnchorStd)) {
+            return "--calm-anchor-std must be a finite number > 0, got " + calmAnchorStd;
         } else if (!(calmHeadLrScale > 0) || Double.isInfinite(calmHeadLrScale)) {
             return "--calm-head-lr-scale must be a finite number > 0, got " + calmHeadLrScale;
         } else if (calmSamples < 2 || calmTargets < 1) {
@@ -123,6 +139,20 @@ final class LanguageModelOptions {
             return "--lm-warmup must be >= 0, got " + warmup;
         }
         return null;
+    }
+
+    /**
+     * Anchors the mixture head's first {@code --calm-anchors} components on the training split's most frequent
+     * chunks ({@link Calm#anchorMixture}); nothing when the option is 0.
+     *
+     * @param calm the initialised model
+     * @param train the training split's blocks
+     */
+    void anchor(Calm calm, TokenBlocks train) {
+        if (calmAnchors > 0) {
+            calm.anchorMixture(ChunkStatistics.mostFrequent(train.tokens(), calm.patchSize(), calmAnchors),
+                    calmAnchorStd);
+        }
     }
 
     /**

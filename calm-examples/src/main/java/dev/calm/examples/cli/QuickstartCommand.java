@@ -148,6 +148,7 @@ final class QuickstartCommand implements Callable<Integer> {
         CalmConfig calmConfig = lmOptions.calmConfig(vocabSize, ae.config());
         RunModels.checkResumable(runDir.resolve(RunModels.CALM), RunModels.CALM, calmConfig, CalmConfig.class);
         Calm calm = Contenders.calm(calmConfig, ae, init, root);
+        lmOptions.anchor(calm, tokens.blocks().get("train"));
         TokenBaseline baseline = Contenders.baseline(vocabSize, init, root);
         List<LanguageModelStage.Contender> contenders = List.of(
                 Contenders.of(calm, lmOptions),

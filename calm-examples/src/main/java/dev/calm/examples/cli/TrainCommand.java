@@ -6,8 +6,10 @@ package dev.calm.examples.cli;
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.Rng;
+import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.Tokenizer;
+import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -65,7 +67,7 @@ final class TrainCommand implements Callable<Integer> {
                 null, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
         try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = runtime.open()) {
             Path dir = runDir.resolve(model);
-            LanguageModelStage.Contender contender = contender(tokenizer, dir, root);
+            LanguageModelStage.Contender contender = contender(tokenizer, tokens.blocks().get("train"), dir, root);
             RunRecord.write(spec, runDir, "train-" + model);
             out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
             LanguageModelStage.run(RunModels.directory(dir), contender, tokens.blocks().get("train"),
@@ -76,7 +78,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     /** The model to train, after every file it builds on was checked against it. */
-    private LanguageModelStage.Contender contender(Tokenizer tokenizer, Path dir, NDManager root) {
+    private LanguageModelStage.Contender contender(Tokenizer tokenizer, TokenBlocks train, Path dir, NDManager root) {
         int vocab = tokenizer.vocabSize();
         Rng init = new Rng(runtime.seed());
         if (model.equals(RunModels.CALM)) {
@@ -89,7 +91,9 @@ final class TrainCommand implements Callable<Integer> {
             CalmConfig config = options.calmConfig(vocab, ae);
             RunModels.checkCompatible(aeDir, config, ae);
             RunModels.checkResumable(dir, RunModels.CALM, config, CalmConfig.class);
-            return Contenders.of(Contenders.calm(config, AutoencoderStage.load(aeDir, root), init, root), options);
+            Calm calm = Contenders.calm(config, AutoencoderStage.load(aeDir, root), init, root);
+            options.anchor(calm, train);
+            return Contenders.of(calm, options);
         }
         RunModels.checkResumable(dir, RunModels.BASELINE, TransformerConfig.small(vocab), TransformerConfig.class);
         return Contenders.of(Contenders.baseline(vocab, init, root), options.learningRate(model));

@@ -179,6 +179,12 @@ class BadInputTest {
                 "--run-dir", runDir(), "--calm-head", "diffusion", "--calm-diffusion-steps", "1001");
         failsCleanly(run.runDir(), 2, "--calm-diffusion-prediction must be epsilon or v, got 'x0'", "train",
                 "--run-dir", runDir(), "--calm-diffusion-prediction", "x0");
+        failsCleanly(run.runDir(), 2, "--calm-anchors must be in [0, --calm-components] and needs --calm-head "
+                + "mixture, got 65", "train", "--run-dir", runDir(), "--calm-anchors", "65");
+        failsCleanly(run.runDir(), 2, "--calm-anchors must be in [0, --calm-components] and needs --calm-head "
+                + "mixture, got 8", "quickstart", "--run-dir", runDir(), "--calm-anchors", "8", "--calm-head", "energy");
+        failsCleanly(run.runDir(), 2, "--calm-anchor-std must be a finite number > 0, got 0.0", "train", "--run-dir",
+                runDir(), "--calm-anchor-std", "0");
         failsCleanly(run.runDir(), 2, "--calm-head-lr-scale must be a finite number > 0, got 0.0", "train", "--run-dir",
                 runDir(), "--calm-head-lr-scale", "0");
         failsCleanly(run.runDir(), 2, "--ae-kl-weight must be a finite number >= 0, got -0.1", "train-ae", "--run-dir",
