@@ -24,6 +24,7 @@ import dev.calm.training.AutoencoderObjective;
 import dev.calm.training.CalmObjective;
 import dev.calm.training.Objective;
 import dev.calm.training.TokenObjective;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -168,6 +169,11 @@ final class BenchRun {
                 "gate_up_proj", new long[] {rows, d, 2L * c.intermediateSize()},
                 "down_proj", new long[] {rows, c.intermediateSize(), d},
                 "lm_head", new long[] {rows, d, c.vocabSize()});
+        double largest = products.values().stream() // A [m x k], B [k x n] and their product, FP32
+                .mapToDouble(p -> 4.0 * ((double) p[0] * p[1] + (double) p[1] * p[2] + (double) p[0] * p[2]))
+                .max().orElse(0);
+        MemoryBudget.checkFits(String.format(Locale.ROOT, "the engine's matmul at the training shape of --batch %d x "
+                + "--seq %d", settings.batch(), settings.seq()), largest);
         products.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> {
             long[] p = e.getValue();
             shapes.put(e.getKey() + " [" + p[0] + "x" + p[1] + "]x[" + p[1] + "x" + p[2] + "]",

@@ -90,6 +90,25 @@ final class MemoryBudget {
         return (long) estimate;
     }
 
+    /**
+     * Refuses an allocation of known size that would not fit ({@value #USABLE_SHARE} of {@link #reachable()});
+     * nothing where {@link #supported()} is false.
+     *
+     * @param what the allocation, for the message, and the options that set its size
+     * @param bytes its size
+     * @throws CalmException naming the size and the memory, if it does not fit
+     */
+    static void checkFits(String what, double bytes) {
+        if (!supported()) {
+            return;
+        }
+        long reachable = reachable();
+        if (bytes > USABLE_SHARE * reachable) {
+            throw new CalmException(String.format(Locale.ROOT, "%s needs %.1f GB, more than %.0f%% of the %.1f GB this "
+                    + "process can reach", what, bytes / 1e9, 100 * USABLE_SHARE, reachable / 1e9));
+        }
+    }
+
     private static long kilobytes(Path file, String key) {
         try {
             List<String> lines = Files.readAllLines(file);

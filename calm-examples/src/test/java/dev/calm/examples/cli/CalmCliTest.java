@@ -98,6 +98,18 @@ class CalmCliTest {
         assertFalse(r.out().contains("preset"), "fails before measuring anything: " + r.out());
     }
 
+    /** A training batch no machine holds is refused before anything is allocated, not killed by the kernel. */
+    @Test
+    void benchRefusesABatchThatCannotFitInMemory() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(MemoryBudget.supported(), "no /proc memory accounting");
+        CliRun r = CliRun.run("bench", "--preset", "tiny", "--vocab", "64", "--batch", "2000000000", "--seq", "16",
+                "--steps", "1", "--device", "cpu");
+        assertEquals(1, r.exit(), r.err());
+        assertTrue(r.err().strip().startsWith("calm: the engine's matmul at the training shape of --batch 2000000000 "
+                + "x --seq 16 needs "), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+
     @Test
     void benchRejectsASequenceThatIsNotAMultipleOfK() {
         CliRun r = CliRun.run("bench", "--preset", "tiny", "--seq", "10");
