@@ -5,7 +5,6 @@ package dev.calm.eval;
 
 import dev.calm.core.CalmException;
 import java.nio.IntBuffer;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -64,19 +63,6 @@ public record ChunkStatistics(int k, long trainChunks, long distinctTrainChunks,
         topCoverage = Collections.unmodifiableSortedMap(new TreeMap<>(topCoverage));
     }
 
-    /** A chunk's token ids, compared by value. */
-    private record Chunk(int[] ids) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Chunk c && Arrays.equals(ids, c.ids);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(ids);
-        }
-    }
-
     /**
      * Counts the training stream's K-aligned chunks and scores the held-out blocks' chunks against them.
      *
@@ -90,14 +76,14 @@ public record ChunkStatistics(int k, long trainChunks, long distinctTrainChunks,
         if (k < 1) {
             throw new CalmException("chunk statistics need K >= 1, got " + k);
         }
-        Map<Chunk, Integer> counts = count(train, k);
+        Map<IntBuffer, Integer> counts = count(train, k);
         long trainChunks = train.remaining() / k;
         double collision = 0; // sum_c q(c)^2
         for (int count : counts.values()) {
             collision += Math.pow(count / (double) trainChunks, 2);
         }
-        Map<Chunk, Integer> rank = new HashMap<>(); // 0 = the most frequent
-        for (Chunk chunk : byFrequency(counts)) {
+        Map<IntBuffer, Integer> rank = new HashMap<>(); // 0 = the most frequent
+        for (IntBuffer chunk : byFrequency(counts)) {
             rank.put(chunk, rank.size());
         }
         long heldOutChunks = 0;
@@ -106,7 +92,7 @@ public record ChunkStatistics(int k, long trainChunks, long distinctTrainChunks,
         double accuracy = 0; // sum over held-out chunks of q(y)
         for (int[] block : heldOut) {
             for (int start = 0; start + k <= block.length; start += k) {
-                Chunk chunk = new Chunk(Arrays.copyOfRange(block, start, start + k));
+                IntBuffer chunk = IntBuffer.wrap(block, start, k).slice();
                 heldOutChunks++;
                 accuracy += counts.getOrDefault(chunk, 0) / (double) trainChunks;
                 Integer r = rank.get(chunk);
@@ -142,17 +128,20 @@ public record ChunkStatistics(int k, long trainChunks, long distinctTrainChunks,
         if (k < 1 || n < 1) {
             throw new CalmException("the most frequent chunks need K >= 1 and n >= 1, got K " + k + " and n " + n);
         }
-        return byFrequency(count(train, k)).stream().limit(n).map(Chunk::ids).toArray(int[][]::new);
+        return byFrequency(count(train, k)).stream().limit(n).map(IntBuffer::array).toArray(int[][]::new);
     }
 
-    /** Counts of the stream's K-aligned chunks (a tail shorter than K dropped). */
-    private static Map<Chunk, Integer> count(IntBuffer train, int k) {
-        Map<Chunk, Integer> counts = new HashMap<>();
+    /**
+     * Counts of the stream's K-aligned chunks (a tail shorter than K dropped), keyed by IntBuffers of their ids:
+     * an IntBuffer's equals, hashCode and compareTo read its remaining ids, so chunks compare by value.
+     */
+    private static Map<IntBuffer, Integer> count(IntBuffer train, int k) {
+        Map<IntBuffer, Integer> counts = new HashMap<>();
         IntBuffer stream = train.duplicate();
         while (stream.remaining() >= k) {
             int[] ids = new int[k];
             stream.get(ids);
-            counts.merge(new Chunk(ids), 1, Integer::sum);
+            counts.merge(IntBuffer.wrap(ids), 1, Integer::sum);
         }
         if (counts.isEmpty()) {
             throw new CalmException("the training stream has no whole chunk of " + k + " tokens");
@@ -161,10 +150,10 @@ public record ChunkStatistics(int k, long trainChunks, long distinctTrainChunks,
     }
 
     /** The counted chunks, the most frequent first, ties broken by the ids in lexicographic order. */
-    private static List<Chunk> byFrequency(Map<Chunk, Integer> counts) {
+    private static List<IntBuffer> byFrequency(Map<IntBuffer, Integer> counts) {
         return counts.entrySet().stream()
-                .sorted(Map.Entry.<Chunk, Integer>comparingByValue().reversed()
-                        .thenComparing((a, b) -> Arrays.compare(a.getKey().ids(), b.getKey().ids())))
+                .sorted(Map.Entry.<IntBuffer, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
                 .map(Map.Entry::getKey).toList();
     }
 
