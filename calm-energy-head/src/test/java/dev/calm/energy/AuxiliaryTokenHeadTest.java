@@ -15,6 +15,7 @@ import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.experiment.CalmExperiment;
 import org.junit.jupiter.api.Test;
 
@@ -39,8 +40,8 @@ class AuxiliaryTokenHeadTest {
     void theAuxiliaryCrossEntropyIsTheTiedMultiTokenSoftmax(NDManager manager) {
         Calm calm = calm(manager, true);
         NDArray tokens = EnergyFixtures.randomTokens(manager, 7, 2, 3 * K, VOCAB); // 3 chunks: 2 positions per row
-        HeadLoss plain = calm.trainingLoss(tokens, new Rng(5), 0);
-        HeadLoss weighted = calm.trainingLoss(tokens, new Rng(5), 0.3);
+        TrainingLoss plain = calm.trainingLoss(tokens, new Rng(5), 0);
+        TrainingLoss weighted = calm.trainingLoss(tokens, new Rng(5), 0.3);
         double ce = plain.metrics().get("aux_ce").getFloat();
 
         // by hand: logits_k = E (W_k h), CE averaged over the P * K next tokens

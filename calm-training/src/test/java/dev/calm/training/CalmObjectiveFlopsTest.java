@@ -16,7 +16,7 @@ import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.EnergyHead;
 import dev.calm.energy.GenerativeHead;
-import dev.calm.energy.HeadLoss;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.energy.MixtureHeadConfig;
 import dev.calm.energy.TrainingFlops;
 import dev.calm.experiment.CalmExperiment;
@@ -68,7 +68,7 @@ class CalmObjectiveFlopsTest {
             }
 
             @Override
-            public HeadLoss loss(NDArray hidden, Posterior target, Rng rng) {
+            public TrainingLoss loss(NDArray hidden, Posterior target, Rng rng) {
                 throw new UnsupportedOperationException("not trained in this test");
             }
         };

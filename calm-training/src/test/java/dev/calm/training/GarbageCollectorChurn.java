@@ -8,6 +8,7 @@ import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Backend;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.energy.TokenBaseline;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -88,7 +89,7 @@ public final class GarbageCollectorChurn {
         }
 
         @Override
-        StepLoss afterForward(StepLoss out) {
+        TrainingLoss afterForward(TrainingLoss out) {
             poison.clear();
             System.gc();
             try {

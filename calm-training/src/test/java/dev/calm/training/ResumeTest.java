@@ -18,6 +18,7 @@ import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.io.DType;
 import dev.calm.core.io.SafeTensorsReader;
+import dev.calm.core.nn.TrainingLoss;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -198,8 +199,8 @@ class ResumeTest {
                 }
 
                 @Override
-                public StepLoss loss(ai.djl.ndarray.NDArray batch, Rng rng) {
-                    return StepLoss.of(pair.w.array().square().sum());
+                public TrainingLoss loss(ai.djl.ndarray.NDArray batch, Rng rng) {
+                    return TrainingLoss.of(pair.w.array().square().sum());
                 }
             };
             CalmException e = assertThrows(CalmException.class,

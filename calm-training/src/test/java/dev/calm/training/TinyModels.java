@@ -20,6 +20,7 @@ import dev.calm.core.nn.Init;
 import dev.calm.core.nn.Losses;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.core.tokenizer.BpeTrainer;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
@@ -76,7 +77,7 @@ final class TinyModels {
         }
 
         @Override
-        public StepLoss loss(NDArray batch, Rng rng) {
+        public TrainingLoss loss(NDArray batch, Rng rng) {
             long t = batch.getShape().get(1);
             NDArray input = batch.get(":, 0:{}", t - 1); // [B, T-1]
             NDArray target = batch.get(":, 1:"); // [B, T-1]
@@ -89,7 +90,7 @@ final class TinyModels {
             Map<String, NDArray> metrics = new LinkedHashMap<>();
             metrics.put("ce", ce);
             metrics.put("hidden_rms", hidden.square().mean().sqrt());
-            return new StepLoss(ce, metrics);
+            return new TrainingLoss(ce, metrics);
         }
     }
 
@@ -112,7 +113,7 @@ final class TinyModels {
         }
 
         @Override
-        public StepLoss loss(NDArray batch, Rng rng) {
+        public TrainingLoss loss(NDArray batch, Rng rng) {
             return afterForward(inner.loss(batch, rng));
         }
 
@@ -120,7 +121,7 @@ final class TinyModels {
          * @param out the wrapped objective's result
          * @return what the trainer gets
          */
-        abstract StepLoss afterForward(StepLoss out);
+        abstract TrainingLoss afterForward(TrainingLoss out);
     }
 
     /** Wraps an objective and multiplies its loss by NaN at chosen calls (from 1). */
@@ -134,9 +135,9 @@ final class TinyModels {
         }
 
         @Override
-        StepLoss afterForward(StepLoss out) {
+        TrainingLoss afterForward(TrainingLoss out) {
             if (calls.contains(++call)) {
-                return new StepLoss(out.loss().mul(Float.NaN), out.metrics());
+                return new TrainingLoss(out.loss().mul(Float.NaN), out.metrics());
             }
             return out;
         }
