@@ -15,13 +15,13 @@ import dev.calm.core.io.CheckpointReader;
 import dev.calm.core.io.DType;
 import dev.calm.core.io.SafeTensorsReader;
 import dev.calm.core.io.SafeTensorsWriter;
+import dev.calm.core.io.StrictLoad;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * A tree of named parameters, as in PyTorch: a module registers its parameters and child modules by name, and
@@ -172,7 +172,7 @@ public abstract class Module {
     public final void load(Map<String, NDArray> tensors, NDManager manager) {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         tensors.forEach((name, t) -> shapes.put(name, t.getShape()));
-        checkNamesAndShapes(shapes, "state dict");
+        StrictLoad.checkNamesAndShapes(shapes, parameterShapes(), "state dict", getClass().getSimpleName());
         namedParameters().forEach((name, p) -> p.load(tensors.get(name), manager, name));
         allocateAllBuffers(manager);
     }
@@ -204,17 +204,9 @@ public abstract class Module {
      *     shaped names, or if a tensor cannot be read
      */
     public final void load(CheckpointReader reader, NDManager manager) {
-        Map<String, Shape> shapes = new LinkedHashMap<>();
-        for (String name : reader.names()) {
-            shapes.put(name, new Shape(reader.spec(name).shape()));
-        }
-        checkNamesAndShapes(shapes, "checkpoint " + reader.source());
-        // All or nothing: read every tensor first, then hand them over; a failed read changes nothing.
-        Map<String, NDArray> staged = new LinkedHashMap<>();
         try (NDManager staging = manager.newSubManager()) {
-            for (String name : namedParameters().keySet()) {
-                staged.put(name, reader.read(name, staging));
-            }
+            Map<String, NDArray> staged = StrictLoad.readAll(reader, parameterShapes(), "checkpoint " + reader.source(),
+                    getClass().getSimpleName(), staging);
             namedParameters().forEach((name, p) -> p.adopt(staged.get(name), manager));
         }
         allocateAllBuffers(manager);
@@ -230,33 +222,11 @@ public abstract class Module {
         SafeTensorsWriter.write(file, stateDict(), Map.of("format", "pt"), floatFormat);
     }
 
-    private void checkNamesAndShapes(Map<String, Shape> shapes, String source) {
-        Map<String, Parameter> named = namedParameters();
-        TreeSet<String> missing = new TreeSet<>(named.keySet());
-        missing.removeAll(shapes.keySet());
-        TreeSet<String> unexpected = new TreeSet<>(shapes.keySet());
-        unexpected.removeAll(named.keySet());
-        List<String> wrongShape = new ArrayList<>();
-        named.forEach((name, p) -> {
-            Shape shape = shapes.get(name);
-            if (shape != null && !shape.equals(p.shape())) {
-                wrongShape.add(name + " (expected " + p.shape() + ", got " + shape + ")");
-            }
-        });
-        List<String> problems = new ArrayList<>();
-        if (!missing.isEmpty()) {
-            problems.add("missing " + missing);
-        }
-        if (!unexpected.isEmpty()) {
-            problems.add("unexpected " + unexpected);
-        }
-        if (!wrongShape.isEmpty()) {
-            problems.add("wrong shape " + wrongShape);
-        }
-        if (!problems.isEmpty()) {
-            throw new CalmException(source + " does not match " + getClass().getSimpleName() + ": "
-                    + String.join("; ", problems));
-        }
+    /** @return every parameter's shape by dotted name: what a checkpoint must hold exactly */
+    private Map<String, Shape> parameterShapes() {
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        namedParameters().forEach((name, p) -> shapes.put(name, p.shape()));
+        return shapes;
     }
 
     /** @return the current values by dotted name (the arrays themselves, not copies) */
