@@ -14,6 +14,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Rng;
+import dev.calm.core.TokenFixtures;
 import dev.calm.core.config.Json;
 import dev.calm.core.nn.TrainingLoss;
 import dev.calm.experiment.CalmExperiment;
@@ -39,7 +40,7 @@ class AuxiliaryTokenHeadTest {
     @Test
     void theAuxiliaryCrossEntropyIsTheTiedMultiTokenSoftmax(NDManager manager) {
         Calm calm = calm(manager, true);
-        NDArray tokens = EnergyFixtures.randomTokens(manager, 7, 2, 3 * K, VOCAB); // 3 chunks: 2 positions per row
+        NDArray tokens = TokenFixtures.randomTokens(manager, 7, 2, 3 * K, VOCAB); // 3 chunks: 2 positions per row
         TrainingLoss plain = calm.trainingLoss(tokens, new Rng(5), 0);
         TrainingLoss weighted = calm.trainingLoss(tokens, new Rng(5), 0.3);
         double ce = plain.metrics().get("aux_ce").getFloat();
@@ -106,7 +107,7 @@ class AuxiliaryTokenHeadTest {
         Calm without = calm(manager, false);
         EnergyFixtures.randomiseHeadOutput(with, manager);
         EnergyFixtures.randomiseHeadOutput(without, manager);
-        NDArray tokens = EnergyFixtures.randomTokens(manager, 3, 1, 2 * K, VOCAB);
+        NDArray tokens = TokenFixtures.randomTokens(manager, 3, 1, 2 * K, VOCAB);
         NDArray h = with.hidden(tokens, null).reshape(2, -1);
         org.junit.jupiter.api.Assertions.assertArrayEquals(without.sample(h, 3, new Rng(9)).toLongArray(),
                 with.sample(h, 3, new Rng(9)).toLongArray());

@@ -28,6 +28,7 @@ import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.TokenFixtures;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.nn.Parameter;
@@ -57,7 +58,7 @@ class CalmTest {
     }
 
     private NDArray tokens(long seed, int batch, int length) {
-        return EnergyFixtures.randomTokens(manager, seed, batch, length, VOCAB);
+        return TokenFixtures.randomTokens(manager, seed, batch, length, VOCAB);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Rng;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
+import dev.calm.energy.EnergyFixtures;
 import dev.calm.energy.EnergyHead;
 import dev.calm.energy.GenerativeHead;
 import dev.calm.core.nn.TrainingLoss;
@@ -37,7 +38,7 @@ class CalmObjectiveFlopsTest {
         CalmConfig config = CalmConfig.tiny(16, 4, 8);
         double expected = TrainingFlops.calm(config, ae.config(), 32);
         assertTrue(expected > 0);
-        assertEquals(expected, new CalmObjective(TinyModels.tinyCalm(ae, root, 2)).flopsPerToken(BATCH));
+        assertEquals(expected, new CalmObjective(EnergyFixtures.calm(ae, root, 2)).flopsPerToken(BATCH));
         EnergyHead subclass = new EnergyHead(config.head(), config.backbone().hiddenSize(), config.latentSize()) {};
         assertEquals(expected, new CalmObjective(new Calm(config, subclass, ae)).flopsPerToken(BATCH));
     }

@@ -9,6 +9,7 @@ import dev.calm.core.Backend;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
 import dev.calm.core.nn.TrainingLoss;
+import dev.calm.energy.EnergyFixtures;
 import dev.calm.energy.TokenBaseline;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -64,7 +65,7 @@ public final class GarbageCollectorChurn {
                 case "calm" -> {
                     Autoencoder ae = TinyModels.tinyAutoencoder(root, seed);
                     ae.setTrainable(false);
-                    yield new CalmObjective(TinyModels.tinyCalm(ae, root, seed + 1));
+                    yield new CalmObjective(EnergyFixtures.calm(ae, root, seed + 1));
                 }
                 default -> {
                     TokenBaseline baseline = new TokenBaseline(TinyModels.lmConfig());

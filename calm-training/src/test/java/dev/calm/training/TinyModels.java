@@ -23,8 +23,7 @@ import dev.calm.core.nn.Parameter;
 import dev.calm.core.nn.TrainingLoss;
 import dev.calm.core.tokenizer.BpeTrainer;
 import dev.calm.core.tokenizer.Tokenizer;
-import dev.calm.energy.Calm;
-import dev.calm.energy.CalmConfig;
+import dev.calm.energy.EnergyFixtures;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -143,26 +142,9 @@ final class TinyModels {
         }
     }
 
-    /**
-     * Blocks that count up from every start (mod vocab): a repetitive pattern a tiny model learns quickly.
-     *
-     * @param count number of blocks
-     * @param length tokens per block
-     * @param vocab vocabulary size
-     */
-    static int[][] countingBlocks(int count, int length, int vocab) {
-        int[][] blocks = new int[count][length];
-        for (int b = 0; b < count; b++) {
-            for (int i = 0; i < length; i++) {
-                blocks[b][i] = (b + i) % vocab;
-            }
-        }
-        return blocks;
-    }
-
     /** The tiny CALM's autoencoder: K 4 over the 16 ids of {@link Runs#chunkData}, d 32, l 8. */
     static AutoencoderConfig tinyAutoencoderConfig() {
-        return new AutoencoderConfig(4, 16, 32, 64, 2, 2, 8, 0.15, 0.5, 1e-3, 1e-6);
+        return EnergyFixtures.autoencoderConfig(4, 16, 32, 64, 8);
     }
 
     /**
@@ -171,24 +153,7 @@ final class TinyModels {
      * @return an initialised (untrained) tiny autoencoder
      */
     static Autoencoder tinyAutoencoder(NDManager root, long seed) {
-        Autoencoder ae = new Autoencoder(tinyAutoencoderConfig());
-        ae.initialize(root, new Rng(seed));
-        return ae;
-    }
-
-    /**
-     * A test-sized CALM over the tiny autoencoder: {@link CalmConfig#tiny} (d 64, 2 layers, one head block of
-     * noise 16, N 8, M 100), K 4, l 8.
-     *
-     * @param ae the (frozen) autoencoder, e.g. {@link #tinyAutoencoder}
-     * @param root the manager of its parameters
-     * @param seed the initialisation seed
-     * @return the initialised model
-     */
-    static Calm tinyCalm(Autoencoder ae, NDManager root, long seed) {
-        Calm calm = new Calm(CalmConfig.tiny(16, 4, 8), ae);
-        calm.initialize(root, new Rng(seed));
-        return calm;
+        return EnergyFixtures.autoencoder(tinyAutoencoderConfig(), root, seed);
     }
 
     /** Vocabulary of the BPE trained on {@link #brownSlice}. */
@@ -222,7 +187,7 @@ final class TinyModels {
 
     /** K 4, d 128, l 32: the paper's autoencoder and objective at toy width, over {@link #BROWN_VOCAB} ids. */
     static AutoencoderConfig brownAutoencoderConfig() {
-        return new AutoencoderConfig(4, BROWN_VOCAB, 128, 320, 2, 2, 32, 0.15, 0.5, 1e-3, 1e-6);
+        return EnergyFixtures.autoencoderConfig(4, BROWN_VOCAB, 128, 320, 32);
     }
 
     /**
