@@ -33,6 +33,7 @@ public abstract class Module {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final List<NDArray> buffers = new ArrayList<>();
+    private NDManager manager;
 
     /**
      * Registers a parameter.
@@ -100,19 +101,33 @@ public abstract class Module {
     }
 
     /**
-     * Allocates this module's non-trainable tensors (tables, constants) in the manager of its parameters,
-     * each registered through {@link #buffer}. Called after {@link #initialize} and {@link #load}, once the
-     * previous buffers are closed; the default has none. Per-step code then reads them instead of creating them
-     * from Java arrays on every call.
+     * The manager of this module's parameters: the one given to the last {@link #initialize} or {@code load} of
+     * this module or of a module it is a child of. Code that needs "the manager of the parameters" asks the module
+     * instead of taking it as a parameter.
      *
-     * @param manager the parameters' manager and device
+     * @return the owner and device of the parameters
+     * @throws IllegalStateException if the module has not been initialised or loaded yet
      */
-    protected void allocateBuffers(NDManager manager) {}
+    public final NDManager manager() {
+        if (manager == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + " has no parameters yet: initialize or load"
+                    + " it first");
+        }
+        return manager;
+    }
+
+    /**
+     * Allocates this module's non-trainable tensors (tables, constants) in the manager of its parameters
+     * ({@link #manager()}), each registered through {@link #buffer}. Called after {@link #initialize} and
+     * {@link #load}, once the previous buffers are closed; the default has none. Per-step code then reads them
+     * instead of creating them from Java arrays on every call.
+     */
+    protected void allocateBuffers() {}
 
     /**
      * Registers a buffer, so that it is freed when the buffers are allocated again.
      *
-     * @param array a tensor created in the manager given to {@link #allocateBuffers}
+     * @param array a tensor created in {@link #manager()}
      * @return the same tensor
      */
     protected final NDArray buffer(NDArray array) {
@@ -127,11 +142,12 @@ public abstract class Module {
      * computes every part at once, as the inference paths do with q/k/v and gate/up. Call it from
      * {@link #allocateBuffers}, so that it runs again after every initialisation and load.
      *
-     * @param manager the parameters' manager, which owns the buffer
      * @param parts parameters whose shapes agree but along the first axis
-     * @return the buffer, {@code [sum of the parts' first axes, ...]}, registered as a buffer of this module
+     * @return the buffer, {@code [sum of the parts' first axes, ...]}, owned by {@link #manager()} and registered
+     *     as a buffer of this module
      */
-    protected final NDArray fuseRows(NDManager manager, Parameter... parts) {
+    protected final NDArray fuseRows(Parameter... parts) {
+        NDManager manager = manager();
         NDArray[] arrays = new NDArray[parts.length];
         for (int i = 0; i < parts.length; i++) {
             arrays[i] = parts[i].array();
@@ -154,9 +170,10 @@ public abstract class Module {
     }
 
     private void allocateAllBuffers(NDManager manager) {
+        this.manager = manager;
         buffers.forEach(NDArray::close);
         buffers.clear();
-        allocateBuffers(manager);
+        allocateBuffers();
         children.values().forEach(c -> c.allocateAllBuffers(manager));
     }
 
