@@ -14,8 +14,11 @@ import dev.calm.core.Rng;
 import dev.calm.core.io.DType;
 import dev.calm.core.nn.Losses;
 import dev.calm.core.nn.Module;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.core.pretrained.Layout;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The K-token variational autoencoder of CALM (paper, section 2): every chunk of K tokens becomes one vector
@@ -148,9 +151,11 @@ public class Autoencoder extends Module {
      *
      * @param tokens integer ids, [B, T]
      * @param rng the source of every random draw
-     * @return the loss and its terms
+     * @return the loss, K * ce + kl_weight * kl, with its two terms as the metrics {@code ce} (the mean
+     *     cross-entropy per token of the K tokens) and {@code kl} (the clamped KL, summed over latent dimensions and
+     *     averaged over vectors), in this order
      */
-    public AutoencoderLoss trainingLoss(NDArray tokens, Rng rng) {
+    public TrainingLoss trainingLoss(NDArray tokens, Rng rng) {
         float p = (float) config.aeDropout();
         NDArray keep = rng.bernoulli(tokens.getManager(), tokens.getShape(), 1 - p); // [B, T]
         Posterior q = encode(tokens.mul(keep.toType(tokens.getDataType(), false)));
@@ -162,7 +167,10 @@ public class Autoencoder extends Module {
         NDArray ce = Losses.crossEntropy(decode(z), tokens); // [B, T, V] vs [B, T]
         NDArray kl = q.kl(config.klClamp());
         NDArray loss = ce.mul(Backend.scalar(ce, config.patchSize())).add(kl.mul(Backend.scalar(kl, config.klWeight())));
-        return new AutoencoderLoss(loss, ce, kl);
+        Map<String, NDArray> terms = new LinkedHashMap<>(); // in this order in metrics.jsonl, in every process
+        terms.put("ce", ce);
+        terms.put("kl", kl);
+        return new TrainingLoss(loss, terms);
     }
 
     private Shape chunked(NDArray tokens) {

@@ -21,6 +21,7 @@ import dev.calm.core.Rng;
 import dev.calm.core.io.SafeTensorsReader;
 import dev.calm.core.nn.Losses;
 import dev.calm.core.nn.Parameter;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.experiment.CalmExperiment;
 import java.util.Map;
 import java.util.TreeSet;
@@ -146,13 +147,13 @@ class AutoencoderTest {
         assertEquals(new Shape(3, 32), ae.reconstruct(tokens).getShape());
 
         try (GradientCollector gc = Backend.engine().newGradientCollector()) {
-            AutoencoderLoss loss = ae.trainingLoss(tokens, rng);
+            TrainingLoss loss = ae.trainingLoss(tokens, rng);
             assertTrue(Float.isFinite(loss.loss().getFloat()));
             // loss = K * ce + kl_weight * kl, term by term
-            assertEquals(k * loss.reconstruction().getFloat() + 1e-3f * loss.kl().getFloat(),
+            assertEquals(k * loss.metric("ce").getFloat() + 1e-3f * loss.metric("kl").getFloat(),
                     loss.loss().getFloat(), 1e-4f);
             // the clamp is a floor per dimension: the KL term is at least l * kl_clamp
-            assertTrue(loss.kl().getFloat() >= 6 * 0.5f - 1e-5f);
+            assertTrue(loss.metric("kl").getFloat() >= 6 * 0.5f - 1e-5f);
             gc.backward(loss.loss());
         }
         ae.namedParameters().forEach((name, p) -> {
@@ -167,8 +168,8 @@ class AutoencoderTest {
         AutoencoderConfig noDropout = GOLDEN.toBuilder().aeDropout(0).build();
         Autoencoder ae = new Autoencoder(noDropout);
         ae.load(GoldenFiles.path("tiny_autoencoder.safetensors"), manager);
-        AutoencoderLoss loss = ae.trainingLoss(io().get("input_ids"), new Rng(1));
-        assertEquals(io().get("kl_clamp05").getFloat(), loss.kl().getFloat(), 1e-4f);
+        TrainingLoss loss = ae.trainingLoss(io().get("input_ids"), new Rng(1));
+        assertEquals(io().get("kl_clamp05").getFloat(), loss.metric("kl").getFloat(), 1e-4f);
     }
 
     /**

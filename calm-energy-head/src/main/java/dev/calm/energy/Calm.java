@@ -17,6 +17,7 @@ import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.core.pretrained.Layout;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ import java.util.Map;
  * <pre>{@code
  * Calm calm = new Calm(CalmConfig.small(vocab), autoencoder);   // autoencoder trained and loaded
  * calm.initialize(manager, rng);
- * HeadLoss l = calm.trainingLoss(tokens, rng);                  // tokens [B, T], T a multiple of K
+ * TrainingLoss l = calm.trainingLoss(tokens, rng);          // tokens [B, T], T a multiple of K
  * }</pre>
  */
 public class Calm extends Module implements StepModel {
@@ -206,7 +207,7 @@ public class Calm extends Module implements StepModel {
      * @param rng the source of the head's noise and target samples
      * @return the scalar loss (mean over the B * (T/K - 1) predicted chunks) and the head's metrics
      */
-    public HeadLoss trainingLoss(NDArray tokens, Rng rng) {
+    public TrainingLoss trainingLoss(NDArray tokens, Rng rng) {
         return trainingLoss(tokens, rng, 0);
     }
 
@@ -221,7 +222,7 @@ public class Calm extends Module implements StepModel {
      * @param auxWeight weight of the auxiliary cross-entropy, &gt;= 0 (ignored without an auxiliary head)
      * @return the scalar loss and the head's metrics (and {@code aux_ce})
      */
-    public HeadLoss trainingLoss(NDArray tokens, Rng rng, double auxWeight) {
+    public TrainingLoss trainingLoss(NDArray tokens, Rng rng, double auxWeight) {
         Shape s = chunked(tokens, 2);
         int k = config.patchSize();
         long b = s.get(0);
@@ -231,14 +232,14 @@ public class Calm extends Module implements StepModel {
         Posterior q = autoencoder.encode(targets); // [B, N-1, l] each, no gradient (frozen)
         Posterior target = new Posterior(q.mean().reshape(positions, -1), q.logStd().reshape(positions, -1));
         NDArray h = hidden(inputs, null).reshape(positions, -1); // [B*(N-1), d]
-        HeadLoss headLoss = head.loss(h, target, rng);
+        TrainingLoss headLoss = head.loss(h, target, rng);
         if (auxHead == null) {
             return headLoss;
         }
         NDArray ce = auxHead.loss(h, transformer.embedTokens(), targets.reshape(positions, k)); // scalar
         Map<String, NDArray> metrics = new LinkedHashMap<>(headLoss.metrics());
         metrics.put("aux_ce", ce);
-        return new HeadLoss(auxWeight == 0 ? headLoss.loss() : headLoss.loss().add(ce.mul(Backend.scalar(ce, auxWeight))),
+        return new TrainingLoss(auxWeight == 0 ? headLoss.loss() : headLoss.loss().add(ce.mul(Backend.scalar(ce, auxWeight))),
                 metrics);
     }
 

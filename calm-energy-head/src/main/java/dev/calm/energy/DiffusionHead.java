@@ -9,6 +9,7 @@ import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.nn.TrainingLoss;
 import java.util.Map;
 
 /**
@@ -100,7 +101,7 @@ public class DiffusionHead extends TimeConditionedHead {
      * dimension.
      */
     @Override
-    public HeadLoss loss(NDArray hidden, Posterior target, Rng rng) {
+    public TrainingLoss loss(NDArray hidden, Posterior target, Rng rng) {
         NDArray x0 = targetDraws(hidden, target, config.numSamples(), rng); // [S, P, l]
         NDArray eps = rng.normal(hidden.getManager(), x0.getShape(), 0f, 1f); // [S, P, l]
         int steps = config.diffusionSteps();
@@ -108,6 +109,6 @@ public class DiffusionHead extends TimeConditionedHead {
         NDArray t = u.floor().minimum(Backend.scalar(u, steps - 1)); // [S, P], uniform on {0 .. T-1}
         NDArray ti = t.toType(DataType.INT64, false);
         NDArray out = net().forward(training.noised(x0, ti, eps), t, net().condition(hidden)); // [S, P, l]
-        return new HeadLoss(out.sub(training.target(x0, eps, ti)).square().mean(), Map.of());
+        return new TrainingLoss(out.sub(training.target(x0, eps, ti)).square().mean(), Map.of());
     }
 }

@@ -12,6 +12,7 @@ import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.nn.LayerNorm;
 import dev.calm.core.nn.Linear;
+import dev.calm.core.nn.TrainingLoss;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -142,7 +143,7 @@ public class EnergyHead extends GenerativeHead {
      * Metrics: {@code energy_diversity} and {@code energy_fidelity}, the estimator's two mean distances.
      */
     @Override
-    public HeadLoss loss(NDArray hidden, Posterior target, Rng rng) {
+    public TrainingLoss loss(NDArray hidden, Posterior target, Rng rng) {
         Shape p = target.mean().getShape();
         if (p.dimension() != 2 || p.get(1) != latentSize || p.get(0) != hidden.getShape().get(0)) {
             throw new CalmException("target posterior must be [" + hidden.getShape().get(0) + ", " + latentSize
@@ -156,6 +157,6 @@ public class EnergyHead extends GenerativeHead {
         Map<String, NDArray> metrics = new LinkedHashMap<>();
         metrics.put("energy_diversity", terms.diversity().mean());
         metrics.put("energy_fidelity", terms.fidelity().mean());
-        return new HeadLoss(terms.loss(), metrics);
+        return new TrainingLoss(terms.loss(), metrics);
     }
 }

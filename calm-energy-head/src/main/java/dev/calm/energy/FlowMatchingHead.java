@@ -8,6 +8,7 @@ import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.nn.TrainingLoss;
 import java.util.Map;
 
 /**
@@ -109,12 +110,12 @@ public class FlowMatchingHead extends TimeConditionedHead {
      * x_0 and time t. No metrics: the loss itself is the velocity's mean squared error per dimension.
      */
     @Override
-    public HeadLoss loss(NDArray hidden, Posterior target, Rng rng) {
+    public TrainingLoss loss(NDArray hidden, Posterior target, Rng rng) {
         NDArray x1 = targetDraws(hidden, target, config.numSamples(), rng); // [S, P, l]
         NDArray x0 = rng.normal(hidden.getManager(), x1.getShape(), 0f, 1f); // [S, P, l]
         NDArray t = rng.uniform(hidden.getManager(), x1.getShape().slice(0, 2), 0f, 1f); // [S, P]
         NDArray xt = x0.add(x1.sub(x0).mul(t.expandDims(-1))); // (1 - t) x0 + t x1
         NDArray v = net().forward(xt, t.mul(Backend.scalar(t, TIME_SCALE)), net().condition(hidden)); // [S, P, l]
-        return new HeadLoss(v.sub(x1.sub(x0)).square().mean(), Map.of());
+        return new TrainingLoss(v.sub(x1.sub(x0)).square().mean(), Map.of());
     }
 }

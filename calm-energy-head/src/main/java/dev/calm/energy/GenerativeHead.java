@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Rng;
 import dev.calm.core.nn.Module;
+import dev.calm.core.nn.TrainingLoss;
 
 /**
  * The generative head of CALM (paper, section 3.1): given the backbone's hidden state h of a position, it
@@ -49,5 +50,5 @@ public abstract class GenerativeHead extends Module {
      * @param rng the source of noise
      * @return a scalar loss (mean over positions) and named scalar metrics
      */
-    public abstract HeadLoss loss(NDArray hidden, Posterior target, Rng rng);
+    public abstract TrainingLoss loss(NDArray hidden, Posterior target, Rng rng);
 }

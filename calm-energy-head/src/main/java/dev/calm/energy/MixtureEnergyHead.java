@@ -15,6 +15,7 @@ import dev.calm.core.Rng;
 import dev.calm.core.nn.Init;
 import dev.calm.core.nn.LayerNorm;
 import dev.calm.core.nn.Linear;
+import dev.calm.core.nn.TrainingLoss;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -153,7 +154,7 @@ public class MixtureEnergyHead extends GenerativeHead {
      * standard deviation of the components.
      */
     @Override
-    public HeadLoss loss(NDArray hidden, Posterior target, Rng rng) {
+    public TrainingLoss loss(NDArray hidden, Posterior target, Rng rng) {
         Shape t = target.mean().getShape();
         if (t.dimension() != 2 || t.get(1) != latentSize || t.get(0) != hidden.getShape().get(0)) {
             throw new CalmException("target posterior must be [" + hidden.getShape().get(0) + ", " + latentSize
@@ -175,6 +176,6 @@ public class MixtureEnergyHead extends GenerativeHead {
         metrics.put("energy_fidelity", terms.fidelity().mean());
         metrics.put("mixture_entropy", q.weights().mul(q.weights().add(1e-12f).log()).sum(new int[] {1}).neg().mean());
         metrics.put("mixture_std", q.stds().mean());
-        return new HeadLoss(terms.loss(), metrics);
+        return new TrainingLoss(terms.loss(), metrics);
     }
 }

@@ -14,7 +14,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Rng;
+import dev.calm.core.TokenFixtures;
 import dev.calm.core.config.Json;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.experiment.CalmExperiment;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +40,9 @@ class AuxiliaryTokenHeadTest {
     @Test
     void theAuxiliaryCrossEntropyIsTheTiedMultiTokenSoftmax(NDManager manager) {
         Calm calm = calm(manager, true);
-        NDArray tokens = EnergyFixtures.randomTokens(manager, 7, 2, 3 * K, VOCAB); // 3 chunks: 2 positions per row
-        HeadLoss plain = calm.trainingLoss(tokens, new Rng(5), 0);
-        HeadLoss weighted = calm.trainingLoss(tokens, new Rng(5), 0.3);
+        NDArray tokens = TokenFixtures.randomTokens(manager, 7, 2, 3 * K, VOCAB); // 3 chunks: 2 positions per row
+        TrainingLoss plain = calm.trainingLoss(tokens, new Rng(5), 0);
+        TrainingLoss weighted = calm.trainingLoss(tokens, new Rng(5), 0.3);
         double ce = plain.metrics().get("aux_ce").getFloat();
 
         // by hand: logits_k = E (W_k h), CE averaged over the P * K next tokens
@@ -105,7 +107,7 @@ class AuxiliaryTokenHeadTest {
         Calm without = calm(manager, false);
         EnergyFixtures.randomiseHeadOutput(with, manager);
         EnergyFixtures.randomiseHeadOutput(without, manager);
-        NDArray tokens = EnergyFixtures.randomTokens(manager, 3, 1, 2 * K, VOCAB);
+        NDArray tokens = TokenFixtures.randomTokens(manager, 3, 1, 2 * K, VOCAB);
         NDArray h = with.hidden(tokens, null).reshape(2, -1);
         org.junit.jupiter.api.Assertions.assertArrayEquals(without.sample(h, 3, new Rng(9)).toLongArray(),
                 with.sample(h, 3, new Rng(9)).toLongArray());

@@ -28,9 +28,11 @@ import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.TokenFixtures;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.nn.Parameter;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.experiment.CalmExperiment;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -56,7 +58,7 @@ class CalmTest {
     }
 
     private NDArray tokens(long seed, int batch, int length) {
-        return EnergyFixtures.randomTokens(manager, seed, batch, length, VOCAB);
+        return TokenFixtures.randomTokens(manager, seed, batch, length, VOCAB);
     }
 
     @Test
@@ -149,7 +151,7 @@ class CalmTest {
         Calm calm = tinyCalm(manager, k);
         randomiseHeadOutput(calm, manager);
         NDArray tokens = tokens(7, 2, 4 * k); // [2, 8]: 4 chunks, 3 predicted per row, P = 6
-        HeadLoss loss = calm.trainingLoss(tokens, new Rng(9));
+        TrainingLoss loss = calm.trainingLoss(tokens, new Rng(9));
 
         NDList hidden = new NDList();
         NDList means = new NDList();
@@ -186,7 +188,7 @@ class CalmTest {
         Calm calm = tinyCalm(manager, k);
         NDArray tokens = tokens(k, 2, 3 * k); // [2, 3K]: 3 chunks, P = 2 * 2
         assertEquals(new Shape(2, 3, 64), calm.hidden(tokens, null).getShape());
-        HeadLoss loss = calm.trainingLoss(tokens, new Rng(4));
+        TrainingLoss loss = calm.trainingLoss(tokens, new Rng(4));
         float value = loss.loss().getFloat();
         assertTrue(Float.isFinite(value) && value > 0, "loss " + value);
 

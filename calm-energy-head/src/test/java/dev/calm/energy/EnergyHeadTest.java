@@ -19,6 +19,7 @@ import dev.calm.core.CalmException;
 import dev.calm.core.GoldenFiles;
 import dev.calm.core.Rng;
 import dev.calm.core.io.SafeTensorsReader;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.experiment.CalmExperiment;
 import java.util.ArrayList;
 import java.util.List;
@@ -178,7 +179,7 @@ class EnergyHeadTest {
         Rng targets = new Rng(5);
         NDArray mean = targets.normal(manager, new Shape(5, L), 0f, 1f);
         NDArray logStd = targets.normal(manager, new Shape(5, L), -1f, 0.3f);
-        HeadLoss loss = head.loss(hidden, new Posterior(mean, logStd), new Rng(6));
+        TrainingLoss loss = head.loss(hidden, new Posterior(mean, logStd), new Rng(6));
         // by hand: N = 3 head samples from the first draw, then M = 100 posterior samples y = mean + eps * std
         Rng rng = new Rng(6);
         NDArray x = head.forward(rng.uniform(manager, new Shape(3, 5, 4), -0.5f, 0.5f), hidden); // [3, 5, 6]
@@ -199,7 +200,7 @@ class EnergyHeadTest {
         NDArray hidden = io().get("hidden");
         Posterior target = new Posterior(manager.zeros(new Shape(5, L)), manager.zeros(new Shape(5, L)));
         try (GradientCollector gc = Backend.engine().newGradientCollector()) {
-            HeadLoss loss = head.loss(hidden, target, new Rng(8));
+            TrainingLoss loss = head.loss(hidden, target, new Rng(8));
             assertTrue(Float.isFinite(loss.loss().getFloat()));
             gc.backward(loss.loss());
         }

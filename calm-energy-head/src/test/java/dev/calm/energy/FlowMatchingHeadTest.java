@@ -15,6 +15,7 @@ import dev.calm.autoencoder.Posterior;
 import dev.calm.core.CalmException;
 import dev.calm.core.GoldenFiles;
 import dev.calm.core.Rng;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.experiment.CalmExperiment;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -95,7 +96,7 @@ class FlowMatchingHeadTest {
         // loss = E (x_1 - x_0)^2 per dimension = mean^2 + std^2 + 1 = 0 + 0.25 + 1 for a target N(0, 0.5^2); 8 * 64 *
         // 4 squares of N(0, 1.25) have a mean with SE 0.039
         Posterior target = new Posterior(m.zeros(new Shape(64, 4)), m.zeros(new Shape(64, 4)).add((float) Math.log(0.5)));
-        HeadLoss loss = head.loss(hidden, target, new Rng(4));
+        TrainingLoss loss = head.loss(hidden, target, new Rng(4));
         assertEquals(1.25, loss.loss().getFloat(), 0.15);
         assertTrue(loss.metrics().isEmpty());
     }

@@ -14,6 +14,7 @@ import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.Posterior;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.experiment.CalmExperiment;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -213,7 +214,7 @@ class MixtureEnergyHeadTest {
         head.initialize(m, new Rng(1));
         NDArray hidden = new Rng(2).normal(m, new Shape(5, 8), 0f, 1f);
         Posterior target = new Posterior(new Rng(3).normal(m, new Shape(5, 3), 0f, 1f), m.zeros(new Shape(5, 3)).sub(1));
-        HeadLoss l = head.loss(hidden, target, new Rng(4));
+        TrainingLoss l = head.loss(hidden, target, new Rng(4));
         float diversity = l.metrics().get("energy_diversity").getFloat();
         float fidelity = l.metrics().get("energy_fidelity").getFloat();
         assertEquals(2 * fidelity - diversity, l.loss().getFloat(), 1e-5f);

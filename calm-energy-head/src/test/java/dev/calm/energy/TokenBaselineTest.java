@@ -18,6 +18,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.TokenFixtures;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.nn.Parameter;
@@ -40,7 +41,7 @@ class TokenBaselineTest {
     }
 
     private NDArray tokens(long seed, int batch, int length) {
-        return EnergyFixtures.randomTokens(manager, seed, batch, length, VOCAB);
+        return TokenFixtures.randomTokens(manager, seed, batch, length, VOCAB);
     }
 
     @Test

@@ -16,7 +16,7 @@ import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.EnergyFixtures;
 import dev.calm.energy.GenerativeHead;
-import dev.calm.energy.HeadLoss;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.experiment.CalmExperiment;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +51,7 @@ class HeadDiagnosticsTest {
         }
 
         @Override
-        public HeadLoss loss(NDArray hidden, Posterior target, Rng rng) {
+        public TrainingLoss loss(NDArray hidden, Posterior target, Rng rng) {
             throw new UnsupportedOperationException("a fixed head does not train");
         }
     }

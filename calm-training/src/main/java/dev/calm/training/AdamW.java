@@ -11,16 +11,15 @@ import dev.calm.core.CalmException;
 import dev.calm.core.io.DType;
 import dev.calm.core.io.SafeTensorsReader;
 import dev.calm.core.io.SafeTensorsWriter;
+import dev.calm.core.io.StrictLoad;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * AdamW as PyTorch's {@code torch.optim.AdamW} computes it, in FP32 and in place:
@@ -174,40 +173,19 @@ public final class AdamW implements AutoCloseable {
         if (stepCount < 0) {
             throw new CalmException("invalid optimizer step in " + file + ": " + stepCount);
         }
-        try (SafeTensorsReader reader = SafeTensorsReader.open(file)) {
-            TreeSet<String> expected = new TreeSet<>();
-            parameters.keySet().forEach(n -> {
-                expected.add("exp_avg." + n);
-                expected.add("exp_avg_sq." + n);
-            });
-            TreeSet<String> missing = new TreeSet<>(expected);
-            missing.removeAll(reader.names());
-            TreeSet<String> unexpected = new TreeSet<>(reader.names());
-            unexpected.removeAll(expected);
-            if (!missing.isEmpty() || !unexpected.isEmpty()) {
-                throw new CalmException("optimizer state " + file + " does not match the model: missing " + missing
-                        + ", unexpected " + unexpected);
-            }
-            for (Map.Entry<String, Parameter> e : parameters.entrySet()) {
-                for (String prefix : new String[] {"exp_avg.", "exp_avg_sq."}) {
-                    long[] shape = reader.info(prefix + e.getKey()).shape();
-                    if (!new Shape(shape).equals(e.getValue().shape())) {
-                        throw new CalmException("optimizer state " + file + " does not match the model: "
-                                + prefix + e.getKey() + " has shape " + Arrays.toString(shape)
-                                + ", expected " + e.getValue().shape());
-                    }
-                }
-            }
-            // All or nothing: read every tensor, then swap them in.
-            Map<String, NDArray> staged = new LinkedHashMap<>();
-            try (NDManager staging = manager.newSubManager()) {
-                for (String name : expected) {
-                    staged.put(name, reader.read(name, staging));
-                }
-                for (String name : parameters.keySet()) {
-                    replace(expAvg, name, staged.get("exp_avg." + name));
-                    replace(expAvgSq, name, staged.get("exp_avg_sq." + name));
-                }
+        Map<String, Shape> expected = new LinkedHashMap<>();
+        parameters.forEach((name, p) -> {
+            expected.put("exp_avg." + name, p.shape()); // same shapes as the parameters
+            expected.put("exp_avg_sq." + name, p.shape());
+        });
+        try (SafeTensorsReader reader = SafeTensorsReader.open(file);
+                NDManager staging = manager.newSubManager()) {
+            // All or nothing: check and read every tensor, then swap them in.
+            Map<String, NDArray> staged = StrictLoad.readAll(reader, expected, "optimizer state " + file, "the model",
+                    staging);
+            for (String name : parameters.keySet()) {
+                replace(expAvg, name, staged.get("exp_avg." + name));
+                replace(expAvgSq, name, staged.get("exp_avg_sq." + name));
             }
         }
         step = stepCount;

@@ -6,11 +6,9 @@ package dev.calm.training;
 import ai.djl.ndarray.NDArray;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
-import dev.calm.autoencoder.AutoencoderLoss;
 import dev.calm.core.Rng;
 import dev.calm.core.nn.Module;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.calm.core.nn.TrainingLoss;
 
 /**
  * CALM's first stage as a training objective: the autoencoder's K * cross-entropy + kl_weight * clamped KL,
@@ -42,13 +40,9 @@ public final class AutoencoderObjective implements Objective {
     }
 
     @Override
-    public StepLoss loss(NDArray batch, Rng rng) {
+    public TrainingLoss loss(NDArray batch, Rng rng) {
         AutoencoderConfig c = autoencoder.config();
         NDArray tokens = VocabularyCoverage.mix(batch, c.patchSize(), randomChunks, c.vocabSize(), rng); // [B, T]
-        AutoencoderLoss l = autoencoder.trainingLoss(tokens, rng);
-        Map<String, NDArray> metrics = new LinkedHashMap<>(); // in this order in metrics.jsonl, in every process
-        metrics.put("ce", l.reconstruction());
-        metrics.put("kl", l.kl());
-        return new StepLoss(l.loss(), metrics);
+        return autoencoder.trainingLoss(tokens, rng);
     }
 }

@@ -9,7 +9,7 @@ import dev.calm.core.Rng;
 import dev.calm.core.config.Checks;
 import dev.calm.core.nn.Module;
 import dev.calm.energy.Calm;
-import dev.calm.energy.HeadLoss;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.energy.TrainingFlops;
 
 /**
@@ -62,15 +62,13 @@ public final class CalmObjective implements Objective {
 
     /** The head's loss alone (the auxiliary cross-entropy only as a metric): what held-out evaluation reports. */
     @Override
-    public StepLoss loss(NDArray batch, Rng rng) {
-        HeadLoss l = calm.trainingLoss(batch, rng, 0);
-        return new StepLoss(l.loss(), l.metrics());
+    public TrainingLoss loss(NDArray batch, Rng rng) {
+        return calm.trainingLoss(batch, rng, 0);
     }
 
     @Override
-    public StepLoss loss(NDArray batch, Rng rng, long step) {
-        HeadLoss l = calm.trainingLoss(batch, rng, auxWeight(step));
-        return new StepLoss(l.loss(), l.metrics());
+    public TrainingLoss loss(NDArray batch, Rng rng, long step) {
+        return calm.trainingLoss(batch, rng, auxWeight(step));
     }
 
     /**

@@ -18,6 +18,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +36,10 @@ public final class MetricsLog {
     private static final Logger LOG = LoggerFactory.getLogger(MetricsLog.class);
     private static final ObjectWriter WRITER = Json.MAPPER.writer().without(SerializationFeature.INDENT_OUTPUT);
 
+    /** Keys of every metrics line; an objective's metric or a hook's recorded value may not reuse them. */
+    static final Set<String> RESERVED = Set.of("step", "loss", "lr", "grad_norm", "tokens_per_s", "elapsed_s", "skipped",
+            "train_flops");
+
     private final Path file;
 
     /** @param runDir the run directory */
@@ -44,6 +50,19 @@ public final class MetricsLog {
     /** @return the path of {@code metrics.jsonl} in the run directory (it may not exist yet) */
     public Path file() {
         return file;
+    }
+
+    /**
+     * Checks a name an objective or a hook wants in the line.
+     *
+     * @param name a metric's or recorded value's name
+     * @throws CalmException if the name is empty or one of the line's own keys ({@link #RESERVED})
+     */
+    static void checkName(String name) {
+        if (name == null || name.isBlank() || RESERVED.contains(name)) {
+            throw new CalmException("metric name '" + name + "' is empty or reserved (reserved: " + new TreeSet<>(RESERVED)
+                    + ")");
+        }
     }
 
     /**

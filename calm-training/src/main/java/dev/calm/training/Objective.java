@@ -11,6 +11,7 @@ import dev.calm.core.Backend;
 import dev.calm.core.Rng;
 import dev.calm.core.StepScope;
 import dev.calm.core.nn.Module;
+import dev.calm.core.nn.TrainingLoss;
 import java.util.Arrays;
 
 /**
@@ -29,7 +30,7 @@ public interface Objective {
      * @param rng the run's random stream (dropout and other noise draw from it, so resume is exact)
      * @return the scalar to minimise and named scalar metrics
      */
-    StepLoss loss(NDArray batch, Rng rng);
+    TrainingLoss loss(NDArray batch, Rng rng);
 
     /**
      * Forward pass of one micro-batch of optimizer step {@code step}: what the {@link Trainer} calls. An objective
@@ -40,7 +41,7 @@ public interface Objective {
      * @param step the optimizer step being computed, from 0
      * @return the scalar to minimise and named scalar metrics
      */
-    default StepLoss loss(NDArray batch, Rng rng, long step) {
+    default TrainingLoss loss(NDArray batch, Rng rng, long step) {
         return loss(batch, rng);
     }
 

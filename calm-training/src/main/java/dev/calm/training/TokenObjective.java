@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.Rng;
 import dev.calm.core.nn.Module;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.energy.TokenBaseline;
 import dev.calm.energy.TrainingFlops;
 
@@ -26,8 +27,8 @@ public final class TokenObjective implements Objective {
     }
 
     @Override
-    public StepLoss loss(NDArray batch, Rng rng) {
-        return StepLoss.of(model.trainingLoss(batch));
+    public TrainingLoss loss(NDArray batch, Rng rng) {
+        return TrainingLoss.of(model.trainingLoss(batch));
     }
 
     @Override

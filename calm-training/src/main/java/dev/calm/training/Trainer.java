@@ -14,6 +14,7 @@ import dev.calm.core.StepScope;
 import dev.calm.core.config.Json;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
+import dev.calm.core.nn.TrainingLoss;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -298,14 +299,17 @@ public final class Trainer {
                 for (int micro = 0; micro < accumulation; micro++) {
                     NDArray batch = source.next(manager); // [B, T] int64
                     flopsPerToken = objective.flopsPerToken(batch.getShape());
-                    StepLoss out = objective.loss(batch, rng, step);
+                    TrainingLoss out = objective.loss(batch, rng, step);
                     NDArray loss = out.loss();
                     if (!loss.getShape().isScalar()) {
                         throw new CalmException("Objective.loss must return a scalar loss, got shape " + loss.getShape());
                     }
                     collector.backward(accumulation == 1 ? loss : loss.div(Backend.scalar(loss, accumulation)));
                     lossSum += loss.getFloat();
-                    out.metrics().forEach((name, v) -> metricSums.merge(name, (double) v.getFloat(), Double::sum));
+                    out.metrics().forEach((name, v) -> {
+                        MetricsLog.checkName(name);
+                        metricSums.merge(name, (double) v.getFloat(), Double::sum);
+                    });
                 }
             }
             Map<String, Double> metrics = new LinkedHashMap<>();

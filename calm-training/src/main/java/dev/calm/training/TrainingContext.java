@@ -58,7 +58,7 @@ public final class TrainingContext {
      * @throws dev.calm.core.CalmException if the name is empty or one of the line's own keys
      */
     public void record(String name, double value) {
-        StepLoss.checkName(name);
+        MetricsLog.checkName(name);
         records.put(name, value);
     }
 

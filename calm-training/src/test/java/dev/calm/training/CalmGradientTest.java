@@ -19,6 +19,7 @@ import dev.calm.core.StepScope;
 import dev.calm.core.io.SafeTensorsReader;
 import dev.calm.core.nn.Parameter;
 import dev.calm.energy.Calm;
+import dev.calm.energy.EnergyFixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -50,7 +51,7 @@ class CalmGradientTest {
     void atStepZeroOnlyTheZeroInitialisedLastLayerHasAGradient() {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             Autoencoder ae = TinyModels.tinyAutoencoder(root, 1);
-            Calm calm = TinyModels.tinyCalm(ae, root, 2);
+            Calm calm = EnergyFixtures.calm(ae, root, 2);
             for (Map.Entry<String, Parameter> e : calm.namedParameters().entrySet()) {
                 if (e.getKey().startsWith(LAST_LAYER)) {
                     assertEquals(0f, maxAbs(e.getValue().array()), e.getKey() + " starts at zero");
@@ -85,7 +86,7 @@ class CalmGradientTest {
     void afterAFewStepsEveryCalmParameterIsTrainedAndTheAutoencoderIsUntouched(@TempDir Path dir) {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             Autoencoder ae = TinyModels.tinyAutoencoder(root, 1);
-            Calm calm = TinyModels.tinyCalm(ae, root, 2);
+            Calm calm = EnergyFixtures.calm(ae, root, 2);
             float[] aeBefore = Runs.weights(ae);
             Map<String, float[]> before = values(calm);
             // no weight decay: a parameter can then only move through its gradient (AdamW's moments)

@@ -14,9 +14,10 @@ import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Rng;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
+import dev.calm.energy.EnergyFixtures;
 import dev.calm.energy.EnergyHead;
 import dev.calm.energy.GenerativeHead;
-import dev.calm.energy.HeadLoss;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.energy.MixtureHeadConfig;
 import dev.calm.energy.TrainingFlops;
 import dev.calm.experiment.CalmExperiment;
@@ -37,7 +38,7 @@ class CalmObjectiveFlopsTest {
         CalmConfig config = CalmConfig.tiny(16, 4, 8);
         double expected = TrainingFlops.calm(config, ae.config(), 32);
         assertTrue(expected > 0);
-        assertEquals(expected, new CalmObjective(TinyModels.tinyCalm(ae, root, 2)).flopsPerToken(BATCH));
+        assertEquals(expected, new CalmObjective(EnergyFixtures.calm(ae, root, 2)).flopsPerToken(BATCH));
         EnergyHead subclass = new EnergyHead(config.head(), config.backbone().hiddenSize(), config.latentSize()) {};
         assertEquals(expected, new CalmObjective(new Calm(config, subclass, ae)).flopsPerToken(BATCH));
     }
@@ -68,7 +69,7 @@ class CalmObjectiveFlopsTest {
             }
 
             @Override
-            public HeadLoss loss(NDArray hidden, Posterior target, Rng rng) {
+            public TrainingLoss loss(NDArray hidden, Posterior target, Rng rng) {
                 throw new UnsupportedOperationException("not trained in this test");
             }
         };

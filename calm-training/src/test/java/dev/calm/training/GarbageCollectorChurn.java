@@ -8,6 +8,8 @@ import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Backend;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
+import dev.calm.core.nn.TrainingLoss;
+import dev.calm.energy.EnergyFixtures;
 import dev.calm.energy.TokenBaseline;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -63,7 +65,7 @@ public final class GarbageCollectorChurn {
                 case "calm" -> {
                     Autoencoder ae = TinyModels.tinyAutoencoder(root, seed);
                     ae.setTrainable(false);
-                    yield new CalmObjective(TinyModels.tinyCalm(ae, root, seed + 1));
+                    yield new CalmObjective(EnergyFixtures.calm(ae, root, seed + 1));
                 }
                 default -> {
                     TokenBaseline baseline = new TokenBaseline(TinyModels.lmConfig());
@@ -88,7 +90,7 @@ public final class GarbageCollectorChurn {
         }
 
         @Override
-        StepLoss afterForward(StepLoss out) {
+        TrainingLoss afterForward(TrainingLoss out) {
             poison.clear();
             System.gc();
             try {

@@ -11,9 +11,11 @@ import dev.calm.core.Backend;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
 import dev.calm.core.StepScope;
+import dev.calm.core.TokenFixtures;
 import dev.calm.diagnostics.HeadDiagnostics;
 import dev.calm.diagnostics.LatentGeometry;
 import dev.calm.energy.Calm;
+import dev.calm.energy.EnergyFixtures;
 import dev.calm.eval.BrierEvaluator;
 import dev.calm.sampling.GenerationConfig;
 import dev.calm.sampling.Generator;
@@ -32,7 +34,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class GradModeRestoredTest {
 
-    private static final int[][] BLOCKS = TinyModels.countingBlocks(4, 16, 16); // [4][16]: 4 chunks of K 4
+    private static final int[][] BLOCKS = TokenFixtures.countingBlocks(4, 16, 16); // [4][16]: 4 chunks of K 4
 
     @BeforeAll
     static void oneThread() {
@@ -44,7 +46,7 @@ class GradModeRestoredTest {
     void everyCallRestoresTheCallersGradMode(boolean mode, @TempDir Path dir) {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             Autoencoder ae = TinyModels.tinyAutoencoder(root, 1);
-            Calm calm = TinyModels.tinyCalm(ae, root, 2);
+            Calm calm = EnergyFixtures.calm(ae, root, 2);
             CalmObjective objective = new CalmObjective(calm);
 
             Backend.setGradMode(mode);

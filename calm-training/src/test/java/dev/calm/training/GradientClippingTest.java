@@ -13,6 +13,7 @@ import dev.calm.core.Backend;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
 import dev.calm.core.nn.Module;
+import dev.calm.core.nn.TrainingLoss;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -119,11 +120,11 @@ class GradientClippingTest {
         }
 
         @Override
-        public StepLoss loss(NDArray batch, Rng rng) {
+        public TrainingLoss loss(NDArray batch, Rng rng) {
             float s = (float) scales[call++];
             NDArray a = batch.getManager().create(new float[] {s, 2 * s});
             NDArray loss = model.w.array().mul(a).sum().add(model.b.array().mul(a).sum());
-            return new StepLoss(loss, Map.of());
+            return new TrainingLoss(loss, Map.of());
         }
     }
 }

@@ -12,6 +12,7 @@ import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Backend;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
+import dev.calm.core.TokenFixtures;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.DiffusionHeadConfig;
@@ -44,8 +45,8 @@ class HeadsLearnThePatternTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(HeadsLearnThePatternTest.class);
     private static final int VOCAB = 16;
-    private static final int[][] TRAIN = TinyModels.countingBlocks(256, 32, VOCAB);
-    private static final int[][] HELD_OUT = TinyModels.countingBlocks(16, 32, VOCAB);
+    private static final int[][] TRAIN = TokenFixtures.countingBlocks(256, 32, VOCAB);
+    private static final int[][] HELD_OUT = TokenFixtures.countingBlocks(16, 32, VOCAB);
 
     private static NDManager root;
     private static Autoencoder ae;

@@ -12,8 +12,10 @@ import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Backend;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
+import dev.calm.core.TokenFixtures;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.energy.Calm;
+import dev.calm.energy.EnergyFixtures;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
 import dev.calm.eval.BrierEvaluator;
@@ -47,8 +49,8 @@ class LearnablePatternTest {
 
     @Test
     void calmAndTheBaselineLearnToCountAndBrierLmSaysSo(@TempDir Path dir) {
-        int[][] train = TinyModels.countingBlocks(256, 32, VOCAB);
-        int[][] heldOut = TinyModels.countingBlocks(16, 32, VOCAB);
+        int[][] train = TokenFixtures.countingBlocks(256, 32, VOCAB);
+        int[][] heldOut = TokenFixtures.countingBlocks(16, 32, VOCAB);
         long[] count = {7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2}; // what follows 3 4 5 6
         try (NDManager root = Backend.newManager(Device.cpu())) {
             Autoencoder ae = TinyModels.tinyAutoencoder(root, 1);
@@ -57,7 +59,7 @@ class LearnablePatternTest {
                     .tokenAccuracy(), "the autoencoder reconstructs every chunk");
             // CALM learns from the energy loss more slowly than the baseline from cross-entropy: measured Brier-1
             // 0.59 after 300 steps (wrong next chunk a quarter of the time), 1.00 after 1,500 (loss 6.99 -> 0.74)
-            Calm calm = TinyModels.tinyCalm(ae, root, 2);
+            Calm calm = EnergyFixtures.calm(ae, root, 2);
             fit(new CalmObjective(calm), train, 1500, 3e-3, dir.resolve("calm"), root);
             TokenBaseline baseline = new TokenBaseline(TransformerConfig.tiny(VOCAB));
             baseline.initialize(root, new Rng(3));

@@ -18,6 +18,8 @@ import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.io.DType;
 import dev.calm.core.io.SafeTensorsReader;
+import dev.calm.core.nn.TrainingLoss;
+import dev.calm.energy.EnergyFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -141,7 +143,7 @@ class ResumeTest {
         if (name.equals("autoencoder")) {
             return new AutoencoderObjective(TinyModels.tinyAutoencoder(root, initSeed), 0.1);
         }
-        return new CalmObjective(TinyModels.tinyCalm(TinyModels.tinyAutoencoder(root, 1), root, initSeed));
+        return new CalmObjective(EnergyFixtures.calm(TinyModels.tinyAutoencoder(root, 1), root, initSeed));
     }
 
     @Test
@@ -198,8 +200,8 @@ class ResumeTest {
                 }
 
                 @Override
-                public StepLoss loss(ai.djl.ndarray.NDArray batch, Rng rng) {
-                    return StepLoss.of(pair.w.array().square().sum());
+                public TrainingLoss loss(ai.djl.ndarray.NDArray batch, Rng rng) {
+                    return TrainingLoss.of(pair.w.array().square().sum());
                 }
             };
             CalmException e = assertThrows(CalmException.class,

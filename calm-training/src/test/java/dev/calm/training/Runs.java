@@ -6,6 +6,7 @@ package dev.calm.training;
 import ai.djl.ndarray.NDArray;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.calm.core.Backend;
+import dev.calm.core.TokenFixtures;
 import dev.calm.core.nn.Module;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,12 +38,12 @@ final class Runs {
 
     /** The tiny language model's blocks: 32 counting sequences of 9 tokens. */
     static ShuffledBlocks data(int batchSize) {
-        return new ShuffledBlocks(TinyModels.countingBlocks(32, 9, 16), batchSize, 5);
+        return new ShuffledBlocks(TokenFixtures.countingBlocks(32, 9, 16), batchSize, 5);
     }
 
     /** The tiny CALM's blocks: 32 counting sequences of 16 tokens (4 chunks of K 4) over 16 ids. */
     static ShuffledBlocks chunkData(int batchSize) {
-        return new ShuffledBlocks(TinyModels.countingBlocks(32, 16, 16), batchSize, 5);
+        return new ShuffledBlocks(TokenFixtures.countingBlocks(32, 16, 16), batchSize, 5);
     }
 
     /** Thrown by {@link #killAt} to simulate the process being killed. */

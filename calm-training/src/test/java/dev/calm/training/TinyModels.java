@@ -20,10 +20,10 @@ import dev.calm.core.nn.Init;
 import dev.calm.core.nn.Losses;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
+import dev.calm.core.nn.TrainingLoss;
 import dev.calm.core.tokenizer.BpeTrainer;
 import dev.calm.core.tokenizer.Tokenizer;
-import dev.calm.energy.Calm;
-import dev.calm.energy.CalmConfig;
+import dev.calm.energy.EnergyFixtures;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,7 +76,7 @@ final class TinyModels {
         }
 
         @Override
-        public StepLoss loss(NDArray batch, Rng rng) {
+        public TrainingLoss loss(NDArray batch, Rng rng) {
             long t = batch.getShape().get(1);
             NDArray input = batch.get(":, 0:{}", t - 1); // [B, T-1]
             NDArray target = batch.get(":, 1:"); // [B, T-1]
@@ -89,7 +89,7 @@ final class TinyModels {
             Map<String, NDArray> metrics = new LinkedHashMap<>();
             metrics.put("ce", ce);
             metrics.put("hidden_rms", hidden.square().mean().sqrt());
-            return new StepLoss(ce, metrics);
+            return new TrainingLoss(ce, metrics);
         }
     }
 
@@ -112,7 +112,7 @@ final class TinyModels {
         }
 
         @Override
-        public StepLoss loss(NDArray batch, Rng rng) {
+        public TrainingLoss loss(NDArray batch, Rng rng) {
             return afterForward(inner.loss(batch, rng));
         }
 
@@ -120,7 +120,7 @@ final class TinyModels {
          * @param out the wrapped objective's result
          * @return what the trainer gets
          */
-        abstract StepLoss afterForward(StepLoss out);
+        abstract TrainingLoss afterForward(TrainingLoss out);
     }
 
     /** Wraps an objective and multiplies its loss by NaN at chosen calls (from 1). */
@@ -134,34 +134,17 @@ final class TinyModels {
         }
 
         @Override
-        StepLoss afterForward(StepLoss out) {
+        TrainingLoss afterForward(TrainingLoss out) {
             if (calls.contains(++call)) {
-                return new StepLoss(out.loss().mul(Float.NaN), out.metrics());
+                return new TrainingLoss(out.loss().mul(Float.NaN), out.metrics());
             }
             return out;
         }
     }
 
-    /**
-     * Blocks that count up from every start (mod vocab): a repetitive pattern a tiny model learns quickly.
-     *
-     * @param count number of blocks
-     * @param length tokens per block
-     * @param vocab vocabulary size
-     */
-    static int[][] countingBlocks(int count, int length, int vocab) {
-        int[][] blocks = new int[count][length];
-        for (int b = 0; b < count; b++) {
-            for (int i = 0; i < length; i++) {
-                blocks[b][i] = (b + i) % vocab;
-            }
-        }
-        return blocks;
-    }
-
     /** The tiny CALM's autoencoder: K 4 over the 16 ids of {@link Runs#chunkData}, d 32, l 8. */
     static AutoencoderConfig tinyAutoencoderConfig() {
-        return new AutoencoderConfig(4, 16, 32, 64, 2, 2, 8, 0.15, 0.5, 1e-3, 1e-6);
+        return EnergyFixtures.autoencoderConfig(4, 16, 32, 64, 8);
     }
 
     /**
@@ -170,24 +153,7 @@ final class TinyModels {
      * @return an initialised (untrained) tiny autoencoder
      */
     static Autoencoder tinyAutoencoder(NDManager root, long seed) {
-        Autoencoder ae = new Autoencoder(tinyAutoencoderConfig());
-        ae.initialize(root, new Rng(seed));
-        return ae;
-    }
-
-    /**
-     * A test-sized CALM over the tiny autoencoder: {@link CalmConfig#tiny} (d 64, 2 layers, one head block of
-     * noise 16, N 8, M 100), K 4, l 8.
-     *
-     * @param ae the (frozen) autoencoder, e.g. {@link #tinyAutoencoder}
-     * @param root the manager of its parameters
-     * @param seed the initialisation seed
-     * @return the initialised model
-     */
-    static Calm tinyCalm(Autoencoder ae, NDManager root, long seed) {
-        Calm calm = new Calm(CalmConfig.tiny(16, 4, 8), ae);
-        calm.initialize(root, new Rng(seed));
-        return calm;
+        return EnergyFixtures.autoencoder(tinyAutoencoderConfig(), root, seed);
     }
 
     /** Vocabulary of the BPE trained on {@link #brownSlice}. */
@@ -221,7 +187,7 @@ final class TinyModels {
 
     /** K 4, d 128, l 32: the paper's autoencoder and objective at toy width, over {@link #BROWN_VOCAB} ids. */
     static AutoencoderConfig brownAutoencoderConfig() {
-        return new AutoencoderConfig(4, BROWN_VOCAB, 128, 320, 2, 2, 32, 0.15, 0.5, 1e-3, 1e-6);
+        return EnergyFixtures.autoencoderConfig(4, BROWN_VOCAB, 128, 320, 32);
     }
 
     /**

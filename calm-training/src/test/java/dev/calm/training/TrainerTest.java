@@ -19,10 +19,12 @@ import dev.calm.core.CalmException;
 import dev.calm.core.Device;
 import dev.calm.core.Rng;
 import dev.calm.core.StepScope;
+import dev.calm.core.nn.TrainingLoss;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -185,10 +187,19 @@ class TrainerTest {
     }
 
     @Test
-    void metricNamesMayNotShadowTheLinesOwnKeys() {
-        try (NDManager m = Backend.newManager(Device.cpu())) {
-            NDArray x = m.create(1f);
-            CalmException e = assertThrows(CalmException.class, () -> new StepLoss(x, java.util.Map.of("lr", x)));
+    void metricNamesMayNotShadowTheLinesOwnKeys(@TempDir Path dir) {
+        try (NDManager root = Backend.newManager(Device.cpu())) {
+            NDArray x = root.create(1f);
+            CalmException blank = assertThrows(CalmException.class, () -> new TrainingLoss(x, Map.of(" ", x)));
+            assertEquals("metric name ' ' is empty", blank.getMessage());
+            Objective shadowing = new TinyModels.AfterForward(new TinyModels.LanguageModel(root, 1, 0)) {
+                @Override
+                TrainingLoss afterForward(TrainingLoss out) {
+                    return new TrainingLoss(out.loss(), Map.of("lr", out.loss()));
+                }
+            };
+            Trainer trainer = new Trainer(shadowing, Runs.data(4), Runs.config(3).build(), dir, root);
+            CalmException e = assertThrows(CalmException.class, trainer::fit);
             assertEquals("metric name 'lr' is empty or reserved (reserved: [elapsed_s, grad_norm, loss, lr, skipped,"
                     + " step, tokens_per_s, train_flops])", e.getMessage());
         }

@@ -42,9 +42,9 @@ public final class Attention extends Module {
 
     /** The scale, and q_proj, k_proj and v_proj stored in one buffer (names and values unchanged). */
     @Override
-    protected void allocateBuffers(NDManager manager) {
-        scale = buffer(manager.create((float) (1.0 / Math.sqrt(headDim))));
-        qkvT = buffer(fuseRows(manager, qProj.weight(), kProj.weight(), vProj.weight()).transpose());
+    protected void allocateBuffers() {
+        scale = buffer(manager().create((float) (1.0 / Math.sqrt(headDim))));
+        qkvT = buffer(fuseRows(qProj.weight(), kProj.weight(), vProj.weight()).transpose());
     }
 
     /**

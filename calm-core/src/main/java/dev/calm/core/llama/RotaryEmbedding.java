@@ -79,9 +79,10 @@ public final class RotaryEmbedding extends Module {
      */
     public record HeadTables(NDArray cos, NDArray signedSin, NDArray swapHalves) {}
 
-    /** Computes the tables in double precision into {@code manager}. */
+    /** Computes the tables in double precision into the module's manager. */
     @Override
-    protected void allocateBuffers(NDManager manager) {
+    protected void allocateBuffers() {
+        NDManager manager = manager();
         int half = headDim / 2;
         float[] c = new float[maxPositions * headDim];
         float[] s = new float[maxPositions * headDim];

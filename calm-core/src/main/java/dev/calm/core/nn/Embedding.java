@@ -5,7 +5,6 @@ package dev.calm.core.nn;
 
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -51,7 +50,7 @@ public final class Embedding extends Module {
     }
 
     @Override
-    protected void allocateBuffers(NDManager manager) {
+    protected void allocateBuffers() {
         weightT = buffer(weight.array().transpose());
     }
 

@@ -4,7 +4,6 @@
 package dev.calm.core.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.Backend;
 
@@ -47,7 +46,7 @@ public final class Linear extends Module {
     }
 
     @Override
-    protected void allocateBuffers(NDManager manager) {
+    protected void allocateBuffers() {
         weightT = buffer(weight.array().transpose());
     }
 

@@ -15,13 +15,13 @@ import dev.calm.core.io.CheckpointReader;
 import dev.calm.core.io.DType;
 import dev.calm.core.io.SafeTensorsReader;
 import dev.calm.core.io.SafeTensorsWriter;
+import dev.calm.core.io.StrictLoad;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
 
 /**
  * A tree of named parameters, as in PyTorch: a module registers its parameters and child modules by name, and
@@ -33,6 +33,7 @@ public abstract class Module {
     private final Map<String, Parameter> parameters = new LinkedHashMap<>();
     private final Map<String, Module> children = new LinkedHashMap<>();
     private final List<NDArray> buffers = new ArrayList<>();
+    private NDManager manager;
 
     /**
      * Registers a parameter.
@@ -100,19 +101,33 @@ public abstract class Module {
     }
 
     /**
-     * Allocates this module's non-trainable tensors (tables, constants) in the manager of its parameters,
-     * each registered through {@link #buffer}. Called after {@link #initialize} and {@link #load}, once the
-     * previous buffers are closed; the default has none. Per-step code then reads them instead of creating them
-     * from Java arrays on every call.
+     * The manager of this module's parameters: the one given to the last {@link #initialize} or {@code load} of
+     * this module or of a module it is a child of. Code that needs "the manager of the parameters" asks the module
+     * instead of taking it as a parameter.
      *
-     * @param manager the parameters' manager and device
+     * @return the owner and device of the parameters
+     * @throws IllegalStateException if the module has not been initialised or loaded yet
      */
-    protected void allocateBuffers(NDManager manager) {}
+    public final NDManager manager() {
+        if (manager == null) {
+            throw new IllegalStateException(getClass().getSimpleName() + " has no parameters yet: initialize or load"
+                    + " it first");
+        }
+        return manager;
+    }
+
+    /**
+     * Allocates this module's non-trainable tensors (tables, constants) in the manager of its parameters
+     * ({@link #manager()}), each registered through {@link #buffer}. Called after {@link #initialize} and
+     * {@link #load}, once the previous buffers are closed; the default has none. Per-step code then reads them
+     * instead of creating them from Java arrays on every call.
+     */
+    protected void allocateBuffers() {}
 
     /**
      * Registers a buffer, so that it is freed when the buffers are allocated again.
      *
-     * @param array a tensor created in the manager given to {@link #allocateBuffers}
+     * @param array a tensor created in {@link #manager()}
      * @return the same tensor
      */
     protected final NDArray buffer(NDArray array) {
@@ -127,11 +142,12 @@ public abstract class Module {
      * computes every part at once, as the inference paths do with q/k/v and gate/up. Call it from
      * {@link #allocateBuffers}, so that it runs again after every initialisation and load.
      *
-     * @param manager the parameters' manager, which owns the buffer
      * @param parts parameters whose shapes agree but along the first axis
-     * @return the buffer, {@code [sum of the parts' first axes, ...]}, registered as a buffer of this module
+     * @return the buffer, {@code [sum of the parts' first axes, ...]}, owned by {@link #manager()} and registered
+     *     as a buffer of this module
      */
-    protected final NDArray fuseRows(NDManager manager, Parameter... parts) {
+    protected final NDArray fuseRows(Parameter... parts) {
+        NDManager manager = manager();
         NDArray[] arrays = new NDArray[parts.length];
         for (int i = 0; i < parts.length; i++) {
             arrays[i] = parts[i].array();
@@ -154,9 +170,10 @@ public abstract class Module {
     }
 
     private void allocateAllBuffers(NDManager manager) {
+        this.manager = manager;
         buffers.forEach(NDArray::close);
         buffers.clear();
-        allocateBuffers(manager);
+        allocateBuffers();
         children.values().forEach(c -> c.allocateAllBuffers(manager));
     }
 
@@ -172,7 +189,7 @@ public abstract class Module {
     public final void load(Map<String, NDArray> tensors, NDManager manager) {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         tensors.forEach((name, t) -> shapes.put(name, t.getShape()));
-        checkNamesAndShapes(shapes, "state dict");
+        StrictLoad.checkNamesAndShapes(shapes, parameterShapes(), "state dict", getClass().getSimpleName());
         namedParameters().forEach((name, p) -> p.load(tensors.get(name), manager, name));
         allocateAllBuffers(manager);
     }
@@ -204,17 +221,9 @@ public abstract class Module {
      *     shaped names, or if a tensor cannot be read
      */
     public final void load(CheckpointReader reader, NDManager manager) {
-        Map<String, Shape> shapes = new LinkedHashMap<>();
-        for (String name : reader.names()) {
-            shapes.put(name, new Shape(reader.spec(name).shape()));
-        }
-        checkNamesAndShapes(shapes, "checkpoint " + reader.source());
-        // All or nothing: read every tensor first, then hand them over; a failed read changes nothing.
-        Map<String, NDArray> staged = new LinkedHashMap<>();
         try (NDManager staging = manager.newSubManager()) {
-            for (String name : namedParameters().keySet()) {
-                staged.put(name, reader.read(name, staging));
-            }
+            Map<String, NDArray> staged = StrictLoad.readAll(reader, parameterShapes(), "checkpoint " + reader.source(),
+                    getClass().getSimpleName(), staging);
             namedParameters().forEach((name, p) -> p.adopt(staged.get(name), manager));
         }
         allocateAllBuffers(manager);
@@ -230,33 +239,11 @@ public abstract class Module {
         SafeTensorsWriter.write(file, stateDict(), Map.of("format", "pt"), floatFormat);
     }
 
-    private void checkNamesAndShapes(Map<String, Shape> shapes, String source) {
-        Map<String, Parameter> named = namedParameters();
-        TreeSet<String> missing = new TreeSet<>(named.keySet());
-        missing.removeAll(shapes.keySet());
-        TreeSet<String> unexpected = new TreeSet<>(shapes.keySet());
-        unexpected.removeAll(named.keySet());
-        List<String> wrongShape = new ArrayList<>();
-        named.forEach((name, p) -> {
-            Shape shape = shapes.get(name);
-            if (shape != null && !shape.equals(p.shape())) {
-                wrongShape.add(name + " (expected " + p.shape() + ", got " + shape + ")");
-            }
-        });
-        List<String> problems = new ArrayList<>();
-        if (!missing.isEmpty()) {
-            problems.add("missing " + missing);
-        }
-        if (!unexpected.isEmpty()) {
-            problems.add("unexpected " + unexpected);
-        }
-        if (!wrongShape.isEmpty()) {
-            problems.add("wrong shape " + wrongShape);
-        }
-        if (!problems.isEmpty()) {
-            throw new CalmException(source + " does not match " + getClass().getSimpleName() + ": "
-                    + String.join("; ", problems));
-        }
+    /** @return every parameter's shape by dotted name: what a checkpoint must hold exactly */
+    private Map<String, Shape> parameterShapes() {
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        namedParameters().forEach((name, p) -> shapes.put(name, p.shape()));
+        return shapes;
     }
 
     /** @return the current values by dotted name (the arrays themselves, not copies) */

@@ -4,7 +4,6 @@
 package dev.calm.core.nn;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /** Root-mean-square norm (Zhang and Sennrich 2019): y = w * x / sqrt(mean(x^2) + eps), over the last axis. */
@@ -24,8 +23,8 @@ public final class RMSNorm extends Module {
     }
 
     @Override
-    protected void allocateBuffers(NDManager manager) {
-        epsilon = buffer(manager.create(eps));
+    protected void allocateBuffers() {
+        epsilon = buffer(manager().create(eps));
     }
 
     /**

@@ -5,7 +5,6 @@ package dev.calm.core.nn;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 
 /**
@@ -39,8 +38,8 @@ public final class SwiGLU extends Module {
 
     /** Stores gate_proj and up_proj in one buffer (their names and values unchanged), for {@link #forwardInference}. */
     @Override
-    protected void allocateBuffers(NDManager manager) {
-        gateUpT = buffer(fuseRows(manager, gateProj.weight(), upProj.weight()).transpose());
+    protected void allocateBuffers() {
+        gateUpT = buffer(fuseRows(gateProj.weight(), upProj.weight()).transpose());
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.calm.core.Backend;
 import dev.calm.core.Rng;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
+import dev.calm.energy.EnergyFixtures;
 import dev.calm.energy.EnergyHead;
 import dev.calm.energy.GenerativeHead;
 import dev.calm.eval.BrierEvaluator;
@@ -51,7 +52,7 @@ class CustomHeadExperiment {
     void theLaplaceNoiseHeadTrainsBesideTheEnergyHead(Experiment experiment, NDManager root) {
         Rng rng = experiment.rng();
         TinyTraining.Data data = TinyTraining.counting(experiment, K);
-        Autoencoder ae = TinyTraining.autoencoder(data.vocabSize(), K, root, rng.fork("autoencoder"));
+        Autoencoder ae = EnergyFixtures.autoencoder(TinyTraining.autoencoderConfig(data.vocabSize(), K), root, rng.fork("autoencoder"));
         TinyTraining.fit(new AutoencoderObjective(ae), data.train(), AUTOENCODER_STEPS, 6e-3, "autoencoder", experiment);
 
         CalmConfig config = CalmConfig.tiny(data.vocabSize(), K, TinyTraining.LATENT);

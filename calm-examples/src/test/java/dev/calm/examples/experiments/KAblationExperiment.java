@@ -12,6 +12,7 @@ import dev.calm.core.Backend;
 import dev.calm.core.Rng;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
+import dev.calm.energy.EnergyFixtures;
 import dev.calm.eval.BrierEvaluator;
 import dev.calm.eval.BrierLM;
 import dev.calm.eval.ReconstructionEval;
@@ -61,7 +62,7 @@ class KAblationExperiment {
         TinyTraining.Data data = TinyTraining.counting(experiment, k);
         metrics.record("k", k);
 
-        Autoencoder ae = TinyTraining.autoencoder(data.vocabSize(), k, root, rng.fork("autoencoder"));
+        Autoencoder ae = EnergyFixtures.autoencoder(TinyTraining.autoencoderConfig(data.vocabSize(), k), root, rng.fork("autoencoder"));
         TinyTraining.fit(new AutoencoderObjective(ae), data.train(), AUTOENCODER_STEPS, 6e-3, "autoencoder", experiment);
         double accuracy = ReconstructionEval.sweep(ae, data.heldOut(), 8, new double[] {0}, rng.fork("reconstruction"),
                 root).get(0).tokenAccuracy();

@@ -3,14 +3,12 @@
  */
 package dev.calm.examples.experiments;
 
-import ai.djl.ndarray.NDManager;
-import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
-import dev.calm.core.Rng;
 import dev.calm.core.data.DocumentSplit;
 import dev.calm.core.data.TinyCorpus;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.tokenizer.Tokenizer;
+import dev.calm.energy.EnergyFixtures;
 import dev.calm.experiment.Experiment;
 import dev.calm.experiment.MetricsRecorder;
 import dev.calm.training.Objective;
@@ -66,20 +64,15 @@ final class TinyTraining {
     }
 
     /**
-     * An initialised autoencoder: d 32, intermediate 64, 2 + 2 layers, l {@link #LATENT}, the paper's
+     * An autoencoder at the experiments' size: d 32, intermediate 64, 2 + 2 layers, l {@link #LATENT}, the paper's
      * regularisation.
      *
      * @param vocabSize number of token ids
      * @param patchSize K
-     * @param root the manager of its parameters
-     * @param rng the initialisation's stream
-     * @return the autoencoder
+     * @return the config
      */
-    static Autoencoder autoencoder(int vocabSize, int patchSize, NDManager root, Rng rng) {
-        Autoencoder ae = new Autoencoder(new AutoencoderConfig(patchSize, vocabSize, 32, 64, 2, 2, LATENT, 0.15, 0.5,
-                1e-3, 1e-6));
-        ae.initialize(root, rng);
-        return ae;
+    static AutoencoderConfig autoencoderConfig(int vocabSize, int patchSize) {
+        return EnergyFixtures.autoencoderConfig(patchSize, vocabSize, 32, 64, LATENT);
     }
 
     /**
