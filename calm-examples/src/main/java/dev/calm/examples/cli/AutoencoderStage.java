@@ -10,7 +10,6 @@ import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
-import dev.calm.core.io.DType;
 import dev.calm.diagnostics.LatentGeometry;
 import dev.calm.eval.ReconstructionAccuracy;
 import dev.calm.eval.ReconstructionEval;
@@ -20,7 +19,6 @@ import dev.calm.training.ShuffledBlocks;
 import dev.calm.training.StepMetrics;
 import dev.calm.training.TrainConfig;
 import dev.calm.training.TrainResult;
-import dev.calm.training.Trainer;
 import dev.calm.training.TrainingContext;
 import dev.calm.training.TrainingHook;
 import java.io.PrintWriter;
@@ -98,14 +96,8 @@ final class AutoencoderStage {
             }
         };
         ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
-        TrainResult result;
-        try (Interruption interruption = Interruption.watch()) {
-            result = new Trainer(new AutoencoderObjective(ae, options.randomChunks()), data, trainConfig, dir, root)
-                    .addHook(monitor).addHook(interruption).fit();
-            interruption.checkCompleted(result, dir);
-        }
-        ae.save(dir.resolve("model.safetensors"), DType.F32);
-        ModelConfigFile.write(dir, RunModels.AUTOENCODER, config);
+        TrainResult result = new StageRunner(dir, RunModels.AUTOENCODER, root).train(ae, config,
+                new AutoencoderObjective(ae, options.randomChunks()), data, trainConfig, List.of(monitor));
         if (!(result.tokensPerSecond() > 0)) { // nothing left to train: the checkpoint was already at the end
             out.printf(Locale.ROOT, "already trained: %d steps in %.0f s, checkpoint %s%n", result.steps(),
                     result.elapsedSeconds(), result.lastCheckpoint());
@@ -187,7 +179,7 @@ final class AutoencoderStage {
      */
     static Autoencoder load(Path dir, NDManager root) {
         Autoencoder ae = new Autoencoder(config(dir));
-        ae.load(dir.resolve("model.safetensors"), root);
+        ae.load(dir.resolve(StageRunner.WEIGHTS), root);
         return ae;
     }
 
@@ -198,7 +190,7 @@ final class AutoencoderStage {
      * @return its config
      */
     static AutoencoderConfig config(Path dir) {
-        Path weights = dir.resolve("model.safetensors");
+        Path weights = dir.resolve(StageRunner.WEIGHTS);
         if (!Files.exists(weights) || !ModelConfigFile.exists(dir)) {
             throw new CalmException("CALM needs a trained autoencoder and " + (Files.exists(weights)
                     ? dir.resolve(ModelConfigFile.NAME) : weights) + " does not exist: run calm train-ae (or the "

@@ -84,7 +84,7 @@ final class RunModels {
      */
     static StepModel load(Path runDir, String name, Tokenizer tokenizer, NDManager root) {
         Path dir = runDir.resolve(name);
-        Path weights = dir.resolve("model.safetensors");
+        Path weights = dir.resolve(StageRunner.WEIGHTS);
         if (!Files.isRegularFile(weights) || !ModelConfigFile.exists(dir)) {
             throw new CalmException("no trained " + name + " in " + dir + " (" + ModelConfigFile.NAME
                     + " and model.safetensors): run calm train --model " + name + " (or the quickstart) first");
