@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
@@ -34,10 +34,10 @@ import java.util.Map;
  * time budget, then report held-out reconstruction accuracy with and without Gaussian noise on the latent.
  * A run directory that already holds the stage's plan resumes it from its latest checkpoint.
  */
-final class AutoencoderStage {
+public final class AutoencoderStage {
 
     /** The latent-geometry report's file in the stage's directory. */
-    static final String GEOMETRY = "latent-geometry.json";
+    public static final String GEOMETRY = "latent-geometry.json";
     /** Held-out blocks of the latent-geometry report (4,096 chunks at K = 4). */
     private static final int GEOMETRY_BLOCKS = 64;
 
@@ -57,7 +57,7 @@ final class AutoencoderStage {
      * @param seed seed of initialisation, data order and dropout
      * @param checkpointEvery optimizer steps between two checkpoints
      */
-    record Options(double minutes, int steps, int batchSize, double learningRate, int evalTokens, double[] sigmas,
+    public record Options(double minutes, int steps, int batchSize, double learningRate, int evalTokens, double[] sigmas,
             double randomChunks, long seed, int checkpointEvery) {}
 
     private AutoencoderStage() {}
@@ -71,7 +71,7 @@ final class AutoencoderStage {
      * @param out where results are printed
      * @return the trained autoencoder (its weights also in {@code dir/model.safetensors})
      */
-    static Autoencoder run(Path dir, AutoencoderConfig config, TokenizerStage tokens, Options options, NDManager root,
+    public static Autoencoder run(Path dir, AutoencoderConfig config, TokenizerStage tokens, Options options, NDManager root,
             PrintWriter out) {
         RunModels.checkResumable(dir, RunModels.AUTOENCODER, config, AutoencoderConfig.class);
         Autoencoder ae = new Autoencoder(config);
@@ -128,7 +128,7 @@ final class AutoencoderStage {
      * @param out where the table is printed
      * @return the report
      */
-    static LatentGeometry geometry(Path file, Autoencoder ae, TokenBlocks validation, long seed, NDManager root,
+    public static LatentGeometry geometry(Path file, Autoencoder ae, TokenBlocks validation, long seed, NDManager root,
             PrintWriter out) {
         LatentGeometry g = LatentGeometry.measure(ae, validation.sample(GEOMETRY_BLOCKS), new Rng(seed).fork("geometry"),
                 root);
@@ -151,7 +151,7 @@ final class AutoencoderStage {
      * @param out where the tables are printed
      * @return the accuracies by corpus, one row per noise level
      */
-    static Map<String, List<ReconstructionAccuracy>> reconstruction(Path file, Autoencoder ae,
+    public static Map<String, List<ReconstructionAccuracy>> reconstruction(Path file, Autoencoder ae,
             Map<String, TokenBlocks> heldOut, int evalTokens, double[] sigmas, long seed, NDManager root,
             PrintWriter out) {
         Rng rng = new Rng(seed);
@@ -177,7 +177,7 @@ final class AutoencoderStage {
      * @param root the manager the model lives in
      * @return the autoencoder
      */
-    static Autoencoder load(Path dir, NDManager root) {
+    public static Autoencoder load(Path dir, NDManager root) {
         Autoencoder ae = new Autoencoder(config(dir));
         ae.load(dir.resolve(StageRunner.WEIGHTS), root);
         return ae;
@@ -189,7 +189,7 @@ final class AutoencoderStage {
      * @param dir the stage's run directory
      * @return its config
      */
-    static AutoencoderConfig config(Path dir) {
+    public static AutoencoderConfig config(Path dir) {
         Path weights = dir.resolve(StageRunner.WEIGHTS);
         if (!Files.exists(weights) || !ModelConfigFile.exists(dir)) {
             throw new CalmException("CALM needs a trained autoencoder and " + (Files.exists(weights)

@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -39,14 +39,14 @@ import java.util.function.DoubleSupplier;
  * on the same blocks, with the held-out loss logged during training (the curves are in each stage's
  * {@code metrics.jsonl}). A stage that finished before is not trained again: its weights are reloaded.
  */
-final class LanguageModelStage {
+public final class LanguageModelStage {
 
     /** Held-out blocks of the loss logged during training. */
     private static final int MONITOR_BLOCKS = 16;
     /** Steps between two held-out losses. */
     private static final int MONITOR_EVERY = 100;
     /** Marks a stage whose training is complete. */
-    static final String SUMMARY = "summary.json";
+    public static final String SUMMARY = "summary.json";
 
     /**
      * One model of the comparison.
@@ -61,7 +61,7 @@ final class LanguageModelStage {
      * @param config the model's config, saved beside its weights as {@code config.json}
      * @param sampler the model as generation and BrierLM see it (the same object as {@code model})
      */
-    record Contender(String name, String description, Module model, Objective objective, double learningRate,
+    public record Contender(String name, String description, Module model, Objective objective, double learningRate,
             Map<String, Double> lrScales, Object config, StepModel sampler) {}
 
     /**
@@ -79,7 +79,7 @@ final class LanguageModelStage {
      *     last session; summaries written before it read as 0
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Summary(String name, long parameters, long steps, double seconds, double tokensPerSecond, double trainFlops,
+    public record Summary(String name, long parameters, long steps, double seconds, double tokensPerSecond, double trainFlops,
             double heldOutBefore, double heldOutAfter, @JsonProperty(defaultValue = "0") double overheadSeconds) {
 
         /**
@@ -89,7 +89,7 @@ final class LanguageModelStage {
          * @param file the stage's summary
          * @return the summary
          */
-        static Summary read(Path file) {
+        public static Summary read(Path file) {
             try {
                 JsonNode tree = Json.MAPPER.readTree(file.toFile());
                 if (tree != null && tree.has("tokensPerSecond")) { // the camelCase format of earlier runs
@@ -118,7 +118,7 @@ final class LanguageModelStage {
      * @param seed seed of data order and noise
      * @param checkpointEvery optimizer steps between two checkpoints
      */
-    record Options(double minutes, int steps, int batchSize, int warmup, long seed, int checkpointEvery) {}
+    public record Options(double minutes, int steps, int batchSize, int warmup, long seed, int checkpointEvery) {}
 
     private LanguageModelStage() {}
 
@@ -134,7 +134,7 @@ final class LanguageModelStage {
      * @param out where results are printed
      * @return the stage's summary
      */
-    static Summary run(Path dir, Contender c, TokenBlocks train, int[][] validation, Options options, NDManager root,
+    public static Summary run(Path dir, Contender c, TokenBlocks train, int[][] validation, Options options, NDManager root,
             PrintWriter out) {
         Path summaryFile = dir.resolve(SUMMARY);
         StageRunner stage = new StageRunner(dir, c.name(), root);
@@ -207,7 +207,7 @@ final class LanguageModelStage {
     }
 
     /** @return blocks for the held-out loss */
-    static int[][] monitorBlocks(TokenBlocks validation) {
+    public static int[][] monitorBlocks(TokenBlocks validation) {
         return validation.sample(MONITOR_BLOCKS);
     }
 }

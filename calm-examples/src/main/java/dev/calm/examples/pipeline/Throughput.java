@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -36,7 +36,7 @@ import java.util.SplittableRandom;
  * Throughput measurements on random token ids, shared by {@code bench} and {@code quickstart}. Each timing starts
  * after {@value #WARMUP} warm-up steps (or a warm-up generation), so that one-time set-up is not counted.
  */
-final class Throughput {
+public final class Throughput {
 
     private static final int WARMUP = 2;
 
@@ -51,7 +51,7 @@ final class Throughput {
      * @param tokensPerSecond text tokens per second (B x T per step)
      * @param opsPerStep libtorch calls of one step, forward, backward, clipping and AdamW included
      */
-    record TrainingSpeed(double tokensPerSecond, int opsPerStep) {}
+    public record TrainingSpeed(double tokensPerSecond, int opsPerStep) {}
 
     /**
      * Full optimizer steps through the library's {@link Trainer} (forward, backward, clipping, AdamW), exactly as
@@ -63,7 +63,7 @@ final class Throughput {
      * @param steps timed steps
      * @return tokens per second and libtorch calls per step
      */
-    static TrainingSpeed training(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
+    public static TrainingSpeed training(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
             SplittableRandom data) {
         int[][] blocks = new int[batch * (WARMUP + steps)][];
         for (int i = 0; i < blocks.length; i++) {
@@ -107,7 +107,7 @@ final class Throughput {
      *
      * @return tokens per second
      */
-    static double forwardBackward(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
+    public static double forwardBackward(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
             SplittableRandom data, Rng rng) {
         long start = 0;
         for (int step = 0; step < WARMUP + steps; step++) {
@@ -135,7 +135,7 @@ final class Throughput {
      * @param tokens tokens generated per sequence in the timed call
      * @return generated tokens per second (all sequences), the prompts' pass included
      */
-    static double generation(Generator generator, int vocab, int batch, int tokens, SplittableRandom data, Rng rng) {
+    public static double generation(Generator generator, int vocab, int batch, int tokens, SplittableRandom data, Rng rng) {
         List<long[]> prompts = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
             prompts.add(data.longs(PROMPT, 0, vocab).toArray());
@@ -149,7 +149,7 @@ final class Throughput {
      *
      * @return generated tokens per second (all sequences), the prompts' pass included
      */
-    static double generation(Generator generator, Tokenizer tokenizer, String prompt, int batch, int tokens, Rng rng) {
+    public static double generation(Generator generator, Tokenizer tokenizer, String prompt, int batch, int tokens, Rng rng) {
         long[] ids = Arrays.stream(tokenizer.encode(prompt)).asLongStream().toArray();
         return timedGeneration(generator, Collections.nCopies(batch, ids), tokens, rng);
     }
@@ -161,7 +161,7 @@ final class Throughput {
      * @param tokensPerStep tokens each step generates per sequence (K for CALM)
      * @return calls per step
      */
-    static double opsPerGenerationStep(Generator generator, int vocab, int batch, int tokensPerStep,
+    public static double opsPerGenerationStep(Generator generator, int vocab, int batch, int tokensPerStep,
             SplittableRandom data, Rng rng) {
         List<long[]> prompts = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
@@ -186,7 +186,7 @@ final class Throughput {
      * @param tokensPerSecond decoded tokens per second (K per latent vector), one host copy per call included
      * @param opsPerCall libtorch calls of one call
      */
-    record DecodingSpeed(double tokensPerSecond, int opsPerCall) {}
+    public record DecodingSpeed(double tokensPerSecond, int opsPerCall) {}
 
     /**
      * Decodes random latent vectors into their most likely K tokens, as CALM's generation does after each step:
@@ -196,7 +196,7 @@ final class Throughput {
      * @param calls timed calls, after {@value #WARMUP} untimed ones
      * @return tokens per second and calls per decode
      */
-    static DecodingSpeed decoding(Autoencoder ae, NDManager root, int batch, int calls, Rng rng) {
+    public static DecodingSpeed decoding(Autoencoder ae, NDManager root, int batch, int calls, Rng rng) {
         int threads = Backend.threads();
         Backend.setThreads(batch == 1 ? 1 : threads);
         boolean grad = Backend.isGradMode();
@@ -237,7 +237,7 @@ final class Throughput {
      * @param tokens tokens of a timed {@link #generation}
      * @return the positions a model needs for it (each call starts a new cache)
      */
-    static int generationPositions(int tokens) {
+    public static int generationPositions(int tokens) {
         return PROMPT + tokens;
     }
 
