@@ -30,6 +30,11 @@ public record Budget(double totalSeconds, long startNanos, double reserveSeconds
     /** No training stage gets less than this, however late it starts. */
     public static final double MIN_STAGE_MINUTES = 0.1;
 
+    /**
+     * @param totalSeconds the whole run's budget, finite and &gt; 0
+     * @param startNanos when the run started ({@link System#nanoTime})
+     * @param reserveSeconds what the stages that do a fixed amount of work take out of it
+     */
     public Budget {
         if (!(totalSeconds > 0) || Double.isInfinite(totalSeconds)) {
             throw new IllegalArgumentException("the budget must be a finite number of seconds > 0, got " + totalSeconds);

@@ -94,7 +94,7 @@ public final class LanguageModelStage {
                 JsonNode tree = Json.MAPPER.readTree(file.toFile());
                 if (tree != null && tree.has("tokensPerSecond")) { // the camelCase format of earlier runs
                     ObjectNode snake = Json.MAPPER.createObjectNode();
-                    tree.fields().forEachRemaining(e -> snake.set(SNAKE_CASE.translate(e.getKey()), e.getValue()));
+                    tree.properties().forEach(e -> snake.set(SNAKE_CASE.translate(e.getKey()), e.getValue()));
                     return Json.parse(snake.toString(), Summary.class, file.toString());
                 }
             } catch (IOException e) {
@@ -206,7 +206,10 @@ public final class LanguageModelStage {
         return s;
     }
 
-    /** @return blocks for the held-out loss */
+    /**
+     * @param validation the held-out blocks
+     * @return a sample of them for the held-out loss and the Brier curve logged during training
+     */
     public static int[][] monitorBlocks(TokenBlocks validation) {
         return validation.sample(MONITOR_BLOCKS);
     }

@@ -37,11 +37,15 @@ public final class RunModels {
 
     /** The model names a run directory can hold, as in its stage directories and in their configs' model_type. */
     public static final String CALM = "calm";
+    /** The token baseline's name. */
     public static final String BASELINE = "baseline";
+    /** The autoencoder's name. */
     public static final String AUTOENCODER = "autoencoder";
     /** Reference samplers counted on the training split, scored beside the trained models. */
     public static final String UNIGRAM = "unigram";
+    /** The bigram reference sampler's name. */
     public static final String BIGRAM = "bigram";
+    /** The reference samplers, in report order. */
     public static final List<String> REFERENCES = List.of(UNIGRAM, BIGRAM);
     /** The run directory's tokenizer. */
     public static final String TOKENIZER = "tokenizer.json";

@@ -58,6 +58,10 @@ public final class Throughput {
      * a training run takes them, in a scratch run directory that is deleted afterwards. The model is updated. The
      * last warm-up step runs under an {@link OpCounter}; the clock starts after it.
      *
+     * @param root the manager the model lives in
+     * @param objective the model and its loss
+     * @param vocab ids of the vocabulary the random tokens are drawn from
+     * @param data source of the random token ids
      * @param batch blocks per step
      * @param seq tokens per block
      * @param steps timed steps
@@ -105,6 +109,14 @@ public final class Throughput {
      * Forward + backward of an objective without an update (the model is unchanged): how the autoencoder stage
      * sizes its step budget before training.
      *
+     * @param root the manager the model lives in
+     * @param objective the model and its loss
+     * @param vocab ids of the vocabulary the random tokens are drawn from
+     * @param batch sequences per call
+     * @param seq tokens per block
+     * @param steps timed steps
+     * @param data source of the random token ids
+     * @param rng the model's random draws
      * @return tokens per second
      */
     public static double forwardBackward(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
@@ -131,6 +143,10 @@ public final class Throughput {
      * Generation with the KV cache after a random {@value #PROMPT}-token prompt per sequence, once untimed to warm
      * up, without stopping at end-of-text.
      *
+     * @param generator the model's generator
+     * @param vocab ids of the vocabulary the random tokens are drawn from
+     * @param data source of the random token ids
+     * @param rng the model's random draws
      * @param batch sequences generated together
      * @param tokens tokens generated per sequence in the timed call
      * @return generated tokens per second (all sequences), the prompts' pass included
@@ -147,6 +163,12 @@ public final class Throughput {
      * Generation with the KV cache continuing one text in every sequence of a batch, once untimed to warm up,
      * without stopping at end-of-text.
      *
+     * @param generator the model's generator
+     * @param tokenizer encodes the prompt
+     * @param prompt the text every sequence continues
+     * @param batch sequences per call
+     * @param tokens tokens generated per sequence in the timed call
+     * @param rng the model's random draws
      * @return generated tokens per second (all sequences), the prompts' pass included
      */
     public static double generation(Generator generator, Tokenizer tokenizer, String prompt, int batch, int tokens, Rng rng) {
@@ -158,6 +180,11 @@ public final class Throughput {
      * libtorch calls per generation step at a batch size: the calls of a generation of 12 steps less those of one
      * of 4 steps, over 8, so that the prompt's pass and the set-up cancel out.
      *
+     * @param generator the model's generator
+     * @param vocab ids of the vocabulary the random tokens are drawn from
+     * @param batch sequences per call
+     * @param data source of the random token ids
+     * @param rng the model's random draws
      * @param tokensPerStep tokens each step generates per sequence (K for CALM)
      * @return calls per step
      */
@@ -193,6 +220,10 @@ public final class Throughput {
      * {@code batch} vectors per call, on one intra-op thread for a single vector (as {@link Generator} runs a
      * single sequence) and the engine's threads otherwise.
      *
+     * @param ae the autoencoder
+     * @param root the manager the model lives in
+     * @param batch sequences per call
+     * @param rng the model's random draws
      * @param calls timed calls, after {@value #WARMUP} untimed ones
      * @return tokens per second and calls per decode
      */
