@@ -15,6 +15,7 @@ Run with Debian's PyTorch (apt-get install -y python3-torch libopenblas0-pthread
 CI and the Java tests never run it; they read the committed files.
 """
 import collections
+import io
 import json
 import math
 import os
@@ -517,8 +518,21 @@ def torch_fixtures(generator):
     write_safetensors(os.path.join(path, "parameter.safetensors"), {"weight": params["weight"].detach()})
     torch.save({"weight": torch.ones(2), "exploit": Exploit()}, os.path.join(path, "refused-global.bin"))
     torch.save({"model": {"weight": torch.ones(2)}, "step": 3}, os.path.join(path, "nested.bin"))
-    torch.save(collections.OrderedDict(weight=torch.ones(2)), os.path.join(path, "legacy.bin"),
-               _use_new_zipfile_serialization=False)
+    legacy_save(collections.OrderedDict(weight=torch.ones(2)), os.path.join(path, "legacy.bin"))
+
+
+def legacy_save(state, path):
+    """torch.save in the format before PyTorch 1.6 (one storage), reproducibly: that format names each storage by
+    its memory address (str(storage._cdata)), which differs on every run, so the name becomes "0"."""
+    buffer = io.BytesIO()
+    torch.save(state, buffer, _use_new_zipfile_serialization=False)
+    (tensor,) = state.values()
+    key = str(tensor.storage()._storage._cdata).encode()
+    address = b"X" + struct.pack("<I", len(key)) + key  # the pickled string, in the tensor and in the key list
+    data = buffer.getvalue()
+    assert data.count(address) == 2, "unexpected legacy layout"
+    with open(path, "wb") as f:
+        f.write(data.replace(address, b"X" + struct.pack("<I", 1) + b"0"))
 
 
 def main():

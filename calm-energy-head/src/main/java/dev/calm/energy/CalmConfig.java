@@ -137,6 +137,17 @@ public record CalmConfig(TransformerConfig backbone, int patchSize, int latentSi
     }
 
     /**
+     * @param backbone another backbone
+     * @return this config with its backbone replaced: {@code CalmConfig.calmM(vocab).withBackbone(TransformerConfig
+     *     .calmM(vocab).toBuilder().hiddenSize(1536).intermediateSize(4096).numAttentionHeads(12)
+     *     .numKeyValueHeads(12).build())} is CALM-L's shape
+     */
+    public CalmConfig withBackbone(TransformerConfig backbone) {
+        return new CalmConfig(backbone, patchSize, latentSize, head, auxTokenHead, headType, mixtureHead, flowHead,
+                diffusionHead);
+    }
+
+    /**
      * @param k K, tokens per chunk (the autoencoder's)
      * @param l the latent size (the autoencoder's)
      * @return this config with {@code patch_size} and {@code latent_size} replaced

@@ -64,4 +64,20 @@ public record EnergyHeadConfig(int noiseSize, int numMlpLayers, int numSamples, 
     public EnergyHeadConfig withSamples(int n, int m) {
         return new EnergyHeadConfig(noiseSize, numMlpLayers, n, m, beta);
     }
+
+    /**
+     * @param size the noise vector's size
+     * @return this config with {@code noise_size} replaced
+     */
+    public EnergyHeadConfig withNoiseSize(int size) {
+        return new EnergyHeadConfig(size, numMlpLayers, numSamples, numTargetSamples, beta);
+    }
+
+    /**
+     * @param exponent the distance's exponent, in (0, 2)
+     * @return this config with {@code beta} replaced
+     */
+    public EnergyHeadConfig withBeta(double exponent) {
+        return new EnergyHeadConfig(noiseSize, numMlpLayers, numSamples, numTargetSamples, exponent);
+    }
 }

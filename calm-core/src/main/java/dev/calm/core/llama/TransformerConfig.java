@@ -106,7 +106,132 @@ public record TransformerConfig(
      * @return this config with another vocabulary size
      */
     public TransformerConfig withVocabSize(int vocab) {
-        return new TransformerConfig(vocab, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
-                numKeyValueHeads, maxPositionEmbeddings, ropeTheta, rmsNormEps);
+        return toBuilder().vocabSize(vocab).build();
+    }
+
+    /**
+     * A builder holding this config's values, for backbones that differ from a preset in a few fields, by name:
+     * {@code TransformerConfig.small(vocab).toBuilder().hiddenSize(1536).intermediateSize(4096).numHiddenLayers(16)
+     * .numAttentionHeads(12).numKeyValueHeads(12).build()}.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Changes a few fields of a config; {@link #build()} validates the result. */
+    public static final class Builder {
+        private int vocabSize;
+        private int hiddenSize;
+        private int intermediateSize;
+        private int numHiddenLayers;
+        private int numAttentionHeads;
+        private int numKeyValueHeads;
+        private int maxPositionEmbeddings;
+        private double ropeTheta;
+        private double rmsNormEps;
+
+        private Builder(TransformerConfig c) {
+            vocabSize = c.vocabSize;
+            hiddenSize = c.hiddenSize;
+            intermediateSize = c.intermediateSize;
+            numHiddenLayers = c.numHiddenLayers;
+            numAttentionHeads = c.numAttentionHeads;
+            numKeyValueHeads = c.numKeyValueHeads;
+            maxPositionEmbeddings = c.maxPositionEmbeddings;
+            ropeTheta = c.ropeTheta;
+            rmsNormEps = c.rmsNormEps;
+        }
+
+        /**
+         * @param v vocab_size
+         * @return this builder
+         */
+        public Builder vocabSize(int v) {
+            vocabSize = v;
+            return this;
+        }
+
+        /**
+         * @param v hidden_size
+         * @return this builder
+         */
+        public Builder hiddenSize(int v) {
+            hiddenSize = v;
+            return this;
+        }
+
+        /**
+         * @param v intermediate_size
+         * @return this builder
+         */
+        public Builder intermediateSize(int v) {
+            intermediateSize = v;
+            return this;
+        }
+
+        /**
+         * @param v num_hidden_layers
+         * @return this builder
+         */
+        public Builder numHiddenLayers(int v) {
+            numHiddenLayers = v;
+            return this;
+        }
+
+        /**
+         * @param v num_attention_heads
+         * @return this builder
+         */
+        public Builder numAttentionHeads(int v) {
+            numAttentionHeads = v;
+            return this;
+        }
+
+        /**
+         * @param v num_key_value_heads
+         * @return this builder
+         */
+        public Builder numKeyValueHeads(int v) {
+            numKeyValueHeads = v;
+            return this;
+        }
+
+        /**
+         * @param v max_position_embeddings
+         * @return this builder
+         */
+        public Builder maxPositionEmbeddings(int v) {
+            maxPositionEmbeddings = v;
+            return this;
+        }
+
+        /**
+         * @param v rope_theta
+         * @return this builder
+         */
+        public Builder ropeTheta(double v) {
+            ropeTheta = v;
+            return this;
+        }
+
+        /**
+         * @param v rms_norm_eps
+         * @return this builder
+         */
+        public Builder rmsNormEps(double v) {
+            rmsNormEps = v;
+            return this;
+        }
+
+        /**
+         * @return the config
+         * @throws dev.calm.core.CalmException naming the first invalid field
+         */
+        public TransformerConfig build() {
+            return new TransformerConfig(vocabSize, hiddenSize, intermediateSize, numHiddenLayers, numAttentionHeads,
+                    numKeyValueHeads, maxPositionEmbeddings, ropeTheta, rmsNormEps);
+        }
     }
 }

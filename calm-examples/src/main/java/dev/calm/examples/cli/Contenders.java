@@ -10,6 +10,8 @@ import dev.calm.core.llama.TransformerConfig;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.TokenBaseline;
+import dev.calm.examples.pipeline.LanguageModelStage;
+import dev.calm.examples.pipeline.RunModels;
 import dev.calm.training.TokenObjective;
 import java.util.Locale;
 import java.util.Map;

@@ -3,6 +3,7 @@
  */
 package dev.calm.examples.cli;
 
+import dev.calm.examples.pipeline.CorpusStage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;

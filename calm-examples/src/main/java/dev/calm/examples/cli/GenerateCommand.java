@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import dev.calm.core.Rng;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.StepModel;
+import dev.calm.examples.pipeline.RunModels;
 import dev.calm.sampling.Generation;
 import dev.calm.sampling.GenerationConfig;
 import dev.calm.sampling.Generations;

@@ -11,6 +11,8 @@ import dev.calm.energy.DiffusionHeadConfig;
 import dev.calm.energy.FlowHeadConfig;
 import dev.calm.energy.MixtureHeadConfig;
 import dev.calm.eval.ChunkStatistics;
+import dev.calm.examples.pipeline.LanguageModelStage;
+import dev.calm.examples.pipeline.RunModels;
 import dev.calm.training.CalmObjective;
 import java.util.Map;
 import picocli.CommandLine.Option;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Json;
 import dev.calm.core.io.AtomicFiles;
+import dev.calm.examples.pipeline.RunModels;
 import dev.calm.training.MetricsLog;
 import java.nio.file.Path;
 import java.util.ArrayList;

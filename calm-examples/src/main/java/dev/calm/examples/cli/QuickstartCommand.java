@@ -19,6 +19,14 @@ import dev.calm.energy.InferenceFlops;
 import dev.calm.energy.StepModel;
 import dev.calm.energy.TokenBaseline;
 import dev.calm.eval.NgramModel;
+import dev.calm.examples.pipeline.AutoencoderStage;
+import dev.calm.examples.pipeline.BrierStage;
+import dev.calm.examples.pipeline.Budget;
+import dev.calm.examples.pipeline.CorpusStage;
+import dev.calm.examples.pipeline.GenerationStage;
+import dev.calm.examples.pipeline.LanguageModelStage;
+import dev.calm.examples.pipeline.RunModels;
+import dev.calm.examples.pipeline.TokenizerStage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -99,7 +107,7 @@ final class QuickstartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        return RunModels.locked(runDir, spec, this::run);
+        return RunModels.locked(runDir, spec.qualifiedName(" "), this::run);
     }
 
     private int run() {

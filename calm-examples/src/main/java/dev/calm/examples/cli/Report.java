@@ -5,6 +5,8 @@ package dev.calm.examples.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.calm.core.io.AtomicFiles;
+import dev.calm.examples.pipeline.GenerationStage;
+import dev.calm.examples.pipeline.RunModels;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Locale;

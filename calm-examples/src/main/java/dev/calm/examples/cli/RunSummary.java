@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.CorpusStats;
+import dev.calm.examples.pipeline.GenerationStage;
+import dev.calm.examples.pipeline.LanguageModelStage;
+import dev.calm.examples.pipeline.ModelConfigFile;
+import dev.calm.examples.pipeline.RunModels;
 import dev.calm.training.MetricsLog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,17 +94,18 @@ final class RunSummary {
         JsonNode generation = read(runDir.resolve("generation.json"));
         for (String model : MODELS) {
             ObjectNode m = summary.putObject(model);
-            JsonNode s = read(runDir.resolve(model).resolve(LanguageModelStage.SUMMARY));
-            m.put("parameters", s.get("parameters").asLong());
-            m.put("steps", s.get("steps").asLong());
-            m.put("train_seconds", s.get("seconds").asDouble());
-            m.put("train_tokens_per_s", s.get("tokensPerSecond").asDouble());
-            m.put("train_flops", s.get("trainFlops").asDouble());
-            m.put("train_overhead_seconds", s.path("overheadSeconds").asDouble());
-            m.put("train_overhead_share", s.path("overheadSeconds").asDouble() / s.get("seconds").asDouble());
+            LanguageModelStage.Summary s =
+                    LanguageModelStage.Summary.read(present(runDir.resolve(model).resolve(LanguageModelStage.SUMMARY)));
+            m.put("parameters", s.parameters());
+            m.put("steps", s.steps());
+            m.put("train_seconds", s.seconds());
+            m.put("train_tokens_per_s", s.tokensPerSecond());
+            m.put("train_flops", s.trainFlops());
+            m.put("train_overhead_seconds", s.overheadSeconds());
+            m.put("train_overhead_share", s.overheadSeconds() / s.seconds());
             m.put("inference_flops_per_token", facts.inferenceFlops().get(model));
-            m.put("val_loss_before", s.get("heldOutBefore").asDouble());
-            m.put("val_loss_after", s.get("heldOutAfter").asDouble());
+            m.put("val_loss_before", s.heldOutBefore());
+            m.put("val_loss_after", s.heldOutAfter());
             ObjectNode heldOut = m.putObject("held_out");
             for (JsonNode row : brier) {
                 if (row.get("model").asText().equals(model)) {
@@ -193,13 +198,22 @@ final class RunSummary {
      * @throws CalmException when it is missing or unreadable
      */
     static JsonNode read(Path file) {
-        if (!Files.exists(file)) {
-            throw new CalmException("cannot write the report: " + file + " is missing (did a stage fail?)");
-        }
         try {
-            return Json.MAPPER.readTree(file.toFile());
+            return Json.MAPPER.readTree(present(file).toFile());
         } catch (IOException e) {
             throw new CalmException("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * @param file a file a stage wrote
+     * @return the file
+     * @throws CalmException when it is missing
+     */
+    private static Path present(Path file) {
+        if (!Files.exists(file)) {
+            throw new CalmException("cannot write the report: " + file + " is missing (did a stage fail?)");
+        }
+        return file;
     }
 }

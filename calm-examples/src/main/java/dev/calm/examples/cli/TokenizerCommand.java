@@ -4,6 +4,9 @@
 package dev.calm.examples.cli;
 
 import dev.calm.core.tokenizer.BpeTrainer;
+import dev.calm.examples.pipeline.CorpusStage;
+import dev.calm.examples.pipeline.RunModels;
+import dev.calm.examples.pipeline.TokenizerStage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -60,7 +63,7 @@ final class TokenizerCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(), problem);
             }
             PrintWriter out = spec.commandLine().getOut();
-            return RunModels.locked(runDir, spec, () -> {
+            return RunModels.locked(runDir, spec.qualifiedName(" "), () -> {
                 TokenizerStage.checkVocabulary(runDir, vocab);
                 CorpusStage corpus = corpusOptions.prepare(seed, out);
                 RunRecord.write(spec, runDir);

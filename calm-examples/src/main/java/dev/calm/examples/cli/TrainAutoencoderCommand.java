@@ -5,6 +5,9 @@ package dev.calm.examples.cli;
 
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.AutoencoderConfig;
+import dev.calm.examples.pipeline.AutoencoderStage;
+import dev.calm.examples.pipeline.RunModels;
+import dev.calm.examples.pipeline.TokenizerStage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -60,7 +63,7 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), problem);
         }
         RunModels.tokenizerFile(runDir);
-        return RunModels.locked(runDir, spec, this::train);
+        return RunModels.locked(runDir, spec.qualifiedName(" "), this::train);
     }
 
     private int train() {

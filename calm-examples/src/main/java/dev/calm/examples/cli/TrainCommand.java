@@ -11,6 +11,11 @@ import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
+import dev.calm.examples.pipeline.AutoencoderStage;
+import dev.calm.examples.pipeline.LanguageModelStage;
+import dev.calm.examples.pipeline.ModelConfigFile;
+import dev.calm.examples.pipeline.RunModels;
+import dev.calm.examples.pipeline.TokenizerStage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -58,7 +63,7 @@ final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         validate();
         RunModels.tokenizerFile(runDir);
-        return RunModels.locked(runDir, spec, this::train);
+        return RunModels.locked(runDir, spec.qualifiedName(" "), this::train);
     }
 
     private int train() {

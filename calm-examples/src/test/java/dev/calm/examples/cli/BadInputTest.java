@@ -7,6 +7,7 @@ import static dev.calm.examples.cli.TinyRun.failsCleanly;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.calm.autoencoder.AutoencoderConfig;
+import dev.calm.examples.pipeline.ModelConfigFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

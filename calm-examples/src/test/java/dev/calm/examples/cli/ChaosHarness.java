@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calm.core.config.Json;
 import dev.calm.core.io.AtomicFiles;
 import dev.calm.core.io.SafeTensorsReader;
+import dev.calm.examples.pipeline.RunModels;
 import dev.calm.training.CheckpointStore;
 import dev.calm.training.MetricsLog;
 import java.io.IOException;

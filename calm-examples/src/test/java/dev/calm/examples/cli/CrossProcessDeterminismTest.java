@@ -6,6 +6,7 @@ package dev.calm.examples.cli;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.calm.examples.pipeline.RunModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

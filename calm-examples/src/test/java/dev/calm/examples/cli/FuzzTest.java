@@ -19,6 +19,8 @@ import dev.calm.core.io.SafeTensorsWriter;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.HfTokenizer;
 import dev.calm.energy.CalmConfig;
+import dev.calm.examples.pipeline.ModelConfigFile;
+import dev.calm.examples.pipeline.RunModels;
 import dev.calm.training.CheckpointStore;
 import dev.calm.training.TrainConfig;
 import java.io.IOException;
@@ -139,7 +141,7 @@ class FuzzTest {
             }
             throw new CalmException(err.toString().strip()); // a usage error or a one-line failure
         }));
-        Path plan = run.runDir().resolve("autoencoder").resolve(StagePlan.FILE);
+        Path plan = run.runDir().resolve("autoencoder").resolve("plan.json");
         check(Fuzzer.run("plan.json", Files.readAllBytes(plan), true, CASES / 2, SEED, dir,
                 file -> Json.read(file, TrainConfig.class)));
         Path checkpoint = new CheckpointStore(run.runDir().resolve("autoencoder")).latest().orElseThrow();

@@ -79,7 +79,7 @@ class QuickstartInterruptTest {
         for (int i = 1; i < steps.size(); i++) {
             assertTrue(steps.get(i) > steps.get(i - 1), "one curve, resumed where it stopped: " + steps);
         }
-        assertEquals(STEPS, Json.read(ae.resolve(StagePlan.FILE), TrainConfig.class).maxSteps());
+        assertEquals(STEPS, Json.read(ae.resolve("plan.json"), TrainConfig.class).maxSteps());
     }
 
     /**

@@ -10,11 +10,9 @@ import dev.calm.core.data.DocumentSplit;
 import dev.calm.core.data.NpmPackage;
 import dev.calm.core.data.TinyCorpus;
 import dev.calm.core.data.TokenBlocks;
-import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.BpeTrainer;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.CalmConfig;
-import dev.calm.energy.EnergyHeadConfig;
 import dev.calm.energy.MixtureHeadConfig;
 import dev.calm.examples.study.AutoencoderRecipe;
 import dev.calm.examples.study.CalmRecipe;
@@ -88,8 +86,7 @@ enum StudyScale {
      */
     CalmRecipe calm(int vocab) {
         return this == TINY
-                ? new CalmRecipe(new CalmConfig(TransformerConfig.tiny(vocab), 4, 16,
-                        new EnergyHeadConfig(16, 1, 8, 100, 1.0)).withMixtureHead(MixtureHeadConfig.defaults()), 200,
+                ? new CalmRecipe(CalmConfig.tiny(vocab, 4, 16).withMixtureHead(MixtureHeadConfig.defaults()), 200,
                         16, 3e-3, 1, 0, 0, 20)
                 : new CalmRecipe(CalmConfig.small(vocab).withMixtureHead(MixtureHeadConfig.defaults()), 400, 16, 3e-3, 1,
                         0, 0, 100);

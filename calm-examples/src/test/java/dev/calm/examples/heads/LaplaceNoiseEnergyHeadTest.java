@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 @CalmExperiment
 class LaplaceNoiseEnergyHeadTest {
 
-    private static final EnergyHeadConfig CONFIG = new EnergyHeadConfig(4, 1, 8, 100, 1.0);
+    private static final EnergyHeadConfig CONFIG = EnergyHeadConfig.paper().withNoiseSize(4).withNumMlpLayers(1);
 
     @Test
     void noiseIsLaplaceWithTheUniformsVariance(NDManager manager) {

@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,12 +19,12 @@ import java.nio.file.Path;
  * ("... is a baseline checkpoint, expected calm") instead of failing on a field name. A file from before the
  * type was recorded is read as the expected type.
  */
-final class ModelConfigFile {
+public final class ModelConfigFile {
 
     /** The file's name in a model's directory. */
-    static final String NAME = "config.json";
+    public static final String NAME = "config.json";
     /** The field that records the model's type. */
-    static final String TYPE = "model_type";
+    public static final String TYPE = "model_type";
 
     private ModelConfigFile() {}
 
@@ -36,7 +36,7 @@ final class ModelConfigFile {
      *     {@value RunModels#AUTOENCODER}
      * @param config the model's config record
      */
-    static void write(Path dir, String type, Object config) {
+    public static void write(Path dir, String type, Object config) {
         ObjectNode node = Json.MAPPER.createObjectNode().put(TYPE, type);
         node.setAll((ObjectNode) Json.MAPPER.valueToTree(config));
         Json.write(dir.resolve(NAME), node);
@@ -51,7 +51,7 @@ final class ModelConfigFile {
      * @param <T> its type
      * @return the config
      */
-    static <T> T read(Path dir, String type, Class<T> configType) {
+    public static <T> T read(Path dir, String type, Class<T> configType) {
         Path file = dir.resolve(NAME);
         ObjectNode tree = tree(file);
         JsonNode recorded = tree.remove(TYPE);
@@ -66,7 +66,7 @@ final class ModelConfigFile {
      * @param dir a model's directory
      * @return whether it holds a config
      */
-    static boolean exists(Path dir) {
+    public static boolean exists(Path dir) {
         return Files.exists(dir.resolve(NAME));
     }
 

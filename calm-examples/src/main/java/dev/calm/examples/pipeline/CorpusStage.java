@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import dev.calm.core.data.CorpusReader;
 import dev.calm.core.data.CorpusStats;
@@ -25,7 +25,7 @@ import java.util.Map;
  * @param split train and validation documents
  * @param heldOut named held-out corpora, the validation split first
  */
-record CorpusStage(Path source, DocumentSplit split, Map<String, List<Document>> heldOut) {
+public record CorpusStage(Path source, DocumentSplit split, Map<String, List<Document>> heldOut) {
 
     /**
      * @param data the corpus file or directory, or null for the default corpus
@@ -36,7 +36,7 @@ record CorpusStage(Path source, DocumentSplit split, Map<String, List<Document>>
      * @param out where to print the summary
      * @return the corpora
      */
-    static CorpusStage prepare(Path data, Path cacheDir, List<Path> evalData, double validationFraction, long seed,
+    public static CorpusStage prepare(Path data, Path cacheDir, List<Path> evalData, double validationFraction, long seed,
             PrintWriter out) {
         Path source = data;
         if (source == null) {

@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import dev.calm.core.CalmException;
 import dev.calm.core.data.CorpusStats;
@@ -25,14 +25,14 @@ import java.util.Map;
  * @param tokenizer the tokenizer, to be closed by the caller
  * @param blocks "train", then each held-out corpus by name, as token blocks
  */
-record TokenizerStage(Tokenizer tokenizer, Map<String, TokenBlocks> blocks) {
+public record TokenizerStage(Tokenizer tokenizer, Map<String, TokenBlocks> blocks) {
 
     /** Tokens per block of the commands that train and evaluate: a multiple of every K the presets use. */
-    static final int BLOCK_LENGTH = 256;
+    public static final int BLOCK_LENGTH = 256;
     /** K of the presets, which every block length must be a multiple of. */
-    static final int PATCH_SIZE = 4;
+    public static final int PATCH_SIZE = 4;
     /** Vocabulary of a new tokenizer when {@code --vocab} is not given. */
-    static final int DEFAULT_VOCAB = 4096;
+    public static final int DEFAULT_VOCAB = 4096;
 
     /**
      * Refuses a {@code --vocab} that disagrees with the run directory's tokenizer, before anything is written: the
@@ -41,7 +41,7 @@ record TokenizerStage(Tokenizer tokenizer, Map<String, TokenBlocks> blocks) {
      * @param runDir the run directory
      * @param vocabSize the {@code --vocab} given, or null
      */
-    static void checkVocabulary(Path runDir, Integer vocabSize) {
+    public static void checkVocabulary(Path runDir, Integer vocabSize) {
         Path file = runDir.resolve(RunModels.TOKENIZER);
         if (vocabSize == null || !Files.exists(file)) {
             return;
@@ -65,7 +65,7 @@ record TokenizerStage(Tokenizer tokenizer, Map<String, TokenBlocks> blocks) {
      * @param out where the statistics table is printed
      * @return the tokenizer and the blocks
      */
-    static TokenizerStage prepare(Path runDir, CorpusStage corpus, Integer vocabSize, int blockLength, int patchSize,
+    public static TokenizerStage prepare(Path runDir, CorpusStage corpus, Integer vocabSize, int blockLength, int patchSize,
             PrintWriter out) {
         Path file = runDir.resolve(RunModels.TOKENIZER);
         HfTokenizer tokenizer;

@@ -1,14 +1,17 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
-import dev.calm.core.io.DType;
 import dev.calm.core.nn.Module;
 import dev.calm.energy.Calm;
 import dev.calm.energy.StepModel;
@@ -19,12 +22,14 @@ import dev.calm.training.ShuffledBlocks;
 import dev.calm.training.StepMetrics;
 import dev.calm.training.TrainConfig;
 import dev.calm.training.TrainResult;
-import dev.calm.training.Trainer;
 import dev.calm.training.TrainingContext;
 import dev.calm.training.TrainingHook;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleSupplier;
@@ -34,14 +39,14 @@ import java.util.function.DoubleSupplier;
  * on the same blocks, with the held-out loss logged during training (the curves are in each stage's
  * {@code metrics.jsonl}). A stage that finished before is not trained again: its weights are reloaded.
  */
-final class LanguageModelStage {
+public final class LanguageModelStage {
 
     /** Held-out blocks of the loss logged during training. */
     private static final int MONITOR_BLOCKS = 16;
     /** Steps between two held-out losses. */
     private static final int MONITOR_EVERY = 100;
     /** Marks a stage whose training is complete. */
-    static final String SUMMARY = "summary.json";
+    public static final String SUMMARY = "summary.json";
 
     /**
      * One model of the comparison.
@@ -56,7 +61,7 @@ final class LanguageModelStage {
      * @param config the model's config, saved beside its weights as {@code config.json}
      * @param sampler the model as generation and BrierLM see it (the same object as {@code model})
      */
-    record Contender(String name, String description, Module model, Objective objective, double learningRate,
+    public record Contender(String name, String description, Module model, Objective objective, double learningRate,
             Map<String, Double> lrScales, Object config, StepModel sampler) {}
 
     /**
@@ -73,8 +78,35 @@ final class LanguageModelStage {
      * @param overheadSeconds training time spent outside the steps (evaluation during training, checkpoints) in the
      *     last session; summaries written before it read as 0
      */
-    record Summary(String name, long parameters, long steps, double seconds, double tokensPerSecond, double trainFlops,
-            double heldOutBefore, double heldOutAfter, @JsonProperty(defaultValue = "0") double overheadSeconds) {}
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Summary(String name, long parameters, long steps, double seconds, double tokensPerSecond, double trainFlops,
+            double heldOutBefore, double heldOutAfter, @JsonProperty(defaultValue = "0") double overheadSeconds) {
+
+        /**
+         * Reads a stage's {@code summary.json}. Summaries written before the file went snake_case (their keys in
+         * camelCase, as {@code tokensPerSecond}) read the same.
+         *
+         * @param file the stage's summary
+         * @return the summary
+         */
+        public static Summary read(Path file) {
+            try {
+                JsonNode tree = Json.MAPPER.readTree(file.toFile());
+                if (tree != null && tree.has("tokensPerSecond")) { // the camelCase format of earlier runs
+                    ObjectNode snake = Json.MAPPER.createObjectNode();
+                    tree.properties().forEach(e -> snake.set(SNAKE_CASE.translate(e.getKey()), e.getValue()));
+                    return Json.parse(snake.toString(), Summary.class, file.toString());
+                }
+            } catch (IOException e) {
+                // missing, unreadable or malformed: Json.read names the problem in one line
+            }
+            return Json.read(file, Summary.class);
+        }
+    }
+
+    /** The on-disk spelling of {@link Summary}'s fields. */
+    private static final PropertyNamingStrategies.NamingBase SNAKE_CASE =
+            (PropertyNamingStrategies.NamingBase) PropertyNamingStrategies.SNAKE_CASE;
 
     /**
      * The budget shared by both contenders.
@@ -86,7 +118,7 @@ final class LanguageModelStage {
      * @param seed seed of data order and noise
      * @param checkpointEvery optimizer steps between two checkpoints
      */
-    record Options(double minutes, int steps, int batchSize, int warmup, long seed, int checkpointEvery) {}
+    public record Options(double minutes, int steps, int batchSize, int warmup, long seed, int checkpointEvery) {}
 
     private LanguageModelStage() {}
 
@@ -102,14 +134,15 @@ final class LanguageModelStage {
      * @param out where results are printed
      * @return the stage's summary
      */
-    static Summary run(Path dir, Contender c, TokenBlocks train, int[][] validation, Options options, NDManager root,
+    public static Summary run(Path dir, Contender c, TokenBlocks train, int[][] validation, Options options, NDManager root,
             PrintWriter out) {
         Path summaryFile = dir.resolve(SUMMARY);
-        Path weights = dir.resolve("model.safetensors");
+        StageRunner stage = new StageRunner(dir, c.name(), root);
+        Path weights = stage.weights();
         out.printf(Locale.ROOT, "%s: %s, %,d parameters%n", c.name(), c.description(), c.model().numParameters());
         if (Files.exists(summaryFile) && Files.exists(weights)) {
             c.model().load(weights, root);
-            Summary done = Json.read(summaryFile, Summary.class);
+            Summary done = Summary.read(summaryFile);
             if (!ModelConfigFile.exists(dir)) { // a run directory from before configs were saved
                 ModelConfigFile.write(dir, c.name(), c.config());
             }
@@ -147,26 +180,21 @@ final class LanguageModelStage {
                 }
             }
         };
-        ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
-        TrainResult r;
-        try (Interruption interruption = Interruption.watch()) {
-            Trainer trainer = new Trainer(c.objective(), data, config, dir, root).addHook(monitor);
-            if (c.model() instanceof Calm calm) {
-                HeadDiagnosticsHook diagnostics = new HeadDiagnosticsHook(calm, validation, MONITOR_EVERY,
-                        options.seed(), root);
-                trainer.addHook(diagnostics).addHook(new TrainingHook() {
-                    @Override
-                    public void onEnd(TrainResult result) {
-                        out.printf(Locale.ROOT, "%s%n", diagnostics.measure());
-                    }
-                });
-            }
-            r = trainer.addHook(interruption).fit();
-            interruption.checkCompleted(r, dir);
+        List<TrainingHook> hooks = new ArrayList<>(List.of(monitor));
+        if (c.model() instanceof Calm calm) {
+            HeadDiagnosticsHook diagnostics = new HeadDiagnosticsHook(calm, validation, MONITOR_EVERY, options.seed(),
+                    root);
+            hooks.add(diagnostics);
+            hooks.add(new TrainingHook() {
+                @Override
+                public void onEnd(TrainResult result) {
+                    out.printf(Locale.ROOT, "%s%n", diagnostics.measure());
+                }
+            });
         }
+        ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
+        TrainResult r = stage.train(c.model(), c.config(), c.objective(), data, config, hooks);
         double after = heldOutLoss.getAsDouble();
-        ModelConfigFile.write(dir, c.name(), c.config());
-        c.model().save(weights, DType.F32);
         Summary s = new Summary(c.name(), c.model().numParameters(), r.steps(), r.elapsedSeconds(),
                 r.tokensPerSecond(), r.trainFlops(), before, after, r.overheadSeconds());
         Json.write(summaryFile, s);
@@ -178,8 +206,11 @@ final class LanguageModelStage {
         return s;
     }
 
-    /** @return blocks for the held-out loss */
-    static int[][] monitorBlocks(TokenBlocks validation) {
+    /**
+     * @param validation the held-out blocks
+     * @return a sample of them for the held-out loss and the Brier curve logged during training
+     */
+    public static int[][] monitorBlocks(TokenBlocks validation) {
         return validation.sample(MONITOR_BLOCKS);
     }
 }

@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import dev.calm.core.Rng;
@@ -23,7 +23,7 @@ import java.util.Map;
  * BrierLM of each model on each held-out corpus (paper, section 4): the same blocks for every model, Brier-1..4
  * with their standard errors, and BrierLM, or "undefined" when a Brier-n is not positive (small models).
  */
-final class BrierStage {
+public final class BrierStage {
 
     /** Blocks per forward pass. */
     private static final int BATCH = 8;
@@ -32,7 +32,7 @@ final class BrierStage {
      * the paper's two-sample estimate averaged over the 28 pairs of 8 samples, five times less variance per position
      * (docs/measured.md) for the cost of 8 head samples and decodes instead of 2.
      */
-    static final int SAMPLES = 8;
+    public static final int SAMPLES = 8;
 
     /**
      * One model on one corpus.
@@ -48,7 +48,7 @@ final class BrierStage {
      * @param brierLMStandardError its standard error (delta method), null when undefined
      * @param seconds evaluation wall time
      */
-    record Row(String model, String corpus, String estimator, int samples, long positions, double[] brier, double[] standardError,
+    public record Row(String model, String corpus, String estimator, int samples, long positions, double[] brier, double[] standardError,
             Double brierLM, Double brierLMStandardError, double seconds) {}
 
     private BrierStage() {}
@@ -63,7 +63,7 @@ final class BrierStage {
      * @param out where the table is printed
      * @return the rows, model by model
      */
-    static List<Row> run(Path file, Map<String, StepModel> models, Map<String, TokenBlocks> heldOut, int tokens,
+    public static List<Row> run(Path file, Map<String, StepModel> models, Map<String, TokenBlocks> heldOut, int tokens,
             long seed, NDManager root, PrintWriter out) {
         List<Row> rows = new ArrayList<>();
         out.printf(Locale.ROOT, "| model | corpus | positions | Brier-1 | Brier-2 | Brier-3 | Brier-4 | BrierLM |%n");

@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
@@ -10,7 +10,6 @@ import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
-import dev.calm.core.io.DType;
 import dev.calm.diagnostics.LatentGeometry;
 import dev.calm.eval.ReconstructionAccuracy;
 import dev.calm.eval.ReconstructionEval;
@@ -20,7 +19,6 @@ import dev.calm.training.ShuffledBlocks;
 import dev.calm.training.StepMetrics;
 import dev.calm.training.TrainConfig;
 import dev.calm.training.TrainResult;
-import dev.calm.training.Trainer;
 import dev.calm.training.TrainingContext;
 import dev.calm.training.TrainingHook;
 import java.io.PrintWriter;
@@ -36,10 +34,10 @@ import java.util.Map;
  * time budget, then report held-out reconstruction accuracy with and without Gaussian noise on the latent.
  * A run directory that already holds the stage's plan resumes it from its latest checkpoint.
  */
-final class AutoencoderStage {
+public final class AutoencoderStage {
 
     /** The latent-geometry report's file in the stage's directory. */
-    static final String GEOMETRY = "latent-geometry.json";
+    public static final String GEOMETRY = "latent-geometry.json";
     /** Held-out blocks of the latent-geometry report (4,096 chunks at K = 4). */
     private static final int GEOMETRY_BLOCKS = 64;
 
@@ -59,7 +57,7 @@ final class AutoencoderStage {
      * @param seed seed of initialisation, data order and dropout
      * @param checkpointEvery optimizer steps between two checkpoints
      */
-    record Options(double minutes, int steps, int batchSize, double learningRate, int evalTokens, double[] sigmas,
+    public record Options(double minutes, int steps, int batchSize, double learningRate, int evalTokens, double[] sigmas,
             double randomChunks, long seed, int checkpointEvery) {}
 
     private AutoencoderStage() {}
@@ -73,7 +71,7 @@ final class AutoencoderStage {
      * @param out where results are printed
      * @return the trained autoencoder (its weights also in {@code dir/model.safetensors})
      */
-    static Autoencoder run(Path dir, AutoencoderConfig config, TokenizerStage tokens, Options options, NDManager root,
+    public static Autoencoder run(Path dir, AutoencoderConfig config, TokenizerStage tokens, Options options, NDManager root,
             PrintWriter out) {
         RunModels.checkResumable(dir, RunModels.AUTOENCODER, config, AutoencoderConfig.class);
         Autoencoder ae = new Autoencoder(config);
@@ -98,14 +96,8 @@ final class AutoencoderStage {
             }
         };
         ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
-        TrainResult result;
-        try (Interruption interruption = Interruption.watch()) {
-            result = new Trainer(new AutoencoderObjective(ae, options.randomChunks()), data, trainConfig, dir, root)
-                    .addHook(monitor).addHook(interruption).fit();
-            interruption.checkCompleted(result, dir);
-        }
-        ae.save(dir.resolve("model.safetensors"), DType.F32);
-        ModelConfigFile.write(dir, RunModels.AUTOENCODER, config);
+        TrainResult result = new StageRunner(dir, RunModels.AUTOENCODER, root).train(ae, config,
+                new AutoencoderObjective(ae, options.randomChunks()), data, trainConfig, List.of(monitor));
         if (!(result.tokensPerSecond() > 0)) { // nothing left to train: the checkpoint was already at the end
             out.printf(Locale.ROOT, "already trained: %d steps in %.0f s, checkpoint %s%n", result.steps(),
                     result.elapsedSeconds(), result.lastCheckpoint());
@@ -136,7 +128,7 @@ final class AutoencoderStage {
      * @param out where the table is printed
      * @return the report
      */
-    static LatentGeometry geometry(Path file, Autoencoder ae, TokenBlocks validation, long seed, NDManager root,
+    public static LatentGeometry geometry(Path file, Autoencoder ae, TokenBlocks validation, long seed, NDManager root,
             PrintWriter out) {
         LatentGeometry g = LatentGeometry.measure(ae, validation.sample(GEOMETRY_BLOCKS), new Rng(seed).fork("geometry"),
                 root);
@@ -159,7 +151,7 @@ final class AutoencoderStage {
      * @param out where the tables are printed
      * @return the accuracies by corpus, one row per noise level
      */
-    static Map<String, List<ReconstructionAccuracy>> reconstruction(Path file, Autoencoder ae,
+    public static Map<String, List<ReconstructionAccuracy>> reconstruction(Path file, Autoencoder ae,
             Map<String, TokenBlocks> heldOut, int evalTokens, double[] sigmas, long seed, NDManager root,
             PrintWriter out) {
         Rng rng = new Rng(seed);
@@ -185,9 +177,9 @@ final class AutoencoderStage {
      * @param root the manager the model lives in
      * @return the autoencoder
      */
-    static Autoencoder load(Path dir, NDManager root) {
+    public static Autoencoder load(Path dir, NDManager root) {
         Autoencoder ae = new Autoencoder(config(dir));
-        ae.load(dir.resolve("model.safetensors"), root);
+        ae.load(dir.resolve(StageRunner.WEIGHTS), root);
         return ae;
     }
 
@@ -197,8 +189,8 @@ final class AutoencoderStage {
      * @param dir the stage's run directory
      * @return its config
      */
-    static AutoencoderConfig config(Path dir) {
-        Path weights = dir.resolve("model.safetensors");
+    public static AutoencoderConfig config(Path dir) {
+        Path weights = dir.resolve(StageRunner.WEIGHTS);
         if (!Files.exists(weights) || !ModelConfigFile.exists(dir)) {
             throw new CalmException("CALM needs a trained autoencoder and " + (Files.exists(weights)
                     ? dir.resolve(ModelConfigFile.NAME) : weights) + " does not exist: run calm train-ae (or the "

@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -27,25 +27,28 @@ import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 /**
  * The trained models of a run directory: {@code tokenizer.json}, {@code autoencoder/}, and the language models
  * in {@code calm/} and {@code baseline/}, each a {@code config.json} (recording the model's type) beside a
  * {@code model.safetensors}. Every missing or mismatched file is reported in one line, before any weight is read.
  */
-final class RunModels {
+public final class RunModels {
 
     /** The model names a run directory can hold, as in its stage directories and in their configs' model_type. */
-    static final String CALM = "calm";
-    static final String BASELINE = "baseline";
-    static final String AUTOENCODER = "autoencoder";
+    public static final String CALM = "calm";
+    /** The token baseline's name. */
+    public static final String BASELINE = "baseline";
+    /** The autoencoder's name. */
+    public static final String AUTOENCODER = "autoencoder";
     /** Reference samplers counted on the training split, scored beside the trained models. */
-    static final String UNIGRAM = "unigram";
-    static final String BIGRAM = "bigram";
-    static final List<String> REFERENCES = List.of(UNIGRAM, BIGRAM);
+    public static final String UNIGRAM = "unigram";
+    /** The bigram reference sampler's name. */
+    public static final String BIGRAM = "bigram";
+    /** The reference samplers, in report order. */
+    public static final List<String> REFERENCES = List.of(UNIGRAM, BIGRAM);
     /** The run directory's tokenizer. */
-    static final String TOKENIZER = "tokenizer.json";
+    public static final String TOKENIZER = "tokenizer.json";
 
     private static final Logger LOG = LoggerFactory.getLogger(RunModels.class);
 
@@ -55,7 +58,7 @@ final class RunModels {
      * @param runDir the run directory
      * @return its tokenizer, to be closed by the caller
      */
-    static Tokenizer tokenizer(Path runDir) {
+    public static Tokenizer tokenizer(Path runDir) {
         return HfTokenizer.load(tokenizerFile(runDir));
     }
 
@@ -67,7 +70,7 @@ final class RunModels {
      * @param root the manager the model lives in
      * @return the autoencoder
      */
-    static Autoencoder autoencoder(Path runDir, Tokenizer tokenizer, NDManager root) {
+    public static Autoencoder autoencoder(Path runDir, Tokenizer tokenizer, NDManager root) {
         Path dir = runDir.resolve(AUTOENCODER);
         checkVocabulary(dir, AutoencoderStage.config(dir).vocabSize(), tokenizer);
         return AutoencoderStage.load(dir, root);
@@ -82,9 +85,9 @@ final class RunModels {
      * @param root the manager the model lives in
      * @return the model
      */
-    static StepModel load(Path runDir, String name, Tokenizer tokenizer, NDManager root) {
+    public static StepModel load(Path runDir, String name, Tokenizer tokenizer, NDManager root) {
         Path dir = runDir.resolve(name);
-        Path weights = dir.resolve("model.safetensors");
+        Path weights = dir.resolve(StageRunner.WEIGHTS);
         if (!Files.isRegularFile(weights) || !ModelConfigFile.exists(dir)) {
             throw new CalmException("no trained " + name + " in " + dir + " (" + ModelConfigFile.NAME
                     + " and model.safetensors): run calm train --model " + name + " (or the quickstart) first");
@@ -119,7 +122,7 @@ final class RunModels {
      * @param root the manager its table lives under (freed with it)
      * @return the model
      */
-    static NgramModel reference(String name, TokenBlocks train, int vocab, NDManager root) {
+    public static NgramModel reference(String name, TokenBlocks train, int vocab, NDManager root) {
         return switch (name) {
             case UNIGRAM -> NgramModel.unigram(train.tokens(), vocab, root);
             case BIGRAM -> NgramModel.bigram(train.tokens(), vocab, root);
@@ -136,7 +139,7 @@ final class RunModels {
      * @param config the config about to be trained
      * @param configType the config's record
      */
-    static void checkResumable(Path dir, String type, Object config, Class<?> configType) {
+    public static void checkResumable(Path dir, String type, Object config, Class<?> configType) {
         if (ModelConfigFile.exists(dir)) {
             Object saved = ModelConfigFile.read(dir, type, configType);
             if (!saved.equals(config)) {
@@ -168,7 +171,7 @@ final class RunModels {
      * @param calm the CALM's config
      * @param ae the autoencoder's config
      */
-    static void checkCompatible(Path dir, CalmConfig calm, AutoencoderConfig ae) {
+    public static void checkCompatible(Path dir, CalmConfig calm, AutoencoderConfig ae) {
         try {
             calm.checkCompatible(ae);
         } catch (CalmException e) {
@@ -180,7 +183,7 @@ final class RunModels {
      * @param dir a directory of the run
      * @return the directory, created if it was missing
      */
-    static Path directory(Path dir) {
+    public static Path directory(Path dir) {
         try {
             return Files.createDirectories(dir);
         } catch (IOException e) {
@@ -193,13 +196,13 @@ final class RunModels {
      * written there: a second writer is refused in one line, naming the holder.
      *
      * @param runDir the run directory, created if missing
-     * @param spec the command, whose name the lock records for a second writer's message
+     * @param command the command ("calm train-ae"), which the lock records for a second writer's message
      * @param work what the command does
      * @param <T> its result
      * @return the work's result
      */
-    static <T> T locked(Path runDir, CommandLine.Model.CommandSpec spec, Supplier<T> work) {
-        try (RunLock held = RunLock.acquire(runDir, spec.qualifiedName(" "))) {
+    public static <T> T locked(Path runDir, String command, Supplier<T> work) {
+        try (RunLock held = RunLock.acquire(runDir, command)) {
             LOG.debug("holding {}", held.file());
             return work.get();
         }
@@ -209,7 +212,7 @@ final class RunModels {
      * @param runDir the run directory
      * @return its {@value #TOKENIZER}, which must exist
      */
-    static Path tokenizerFile(Path runDir) {
+    public static Path tokenizerFile(Path runDir) {
         Path file = runDir.resolve(TOKENIZER);
         if (!Files.isRegularFile(file)) {
             throw new CalmException(file + " does not exist: run calm tokenizer train (or the quickstart) with "
@@ -223,7 +226,7 @@ final class RunModels {
      * @param vocab the model's vocabulary size
      * @param tokenizer the run's tokenizer
      */
-    static void checkVocabulary(Path dir, int vocab, Tokenizer tokenizer) {
+    public static void checkVocabulary(Path dir, int vocab, Tokenizer tokenizer) {
         if (vocab != tokenizer.vocabSize()) {
             throw new CalmException("the tokenizer has " + tokenizer.vocabSize() + " ids but the model in " + dir
                     + " was trained with a vocabulary of " + vocab + ": they are from different runs");

@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import dev.calm.core.Rng;
@@ -27,10 +27,10 @@ import java.util.Map;
  * 1/2 (the paper finds quality needs T &lt;= 1/2); then each model's speed is measured with the KV cache at
  * batch 1 and at batch {@value #BATCH}, on a fixed budget without stopping at end-of-text.
  */
-final class GenerationStage {
+public final class GenerationStage {
 
     /** The larger batch of the speed measurement. */
-    static final int BATCH = 16;
+    public static final int BATCH = 16;
     /** The temperatures of the printed continuations. */
     private static final double[] TEMPERATURES = {1.0, 0.5};
 
@@ -42,7 +42,7 @@ final class GenerationStage {
      * @param prompt the prompt text
      * @param continuation the generated text, up to the first end-of-text
      */
-    record Sample(String model, double temperature, String prompt, String continuation) {}
+    public record Sample(String model, double temperature, String prompt, String continuation) {}
 
     /**
      * A model's generation speed.
@@ -53,7 +53,7 @@ final class GenerationStage {
      * @param fallbacks steps at T = 1/2 where exact temperature sampling fell back to the batch method
      * @param steps steps taken at T = 1/2
      */
-    record Speed(String model, double batch1, double batched, long fallbacks, int steps) {}
+    public record Speed(String model, double batch1, double batched, long fallbacks, int steps) {}
 
     private GenerationStage() {}
 
@@ -68,7 +68,7 @@ final class GenerationStage {
      * @param out where the continuations are printed
      * @return each model's speed, by name
      */
-    static Map<String, Speed> run(Path runDir, Map<String, StepModel> models, Tokenizer tokenizer,
+    public static Map<String, Speed> run(Path runDir, Map<String, StepModel> models, Tokenizer tokenizer,
             List<String> prompts, int tokens, long seed, NDManager root, PrintWriter out) {
         List<Sample> samples = new ArrayList<>();
         Map<String, Speed> speeds = new LinkedHashMap<>();

@@ -1,7 +1,7 @@
 /*
  * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
  */
-package dev.calm.examples.cli;
+package dev.calm.examples.pipeline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -36,7 +36,7 @@ import java.util.SplittableRandom;
  * Throughput measurements on random token ids, shared by {@code bench} and {@code quickstart}. Each timing starts
  * after {@value #WARMUP} warm-up steps (or a warm-up generation), so that one-time set-up is not counted.
  */
-final class Throughput {
+public final class Throughput {
 
     private static final int WARMUP = 2;
 
@@ -51,19 +51,23 @@ final class Throughput {
      * @param tokensPerSecond text tokens per second (B x T per step)
      * @param opsPerStep libtorch calls of one step, forward, backward, clipping and AdamW included
      */
-    record TrainingSpeed(double tokensPerSecond, int opsPerStep) {}
+    public record TrainingSpeed(double tokensPerSecond, int opsPerStep) {}
 
     /**
      * Full optimizer steps through the library's {@link Trainer} (forward, backward, clipping, AdamW), exactly as
      * a training run takes them, in a scratch run directory that is deleted afterwards. The model is updated. The
      * last warm-up step runs under an {@link OpCounter}; the clock starts after it.
      *
+     * @param root the manager the model lives in
+     * @param objective the model and its loss
+     * @param vocab ids of the vocabulary the random tokens are drawn from
+     * @param data source of the random token ids
      * @param batch blocks per step
      * @param seq tokens per block
      * @param steps timed steps
      * @return tokens per second and libtorch calls per step
      */
-    static TrainingSpeed training(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
+    public static TrainingSpeed training(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
             SplittableRandom data) {
         int[][] blocks = new int[batch * (WARMUP + steps)][];
         for (int i = 0; i < blocks.length; i++) {
@@ -105,9 +109,17 @@ final class Throughput {
      * Forward + backward of an objective without an update (the model is unchanged): how the autoencoder stage
      * sizes its step budget before training.
      *
+     * @param root the manager the model lives in
+     * @param objective the model and its loss
+     * @param vocab ids of the vocabulary the random tokens are drawn from
+     * @param batch sequences per call
+     * @param seq tokens per block
+     * @param steps timed steps
+     * @param data source of the random token ids
+     * @param rng the model's random draws
      * @return tokens per second
      */
-    static double forwardBackward(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
+    public static double forwardBackward(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
             SplittableRandom data, Rng rng) {
         long start = 0;
         for (int step = 0; step < WARMUP + steps; step++) {
@@ -131,11 +143,15 @@ final class Throughput {
      * Generation with the KV cache after a random {@value #PROMPT}-token prompt per sequence, once untimed to warm
      * up, without stopping at end-of-text.
      *
+     * @param generator the model's generator
+     * @param vocab ids of the vocabulary the random tokens are drawn from
+     * @param data source of the random token ids
+     * @param rng the model's random draws
      * @param batch sequences generated together
      * @param tokens tokens generated per sequence in the timed call
      * @return generated tokens per second (all sequences), the prompts' pass included
      */
-    static double generation(Generator generator, int vocab, int batch, int tokens, SplittableRandom data, Rng rng) {
+    public static double generation(Generator generator, int vocab, int batch, int tokens, SplittableRandom data, Rng rng) {
         List<long[]> prompts = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
             prompts.add(data.longs(PROMPT, 0, vocab).toArray());
@@ -147,9 +163,15 @@ final class Throughput {
      * Generation with the KV cache continuing one text in every sequence of a batch, once untimed to warm up,
      * without stopping at end-of-text.
      *
+     * @param generator the model's generator
+     * @param tokenizer encodes the prompt
+     * @param prompt the text every sequence continues
+     * @param batch sequences per call
+     * @param tokens tokens generated per sequence in the timed call
+     * @param rng the model's random draws
      * @return generated tokens per second (all sequences), the prompts' pass included
      */
-    static double generation(Generator generator, Tokenizer tokenizer, String prompt, int batch, int tokens, Rng rng) {
+    public static double generation(Generator generator, Tokenizer tokenizer, String prompt, int batch, int tokens, Rng rng) {
         long[] ids = Arrays.stream(tokenizer.encode(prompt)).asLongStream().toArray();
         return timedGeneration(generator, Collections.nCopies(batch, ids), tokens, rng);
     }
@@ -158,10 +180,15 @@ final class Throughput {
      * libtorch calls per generation step at a batch size: the calls of a generation of 12 steps less those of one
      * of 4 steps, over 8, so that the prompt's pass and the set-up cancel out.
      *
+     * @param generator the model's generator
+     * @param vocab ids of the vocabulary the random tokens are drawn from
+     * @param batch sequences per call
+     * @param data source of the random token ids
+     * @param rng the model's random draws
      * @param tokensPerStep tokens each step generates per sequence (K for CALM)
      * @return calls per step
      */
-    static double opsPerGenerationStep(Generator generator, int vocab, int batch, int tokensPerStep,
+    public static double opsPerGenerationStep(Generator generator, int vocab, int batch, int tokensPerStep,
             SplittableRandom data, Rng rng) {
         List<long[]> prompts = new ArrayList<>();
         for (int i = 0; i < batch; i++) {
@@ -186,17 +213,21 @@ final class Throughput {
      * @param tokensPerSecond decoded tokens per second (K per latent vector), one host copy per call included
      * @param opsPerCall libtorch calls of one call
      */
-    record DecodingSpeed(double tokensPerSecond, int opsPerCall) {}
+    public record DecodingSpeed(double tokensPerSecond, int opsPerCall) {}
 
     /**
      * Decodes random latent vectors into their most likely K tokens, as CALM's generation does after each step:
      * {@code batch} vectors per call, on one intra-op thread for a single vector (as {@link Generator} runs a
      * single sequence) and the engine's threads otherwise.
      *
+     * @param ae the autoencoder
+     * @param root the manager the model lives in
+     * @param batch sequences per call
+     * @param rng the model's random draws
      * @param calls timed calls, after {@value #WARMUP} untimed ones
      * @return tokens per second and calls per decode
      */
-    static DecodingSpeed decoding(Autoencoder ae, NDManager root, int batch, int calls, Rng rng) {
+    public static DecodingSpeed decoding(Autoencoder ae, NDManager root, int batch, int calls, Rng rng) {
         int threads = Backend.threads();
         Backend.setThreads(batch == 1 ? 1 : threads);
         boolean grad = Backend.isGradMode();
@@ -237,7 +268,7 @@ final class Throughput {
      * @param tokens tokens of a timed {@link #generation}
      * @return the positions a model needs for it (each call starts a new cache)
      */
-    static int generationPositions(int tokens) {
+    public static int generationPositions(int tokens) {
         return PROMPT + tokens;
     }
 
