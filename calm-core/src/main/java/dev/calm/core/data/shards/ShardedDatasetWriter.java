@@ -5,19 +5,17 @@ package dev.calm.core.data.shards;
 
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Checks;
+import dev.calm.core.io.AtomicFiles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +36,7 @@ import org.slf4j.LoggerFactory;
 public final class ShardedDatasetWriter implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ShardedDatasetWriter.class);
-    private static final String TEMP_PREFIX = ".shard-";
+    private static final String TEMP_PREFIX = ".shard-"; // AtomicFiles.temporarySibling of a shard
 
     /**
      * What a dataset is written with; all of it goes into {@code index.json}.
@@ -238,8 +236,7 @@ public final class ShardedDatasetWriter implements AutoCloseable {
 
     private void openShard() {
         String name = ShardInfo.fileName(finished.size());
-        temp = dir.resolve(TEMP_PREFIX + name.substring("shard-".length()) + ".tmp-"
-                + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        temp = AtomicFiles.temporarySibling(dir.resolve(name)); // .shard-NNNNN.bin.tmp-<random>
         try {
             channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         } catch (IOException e) {
@@ -255,39 +252,15 @@ public final class ShardedDatasetWriter implements AutoCloseable {
         try {
             channel.force(true);
             channel.close();
-            moveAtomically(temp, target);
-            syncDirectory(dir);
+            AtomicFiles.move(temp, target);
+            AtomicFiles.syncDirectory(dir);
         } catch (IOException e) {
             close();
-            throw new CalmException("cannot write shard " + target + ": " + e.getMessage(), e);
+            throw new CalmException("cannot write shard " + target + ": " + AtomicFiles.describe(e), e);
         }
         current = null;
         finished.add(info);
         LOG.debug("wrote {}: {} tokens, {} documents", target, info.tokens(), info.documents());
         onShard.accept(info);
-    }
-
-    /**
-     * Renames a finished file into place in one step where the file system allows it.
-     *
-     * @param from the finished temporary file
-     * @param to its final name
-     * @throws IOException when the rename fails
-     */
-    static void moveAtomically(Path from, Path to) throws IOException {
-        try {
-            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    /** Forces a directory's entries to disk where the platform allows it. */
-    private static void syncDirectory(Path directory) {
-        try (FileChannel ch = FileChannel.open(directory, StandardOpenOption.READ)) {
-            ch.force(true);
-        } catch (IOException e) {
-            LOG.debug("cannot sync directory {}: {}", directory, e.getMessage());
-        }
     }
 }

@@ -48,6 +48,23 @@ public interface TokenStore {
      * @throws CalmException when the stream is shorter than one block
      */
     default int[][] sampleBlocks(int blockLength, int maxBlocks) {
+        long[] blocks = sampleBlockIndices(blockLength, maxBlocks);
+        int[][] out = new int[blocks.length][blockLength];
+        for (int i = 0; i < blocks.length; i++) {
+            read(blocks[i] * blockLength, out[i], 0, blockLength);
+        }
+        return out;
+    }
+
+    /**
+     * The blocks {@link #sampleBlocks} copies, as block numbers: what a distributed evaluation hands out.
+     *
+     * @param blockLength tokens per block
+     * @param maxBlocks the most blocks wanted, at least 1
+     * @return {@code min(maxBlocks, numBlocks(blockLength))} increasing block numbers
+     * @throws CalmException when the stream is shorter than one block
+     */
+    default long[] sampleBlockIndices(int blockLength, int maxBlocks) {
         long blocks = numBlocks(blockLength);
         if (blocks == 0) {
             throw new CalmException("the token stream (" + numTokens() + " tokens) is shorter than one block of "
@@ -57,12 +74,11 @@ public interface TokenStore {
             throw new CalmException("need at least 1 block, got " + maxBlocks);
         }
         int n = (int) Math.min(maxBlocks, blocks);
-        int[][] out = new int[n][blockLength];
+        long[] out = new long[n];
         long q = blocks / n;
         long r = blocks % n;
         for (int i = 0; i < n; i++) {
-            long block = i * q + i * r / n; // == floor(i * blocks / n), without overflow
-            read(block * blockLength, out[i], 0, blockLength);
+            out[i] = i * q + i * r / n; // == floor(i * blocks / n), without overflow
         }
         return out;
     }
