@@ -56,10 +56,7 @@ public final class BrierEvalJob {
      * @param samples samples per position ({@link BrierEvaluator#lowestVariance})
      * @param seed the seed of the model's samples
      */
-    public record Options(int blockLength, int maxBlocks, int batchSize, int samples, long seed)
-            implements Serializable {
-
-        private static final long serialVersionUID = 1L;
+    public record Options(int blockLength, int maxBlocks, int batchSize, int samples, long seed) {
 
         /**
          * Validates the settings.
@@ -115,13 +112,19 @@ public final class BrierEvalJob {
         long[] blocks = blocks(dataset, options);
         int batches = (blocks.length + options.batchSize() - 1) / options.batchSize();
         String dir = dataset.toString();
+        int length = options.blockLength(); // the record is not serializable: its fields travel
+        int maxBlocks = options.maxBlocks();
+        int batchSize = options.batchSize();
+        int samples = options.samples();
+        long seed = options.seed();
         List<Tuple2<Integer, BrierLM>> parts;
         try {
             parts = sc.parallelize(IntStream.range(0, batches).boxed().toList(),
                     Math.max(1, Math.min(partitions, batches))).mapPartitionsWithIndex((p, it) -> {
                         List<Integer> mine = new ArrayList<>();
                         it.forEachRemaining(mine::add);
-                        BrierLM part = score(Path.of(dir), model, options, blocks, mine);
+                        BrierLM part = score(Path.of(dir), model, new Options(length, maxBlocks, batchSize, samples,
+                                seed), blocks, mine);
                         return List.of(new Tuple2<>(p, part)).iterator();
                     }, true).collect();
         } catch (RuntimeException e) {

@@ -110,10 +110,7 @@ public final class PrepareCorpusJob {
      * @param seed the split's seed
      * @param textColumn the column holding the text, for Parquet, ORC and JSON sources
      */
-    public record Options(long shardTokens, double validationFraction, long seed, String textColumn)
-            implements Serializable {
-
-        private static final long serialVersionUID = 1L;
+    public record Options(long shardTokens, double validationFraction, long seed, String textColumn) {
 
         /**
          * Validates the settings.

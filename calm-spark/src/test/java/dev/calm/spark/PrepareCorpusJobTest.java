@@ -3,19 +3,18 @@
  */
 package dev.calm.spark;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.calm.core.CalmException;
-import dev.calm.core.config.Json;
 import dev.calm.core.data.CorpusFiles;
 import dev.calm.core.data.Document;
 import dev.calm.core.data.TinyCorpus;
 import dev.calm.core.data.shards.CorpusPreparer;
 import dev.calm.core.data.shards.ShardIndex;
+import dev.calm.core.data.shards.ShardTestFiles;
 import dev.calm.core.data.shards.ShardedDataset;
 import dev.calm.core.data.shards.TokenizerIdentity;
 import dev.calm.core.tokenizer.HfTokenizer;
@@ -26,7 +25,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.SparkSession;
@@ -61,15 +59,6 @@ class PrepareCorpusJobTest {
         tokenizer.close();
     }
 
-    private static String jsonl(List<Document> docs) {
-        StringBuilder sb = new StringBuilder();
-        for (Document d : docs) {
-            sb.append(Json.toJson(Map.of("text", d.text())).replace("\n", "")).append("\n");
-        }
-        sb.append("\n{\"text\": \"   \"}\n"); // a blank line and a blank document, both skipped
-        return sb.toString();
-    }
-
     private static CorpusPreparer.Options single() {
         return new CorpusPreparer.Options(700, 0.2, 4, 2);
     }
@@ -82,9 +71,9 @@ class PrepareCorpusJobTest {
     void jsonLinesGiveTheShardsOfCalmPrepareByteForByte(@TempDir Path dir) throws IOException {
         Path corpus = dir.resolve("corpus");
         Files.createDirectories(corpus.resolve("b"));
-        Files.writeString(corpus.resolve("a.jsonl"), jsonl(documents.subList(0, 120)));
+        Files.writeString(corpus.resolve("a.jsonl"), ShardTestFiles.jsonl(documents.subList(0, 120)));
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(corpus.resolve("b/c.jsonl.gz")))) {
-            out.write(jsonl(documents.subList(120, 200)).getBytes(StandardCharsets.UTF_8));
+            out.write(ShardTestFiles.jsonl(documents.subList(120, 200)).getBytes(StandardCharsets.UTF_8));
         }
         CorpusPreparer.prepare(CorpusFiles.of(corpus.toString()), tokenizer, identity, dir.resolve("local"), single(),
                 (b, d, t) -> { });
@@ -94,7 +83,8 @@ class PrepareCorpusJobTest {
         assertTrue(indices.get("train").shards().size() > 3, "several shards");
         assertEquals(200, indices.get("train").documents() + indices.get("validation").documents());
         for (String split : List.of("train", "validation")) {
-            assertDirectoriesEqual(dir.resolve("local").resolve(split), dir.resolve("spark").resolve(split));
+            ShardTestFiles.assertDirectoriesEqual(dir.resolve("local").resolve(split),
+                    dir.resolve("spark").resolve(split));
             ShardedDataset.open(dir.resolve("spark").resolve(split)).requireTokenizer(identity, "the tokenizer");
         }
     }
@@ -114,7 +104,8 @@ class PrepareCorpusJobTest {
                 (b, d, t) -> { });
         PrepareCorpusJob.run(spark, texts.toString(), PrepareCorpusJob.SourceFormat.TXT, tokenizerJson,
                 dir.resolve("spark").toString(), distributed());
-        assertDirectoriesEqual(dir.resolve("local").resolve("train"), dir.resolve("spark").resolve("train"));
+        ShardTestFiles.assertDirectoriesEqual(dir.resolve("local").resolve("train"),
+                dir.resolve("spark").resolve("train"));
 
         // the same 120 documents as one Parquet file with a "body" column
         Path parquet = dir.resolve("table.parquet");
@@ -122,7 +113,8 @@ class PrepareCorpusJobTest {
                 .toDF("body").coalesce(1).write().parquet(parquet.toString());
         PrepareCorpusJob.run(spark, parquet.toString(), PrepareCorpusJob.SourceFormat.PARQUET, tokenizerJson,
                 dir.resolve("parquet").toString(), new PrepareCorpusJob.Options(700, 0.2, 4, "body"));
-        assertDirectoriesEqual(dir.resolve("local").resolve("train"), dir.resolve("parquet").resolve("train"));
+        ShardTestFiles.assertDirectoriesEqual(dir.resolve("local").resolve("train"),
+                dir.resolve("parquet").resolve("train"));
 
         CalmException missing = assertThrows(CalmException.class, () -> PrepareCorpusJob.run(spark,
                 parquet.toString(), PrepareCorpusJob.SourceFormat.PARQUET, tokenizerJson,
@@ -141,18 +133,5 @@ class PrepareCorpusJobTest {
                 PrepareCorpusJob.SourceFormat.JSONL, tokenizerJson, dir.resolve("out").toString(), distributed()));
         assertTrue(e.getMessage().startsWith("empty corpus"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("out")), "nothing written");
-    }
-
-    static void assertDirectoriesEqual(Path a, Path b) throws IOException {
-        List<String> namesA;
-        List<String> namesB;
-        try (Stream<Path> s = Files.list(a); Stream<Path> t = Files.list(b)) {
-            namesA = s.map(p -> p.getFileName().toString()).sorted().toList();
-            namesB = t.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-        assertEquals(namesA, namesB);
-        for (String name : namesA) {
-            assertArrayEquals(Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name)), name);
-        }
     }
 }

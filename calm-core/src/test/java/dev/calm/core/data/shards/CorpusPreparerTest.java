@@ -61,12 +61,7 @@ class CorpusPreparerTest {
     }
 
     private static String jsonl(List<Document> docs) {
-        StringBuilder sb = new StringBuilder();
-        for (Document d : docs) {
-            sb.append("{\"text\": \"").append(d.text().replace("\\", "\\\\").replace("\"", "\\\"")
-                    .replace("\n", "\\n")).append("\"}\n\n");
-        }
-        return sb.toString();
+        return ShardTestFiles.jsonl(docs);
     }
 
     private static void writeJsonl(Path file, List<Document> docs) throws IOException {

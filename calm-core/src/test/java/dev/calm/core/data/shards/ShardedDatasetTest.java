@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -191,16 +190,7 @@ class ShardedDatasetTest {
     }
 
     static void assertDirectoriesEqual(Path a, Path b) throws IOException {
-        List<String> namesA;
-        List<String> namesB;
-        try (Stream<Path> s = Files.list(a); Stream<Path> t = Files.list(b)) {
-            namesA = s.map(p -> p.getFileName().toString()).sorted().toList();
-            namesB = t.map(p -> p.getFileName().toString()).sorted().toList();
-        }
-        assertEquals(namesA, namesB);
-        for (String name : namesA) {
-            assertArrayEquals(Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name)), name);
-        }
+        ShardTestFiles.assertDirectoriesEqual(a, b);
     }
 
     @Test
