@@ -22,8 +22,12 @@ import java.util.Objects;
  *
  * <p>Not thread-safe: give each thread its own instance and {@link #merge} them.
  */
-public final class BrierLM {
+public final class BrierLM implements java.io.Serializable {
 
+    /** Serializable so that per-partition aggregates of a distributed evaluation reach the driver. */
+    private static final long serialVersionUID = 1L;
+
+    /** The running means of Brier-1 to Brier-4. */
     private final RunningMean[] means = new RunningMean[MAX_N];
     /** {@code crossMoments[a][b]}, a &lt; b: sum over positions of (x_a - mean_a)(x_b - mean_b). */
     private final double[][] crossMoments = new double[MAX_N][MAX_N];

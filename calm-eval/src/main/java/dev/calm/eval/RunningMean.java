@@ -7,12 +7,19 @@ package dev.calm.eval;
  * Mean and standard error of a stream of per-position scores (Welford's algorithm, numerically stable), as
  * every likelihood-free estimate here is reported: a mean with its standard error.
  */
-public final class RunningMean {
+public final class RunningMean implements java.io.Serializable {
 
+    /** Serializable as part of {@link BrierLM}. */
+    private static final long serialVersionUID = 1L;
+
+    /** Values added. */
     private long count;
-    private double sum; // the reported mean is sum / count: exact whenever the sum is
-    private double mean; // Welford's running mean, for m2
-    private double m2; // sum of squared deviations from the running mean
+    /** Their sum: the reported mean is sum / count, exact whenever the sum is. */
+    private double sum;
+    /** Welford's running mean, for m2. */
+    private double mean;
+    /** The sum of squared deviations from the running mean. */
+    private double m2;
 
     /** @param value one observation */
     public void add(double value) {

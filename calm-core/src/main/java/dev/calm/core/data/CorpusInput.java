@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.LongConsumer;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /** Opens corpus files: gzip is recognised by its magic bytes, and I/O failures become one-line messages. */
@@ -37,7 +38,19 @@ final class CorpusInput {
      * @throws IOException when the file cannot be opened
      */
     static InputStream open(Path file) throws IOException {
-        BufferedInputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+        return open(file, bytes -> { });
+    }
+
+    /**
+     * Opens a file as {@link #open(Path)} does, telling {@code bytesRead} of every chunk of its bytes read.
+     *
+     * @param file a corpus file, plain or gzip-compressed
+     * @param bytesRead told of the file bytes read (before decompression)
+     * @return its (decompressed) bytes
+     * @throws IOException when the file cannot be opened
+     */
+    static InputStream open(Path file, LongConsumer bytesRead) throws IOException {
+        BufferedInputStream in = new BufferedInputStream(new Counting(Files.newInputStream(file), bytesRead), 1 << 16);
         boolean gzip;
         try {
             in.mark(2);
@@ -87,6 +100,35 @@ final class CorpusInput {
             return new CalmException("corpus file " + file + " is not valid UTF-8 text", e);
         }
         return new CalmException("cannot read corpus file " + file + ": " + e, e);
+    }
+
+    /** Reports the bytes read through it. */
+    private static final class Counting extends FilterInputStream {
+
+        private final LongConsumer bytesRead;
+
+        Counting(InputStream in, LongConsumer bytesRead) {
+            super(in);
+            this.bytesRead = bytesRead;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                bytesRead.accept(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            if (n > 0) {
+                bytesRead.accept(n);
+            }
+            return n;
+        }
     }
 
     /** Turns read errors of the decompressor into a message that names the file. */

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -60,6 +61,38 @@ public final class CorpusReader {
      * @return the number of documents handed to {@code sink} (at least 1)
      */
     public static long forEach(Path path, Consumer<Document> sink) {
+        return forEach(path, sink, bytes -> { });
+    }
+
+    /**
+     * Streams a corpus and reports how far into its files the reading is, for a progress bar.
+     *
+     * @param path a corpus file or directory
+     * @param sink receives the non-blank documents, in order
+     * @param bytesRead told of every chunk of file bytes read (compressed bytes for gzip files), so that the
+     *     reports add up to the total size of {@link #files(Path)}
+     * @return the number of documents handed to {@code sink} (at least 1)
+     */
+    public static long forEach(Path path, Consumer<Document> sink, LongConsumer bytesRead) {
+        if (!Files.exists(path)) {
+            throw new CalmException("corpus not found: " + path);
+        }
+        if (!Files.isDirectory(path) && CorpusFormat.of(path) == null) {
+            throw new CalmException("unsupported corpus file name " + path + " (expected " + CorpusFormat.ACCEPTED + ")");
+        }
+        return forEach(new CorpusFiles(path, files(path)), sink, bytesRead);
+    }
+
+    /**
+     * Streams the files of a corpus given as a file, directory or glob ({@link CorpusFiles}).
+     *
+     * @param corpus the files and the directory their ids are relative to
+     * @param sink receives the non-blank documents, in order
+     * @param bytesRead told of every chunk of file bytes read (compressed bytes for gzip files)
+     * @return the number of documents handed to {@code sink} (at least 1)
+     */
+    public static long forEach(CorpusFiles corpus, Consumer<Document> sink, LongConsumer bytesRead) {
+        Path path = corpus.base();
         long[] count = {0};
         long[] blank = {0};
         Consumer<Document> nonBlank = document -> {
@@ -71,15 +104,12 @@ public final class CorpusReader {
             }
         };
         if (Files.isDirectory(path)) {
-            readDirectory(path, nonBlank);
-        } else if (Files.exists(path)) {
-            CorpusFormat format = CorpusFormat.of(path);
-            if (format == null) {
-                throw new CalmException("unsupported corpus file name " + path + " (expected " + CorpusFormat.ACCEPTED + ")");
+            for (Path file : corpus.files()) {
+                String relative = relative(path, file);
+                readFile(file, CorpusFormat.of(file), relative + ":", relative, nonBlank, bytesRead);
             }
-            readFile(path, format, "", path.getFileName().toString(), nonBlank);
         } else {
-            throw new CalmException("corpus not found: " + path);
+            readFile(path, CorpusFormat.of(path), "", path.getFileName().toString(), nonBlank, bytesRead);
         }
         if (count[0] == 0) {
             throw new CalmException("empty corpus " + path + ": no non-blank document"
@@ -89,27 +119,63 @@ public final class CorpusReader {
         return count[0];
     }
 
-    private static void readDirectory(Path dir, Consumer<Document> sink) {
+    /**
+     * The files a corpus path stands for, in the order they are read: the file itself, or every non-hidden file
+     * under a directory whose name has a corpus format, sorted by relative path.
+     *
+     * @param path a corpus file or directory
+     * @return its corpus files
+     */
+    public static List<Path> files(Path path) {
+        if (!Files.isDirectory(path)) {
+            return List.of(path);
+        }
         List<Path> files;
-        try (Stream<Path> walk = Files.walk(dir)) {
+        try (Stream<Path> walk = Files.walk(path)) {
             files = walk.filter(Files::isRegularFile)
-                    .filter(p -> !isHidden(dir.relativize(p)))
-                    .sorted((a, b) -> relative(dir, a).compareTo(relative(dir, b)))
+                    .filter(p -> !isHidden(path.relativize(p)))
+                    .sorted((a, b) -> relative(path, a).compareTo(relative(path, b)))
                     .collect(Collectors.toList());
         } catch (IOException e) {
-            throw CorpusInput.failure(dir, e);
+            throw CorpusInput.failure(path, e);
         } catch (UncheckedIOException e) {
-            throw CorpusInput.failure(dir, e.getCause());
+            throw CorpusInput.failure(path, e.getCause());
         }
+        List<Path> corpus = new ArrayList<>();
         for (Path file : files) {
-            CorpusFormat format = CorpusFormat.of(file);
-            if (format == null) {
+            if (CorpusFormat.of(file) == null) {
                 LOG.debug("skipping {}: not a corpus file name", file);
-                continue;
+            } else {
+                corpus.add(file);
             }
-            String relative = relative(dir, file);
-            readFile(file, format, relative + ":", relative, sink);
         }
+        return corpus;
+    }
+
+    /**
+     * The documents of one line of a JSON Lines corpus, read as {@link #read} reads it: the {@code text} field,
+     * the id from {@code id} or {@code title}.
+     *
+     * @param where the file and line, for messages
+     * @param fallbackId the id when the object has neither {@code id} nor {@code title}
+     * @param line one line, not blank
+     * @return the document (its text may be blank, which {@link #read} skips)
+     */
+    public static Document jsonLine(String where, String fallbackId, String line) {
+        return JsonLinesFormat.parse(where, fallbackId, line);
+    }
+
+    /**
+     * The texts of a plain-text file, split as {@link #read} splits it: one text, or one per form-feed page,
+     * line endings made {@code \n} and a leading byte-order mark dropped.
+     *
+     * @param content the file's text
+     * @return its documents' texts, blank pages included
+     */
+    public static List<String> plainTextPages(String content) {
+        List<String> pages = new ArrayList<>();
+        PlainTextFormat.split(content, "page", d -> pages.add(d.text()));
+        return pages;
     }
 
     private static boolean isHidden(Path relative) {
@@ -126,8 +192,8 @@ public final class CorpusReader {
     }
 
     private static void readFile(Path file, CorpusFormat format, String idPrefix, String textId,
-            Consumer<Document> sink) {
-        try (InputStream in = CorpusInput.open(file)) {
+            Consumer<Document> sink, LongConsumer bytesRead) {
+        try (InputStream in = CorpusInput.open(file, bytesRead)) {
             switch (format) {
                 case JSON_LINES -> {
                     try (BufferedReader reader = CorpusInput.utf8(in)) {

@@ -47,7 +47,20 @@ final class JsonLinesFormat {
     }
 
     private static Document parse(Path file, long lineNumber, String line, String idPrefix) {
-        String where = file + " line " + lineNumber;
+        return parse(file + " line " + lineNumber, idPrefix, Long.toString(lineNumber), line);
+    }
+
+    /**
+     * @param where the file and line, for messages
+     * @param fallbackId the id when the object has neither {@code id} nor {@code title}
+     * @param line the line
+     * @return its document
+     */
+    static Document parse(String where, String fallbackId, String line) {
+        return parse(where, "", fallbackId, line);
+    }
+
+    private static Document parse(String where, String idPrefix, String fallbackId, String line) {
         JsonNode node;
         try {
             node = MAPPER.readTree(line);
@@ -68,16 +81,16 @@ final class JsonLinesFormat {
             throw new CalmException("\"text\" must be a string in " + where + ", got "
                     + text.getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
         }
-        return new Document(idPrefix + id(node, lineNumber), text.textValue());
+        return new Document(idPrefix + id(node, fallbackId), text.textValue());
     }
 
-    private static String id(JsonNode node, long lineNumber) {
+    private static String id(JsonNode node, String fallbackId) {
         for (String field : new String[] {"id", "title"}) {
             JsonNode value = node.get(field);
             if (value != null && (value.isTextual() || value.isNumber()) && !value.asText().isBlank()) {
                 return value.asText();
             }
         }
-        return Long.toString(lineNumber);
+        return fallbackId;
     }
 }

@@ -29,7 +29,16 @@ final class PlainTextFormat {
         for (int n = reader.read(buffer); n >= 0; n = reader.read(buffer)) {
             all.append(buffer, 0, n);
         }
-        String text = all.toString().replace("\r\n", "\n").replace('\r', '\n');
+        split(all.toString(), id, sink);
+    }
+
+    /**
+     * @param content a whole file's text
+     * @param id the document's id
+     * @param sink receives the file's document, or one per form-feed page
+     */
+    static void split(String content, String id, Consumer<Document> sink) {
+        String text = content.replace("\r\n", "\n").replace('\r', '\n');
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1);
         }

@@ -23,7 +23,7 @@ import picocli.CommandLine.Command;
         description = "Continuous Autoregressive Language Models on the JVM.",
         subcommands = {QuickstartCommand.class, TokenizerCommand.class, TrainAutoencoderCommand.class,
                 TrainCommand.class, GenerateCommand.class, EvalCommand.class, EncodeCommand.class, InspectCommand.class,
-                ConvertCommand.class, BenchCommand.class, InfoCommand.class,
+                ConvertCommand.class, PrepareCommand.class, BenchCommand.class, InfoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class CalmCli implements Runnable {
 
