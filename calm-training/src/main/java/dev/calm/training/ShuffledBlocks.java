@@ -3,9 +3,6 @@
  */
 package dev.calm.training;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import java.util.SplittableRandom;
@@ -16,13 +13,10 @@ import java.util.SplittableRandom;
  * exactly once per epoch. The position is the number of blocks consumed; {@link #seek} to it reproduces the
  * same sequence of batches.
  */
-public final class ShuffledBlocks implements BatchSource {
+public final class ShuffledBlocks extends BlockBatches {
 
     private final int[][] blocks;
-    private final int batchSize;
-    private final int blockLength;
     private final long seed;
-    private long position;
     private long cachedEpoch = -1;
     private int[] order;
 
@@ -33,11 +27,15 @@ public final class ShuffledBlocks implements BatchSource {
      * @param seed the seed of the epoch permutations
      */
     public ShuffledBlocks(int[][] blocks, int batchSize, long seed) {
+        super(batchSize, equalLength(blocks));
+        this.blocks = blocks;
+        this.seed = seed;
+    }
+
+    /** The blocks' common length, after checking that there are blocks and that they are equally long. */
+    private static int equalLength(int[][] blocks) {
         if (blocks == null || blocks.length == 0) {
             throw new CalmException("no training blocks: the corpus is empty or shorter than one block");
-        }
-        if (batchSize <= 0) {
-            throw new CalmException("batch_size must be > 0, got " + batchSize);
         }
         int length = blocks[0].length;
         if (length == 0) {
@@ -49,10 +47,7 @@ public final class ShuffledBlocks implements BatchSource {
                         + " tokens, block " + i + " has " + blocks[i].length);
             }
         }
-        this.blocks = blocks;
-        this.batchSize = batchSize;
-        this.blockLength = length;
-        this.seed = seed;
+        return length;
     }
 
     /** @return the number of blocks in one epoch */
@@ -62,7 +57,7 @@ public final class ShuffledBlocks implements BatchSource {
 
     /** @return the epoch the next block comes from, from 0 */
     public long epoch() {
-        return position / blocks.length;
+        return position() / blocks.length;
     }
 
     /**
@@ -96,32 +91,7 @@ public final class ShuffledBlocks implements BatchSource {
     }
 
     @Override
-    public NDArray next(NDManager manager) {
-        long[] ids = new long[batchSize * blockLength];
-        for (int b = 0; b < batchSize; b++) {
-            int[] block = blocks[blockAt(position++)];
-            for (int t = 0; t < blockLength; t++) {
-                ids[b * blockLength + t] = block[t];
-            }
-        }
-        return manager.create(ids, new Shape(batchSize, blockLength)); // [B, T] int64
-    }
-
-    @Override
-    public long position() {
-        return position;
-    }
-
-    @Override
-    public void seek(long position) {
-        if (position < 0) {
-            throw new CalmException("data position must be >= 0, got " + position);
-        }
-        this.position = position;
-    }
-
-    @Override
-    public int tokensPerBatch() {
-        return batchSize * blockLength;
+    protected void readBlock(long index, int[] into, int offset) {
+        System.arraycopy(blocks[blockAt(index)], 0, into, offset, blockLength());
     }
 }

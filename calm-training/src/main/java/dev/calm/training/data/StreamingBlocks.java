@@ -3,14 +3,11 @@
  */
 package dev.calm.training.data;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.data.shards.TokenStore;
-import dev.calm.training.BatchSource;
+import dev.calm.training.BlockBatches;
 
 /**
  * Batches of K-aligned blocks streamed from a {@link TokenStore}: a sharded dataset on disk or a corpus in memory.
@@ -22,14 +19,11 @@ import dev.calm.training.BatchSource;
  * <p>The position is the number of blocks served; {@link #seek} to it gives the same batches again, so a
  * checkpoint's position resumes a run exactly.
  */
-public final class StreamingBlocks implements BatchSource {
+public final class StreamingBlocks extends BlockBatches {
 
     private final TokenStore store;
-    private final int blockLength;
-    private final int batchSize;
     private final long numBlocks;
     private final long seed;
-    private long position;
     private long cachedEpoch = -1;
     private BlockPermutation order;
 
@@ -42,6 +36,18 @@ public final class StreamingBlocks implements BatchSource {
      * @throws CalmException when a size is invalid or the stream is shorter than one block
      */
     public StreamingBlocks(TokenStore store, int blockLength, int patchSize, int batchSize, long seed) {
+        super(batchSize, alignedLength(blockLength, patchSize));
+        this.numBlocks = store.numBlocks(blockLength);
+        if (numBlocks == 0) {
+            throw new CalmException("no training blocks: the token stream has " + store.numTokens()
+                    + " tokens, fewer than one block of " + blockLength);
+        }
+        this.store = store;
+        this.seed = seed;
+    }
+
+    /** The block length, after checking that it is a positive multiple of K. */
+    private static int alignedLength(int blockLength, int patchSize) {
         if (patchSize <= 0) {
             throw new CalmException("patch size K must be > 0, got " + patchSize);
         }
@@ -49,21 +55,7 @@ public final class StreamingBlocks implements BatchSource {
             throw new CalmException("block length must be a positive multiple of the patch size K = " + patchSize
                     + ", got " + blockLength);
         }
-        if (batchSize <= 0) {
-            throw new CalmException("batch_size must be > 0, got " + batchSize);
-        }
-        this.numBlocks = store.numBlocks(blockLength);
-        if (numBlocks == 0) {
-            throw new CalmException("no training blocks: the token stream has " + store.numTokens()
-                    + " tokens, fewer than one block of " + blockLength);
-        }
-        if ((long) batchSize * blockLength > Integer.MAX_VALUE) {
-            throw new CalmException("a batch of " + batchSize + " x " + blockLength + " tokens is too large");
-        }
-        this.store = store;
-        this.blockLength = blockLength;
-        this.batchSize = batchSize;
-        this.seed = seed;
+        return blockLength;
     }
 
     /** @return blocks per epoch */
@@ -71,14 +63,9 @@ public final class StreamingBlocks implements BatchSource {
         return numBlocks;
     }
 
-    /** @return tokens per block */
-    public int blockLength() {
-        return blockLength;
-    }
-
     /** @return the epoch the next block comes from, from 0 */
     public long epoch() {
-        return position / numBlocks;
+        return position() / numBlocks;
     }
 
     /**
@@ -94,44 +81,8 @@ public final class StreamingBlocks implements BatchSource {
         return order.apply(index % numBlocks);
     }
 
-    /**
-     * The next batch as token ids, without a tensor: what {@link #next} puts in its array.
-     *
-     * @return {@code [batchSize * blockLength]} ids, block after block
-     */
-    public int[] nextIds() {
-        int[] ids = new int[batchSize * blockLength];
-        for (int b = 0; b < batchSize; b++) {
-            store.read(blockAt(position++) * blockLength, ids, b * blockLength, blockLength);
-        }
-        return ids;
-    }
-
     @Override
-    public NDArray next(NDManager manager) {
-        int[] ids = nextIds();
-        long[] wide = new long[ids.length];
-        for (int i = 0; i < ids.length; i++) {
-            wide[i] = ids[i];
-        }
-        return manager.create(wide, new Shape(batchSize, blockLength)); // [B, T] int64
-    }
-
-    @Override
-    public long position() {
-        return position;
-    }
-
-    @Override
-    public void seek(long position) {
-        if (position < 0) {
-            throw new CalmException("data position must be >= 0, got " + position);
-        }
-        this.position = position;
-    }
-
-    @Override
-    public int tokensPerBatch() {
-        return batchSize * blockLength;
+    protected void readBlock(long index, int[] into, int offset) {
+        store.read(blockAt(index) * blockLength(), into, offset, blockLength());
     }
 }
