@@ -152,9 +152,7 @@ public abstract class Module {
         for (int i = 0; i < parts.length; i++) {
             arrays[i] = parts[i].array();
         }
-        boolean grad = Backend.isGradMode();
-        Backend.setGradMode(false); // the buffer is a plain copy of the values, not a node of a graph
-        try {
+        try (Backend.GradScope g = Backend.noGrad()) { // the buffer is a plain copy of the values, not a graph node
             NDArray fused = buffer(NDArrays.concat(new NDList(arrays), 0)); // [sum of rows, ...]
             fused.attach(manager);
             long from = 0;
@@ -164,8 +162,6 @@ public abstract class Module {
                 from += rows;
             }
             return fused;
-        } finally {
-            Backend.setGradMode(grad);
         }
     }
 

@@ -230,9 +230,7 @@ public final class Throughput {
     public static DecodingSpeed decoding(Autoencoder ae, NDManager root, int batch, int calls, Rng rng) {
         int threads = Backend.threads();
         Backend.setThreads(batch == 1 ? 1 : threads);
-        boolean grad = Backend.isGradMode();
-        Backend.setGradMode(false);
-        try (NDManager latents = root.newSubManager()) {
+        try (Backend.GradScope g = Backend.noGrad(); NDManager latents = root.newSubManager()) {
             NDArray z = rng.normal(latents, new Shape(batch, 1, ae.config().latentSize()), 0f, 1f); // [B, 1, l]
             long start = 0;
             for (int call = 0; call < WARMUP + calls; call++) {
@@ -253,7 +251,6 @@ public final class Throughput {
             }
             return new DecodingSpeed((double) calls * batch * ae.config().patchSize() / seconds, ops);
         } finally {
-            Backend.setGradMode(grad);
             Backend.setThreads(threads);
         }
     }
