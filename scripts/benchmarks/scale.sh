@@ -27,8 +27,8 @@ echo "== calm prepare ($(nproc) cores)"
     --tokenizer "$work/tok/tokenizer.json" --out "$work/prepared" --shard-tokens 50000000
 
 echo "== PrepareCorpusJob, local[2]"
-(cd "$root" && ./mvnw -q -B -Pspark -pl calm-spark -am package -DskipTests -Dmaven.javadoc.skip=true >/dev/null)
-(cd "$root" && ./mvnw -q -B -o -Pspark -pl calm-spark dependency:build-classpath -Dmdep.includeScope=provided \
+(cd "$root" && ./mvnw -q -B -pl calm-spark -am package -DskipTests -Dmaven.javadoc.skip=true >/dev/null)
+(cd "$root" && ./mvnw -q -B -o -pl calm-spark dependency:build-classpath -Dmdep.includeScope=provided \
     -Dmdep.outputFile="$work/spark.classpath" >/dev/null)
 opens="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
