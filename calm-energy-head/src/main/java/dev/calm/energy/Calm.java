@@ -265,8 +265,7 @@ public class Calm extends Module implements StepModel {
             System.arraycopy(chunks[i], 0, flat, i * k, k);
         }
         try (Backend.GradScope g = Backend.noGrad();
-                NDManager scope = head.namedParameters().values().iterator().next().array().getManager()
-                        .newSubManager()) {
+                NDManager scope = manager().newSubManager()) {
             NDArray tokens = scope.create(flat, new Shape(chunks.length, k)); // [A, K]
             mixture.anchor(autoencoder.encode(tokens).mean().reshape(chunks.length, config.latentSize()), std);
         }
