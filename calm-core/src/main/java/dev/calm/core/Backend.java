@@ -11,6 +11,7 @@ import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.Arrays;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -106,13 +107,23 @@ public final class Backend {
         return JniUtils.getNumThreads();
     }
 
+    /** Serialises {@link #seededDraw}: libtorch's generator is one per process, shared by every thread. */
+    private static final Object GENERATOR = new Object();
+
     /**
-     * Seeds libtorch's global generators (CPU and CUDA). Library code calls this only through {@link Rng}.
+     * Seeds libtorch's global generators (CPU and CUDA) and draws from them, as one step no other thread can
+     * interleave with: without the lock, two threads that each seed and then draw (Spark tasks in one JVM, say)
+     * can take each other's numbers. Library code calls this only through {@link Rng}.
      *
      * @param seed the seed
+     * @param draw the draw, such as {@code manager.randomNormal(...)}
+     * @return what {@code draw} returned
      */
-    static void seedEngine(long seed) {
-        JniUtils.setSeed(seed);
+    static NDArray seededDraw(long seed, Supplier<NDArray> draw) {
+        synchronized (GENERATOR) {
+            JniUtils.setSeed(seed);
+            return draw.get();
+        }
     }
 
     /**

@@ -17,7 +17,8 @@ import java.util.SplittableRandom;
  * <p>Each tensor draw reseeds libtorch's generator with the next value of a SplitMix64 stream and then asks
  * libtorch for the numbers, so results do not depend on what else used libtorch's global generator. Java-side
  * randomness (shuffles, data order) comes from {@link #nextLong()} and {@link #javaRandom()}. Independent
- * streams come from {@link #fork(String)}. An instance is meant for one thread.
+ * streams come from {@link #fork(String)}. An instance is meant for one thread; instances on different threads
+ * draw the same numbers as they would alone, since the reseed and the draw happen under one process-wide lock.
  */
 public final class Rng {
 
@@ -100,8 +101,7 @@ public final class Rng {
      * @return a FLOAT32 array
      */
     public NDArray normal(NDManager manager, Shape shape, float mean, float std) {
-        Backend.seedEngine(nextLong());
-        return manager.randomNormal(mean, std, shape, DataType.FLOAT32);
+        return Backend.seededDraw(nextLong(), () -> manager.randomNormal(mean, std, shape, DataType.FLOAT32));
     }
 
     /**
@@ -114,8 +114,7 @@ public final class Rng {
      * @return a FLOAT32 array
      */
     public NDArray uniform(NDManager manager, Shape shape, float low, float high) {
-        Backend.seedEngine(nextLong());
-        return manager.randomUniform(low, high, shape, DataType.FLOAT32);
+        return Backend.seededDraw(nextLong(), () -> manager.randomUniform(low, high, shape, DataType.FLOAT32));
     }
 
     /**

@@ -12,7 +12,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.llama.TransformerConfig;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** One seed, the same numbers; a restored state continues the stream exactly. */
@@ -59,6 +64,47 @@ class RngTest {
             m.randomNormal(new Shape(100)); // someone else uses libtorch's global generator
             assertArrayEquals(expected, b.normal(m, new Shape(8), 0, 1).toFloatArray(), 0f);
         }
+    }
+
+    @Test
+    void threadsDrawingAtOnceGetTheNumbersTheyWouldGetAlone() throws Exception {
+        int threads = 4;
+        int draws = 300;
+        float[][] alone = new float[threads][];
+        try (NDManager m = Backend.newManager(Device.cpu())) {
+            for (int t = 0; t < threads; t++) {
+                alone[t] = drawMany(m, new Rng(t), draws);
+            }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<float[]>> together = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long seed = t;
+                together.add(pool.submit(() -> {
+                    try (NDManager m = Backend.newManager(Device.cpu())) {
+                        return drawMany(m, new Rng(seed), draws);
+                    }
+                }));
+            }
+            for (int t = 0; t < threads; t++) {
+                assertArrayEquals(alone[t], together.get(t).get(), 0f, "thread " + t);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Many small seeded draws, so that unlocked threads would interleave a reseed between another's seed and draw. */
+    private static float[] drawMany(NDManager m, Rng rng, int draws) {
+        float[] out = new float[draws * 2];
+        for (int i = 0; i < draws; i++) {
+            try (NDManager step = m.newSubManager()) {
+                out[2 * i] = rng.normal(step, new Shape(1), 0, 1).getFloat(0);
+                out[2 * i + 1] = rng.uniform(step, new Shape(1), 0, 1).getFloat(0);
+            }
+        }
+        return out;
     }
 
     @Test
