@@ -274,7 +274,8 @@ public final class BrierEvaluator {
                             goldProbs[j] = gold[r * steps + p + j];
                             coll[j] = collision[j] == null ? 0 : collision[j][r * positions + p];
                         }
-                        into.add(BrierScore.withProbabilitiesAll(goldProbs, c1, c2, coll));
+                        into.add(BrierScore.withProbabilitiesAll(goldProbs, c1, c2, coll),
+                                BrierScore.accuracyWithProbabilitiesAll(goldProbs));
                     } else {
                         long[] y = Arrays.copyOfRange(flat, r * t + (p + 1) * k, r * t + (p + 1) * k + MAX_N);
                         if (samples > 2) { // K >= 4: one step holds the 4 tokens of every sample
@@ -282,12 +283,12 @@ public final class BrierEvaluator {
                             for (int i = 0; i < samples; i++) {
                                 xs[i] = teacherPath(teacher[i], r * steps + p);
                             }
-                            into.add(BrierScore.sampledAll(y, xs));
+                            into.add(BrierScore.sampledAll(y, xs), BrierScore.accuracyAll(y, xs));
                             continue;
                         }
                         long[] a1 = teacherPath(teacher[0], r * steps + p);
                         long[] a2 = teacherPath(teacher[1], r * steps + p);
-                        into.add(BrierScore.sampledAll(y, a1, a2, c1, c2));
+                        into.add(BrierScore.sampledAll(y, a1, a2, c1, c2), BrierScore.accuracyAll(y, a1, a2));
                     }
                 }
             }

@@ -29,6 +29,8 @@ public final class BrierLM implements java.io.Serializable {
 
     /** The running means of Brier-1 to Brier-4. */
     private final RunningMean[] means = new RunningMean[MAX_N];
+    /** The running means of the accuracy terms P(x[:n] = y[:n]) of the positions added with them. */
+    private final RunningMean[] accuracy = new RunningMean[MAX_N];
     /** {@code crossMoments[a][b]}, a &lt; b: sum over positions of (x_a - mean_a)(x_b - mean_b). */
     private final double[][] crossMoments = new double[MAX_N][MAX_N];
 
@@ -36,6 +38,23 @@ public final class BrierLM implements java.io.Serializable {
     public BrierLM() {
         for (int a = 0; a < MAX_N; a++) {
             means[a] = new RunningMean();
+            accuracy[a] = new RunningMean();
+        }
+    }
+
+    /**
+     * Adds one position with the accuracy terms of its estimates, so that {@link #terms()} can split each Brier-n
+     * into {@code 2 accuracy - collision}.
+     *
+     * @param brier its Brier-1 to Brier-4 estimates, indexed n - 1
+     * @param accuracy the accuracy terms of those estimates ({@link BrierScore#accuracyAll}), indexed n - 1
+     * @throws IllegalArgumentException if an array does not hold exactly four finite values; nothing is added
+     */
+    public void add(double[] brier, double[] accuracy) {
+        checkFour("accuracy term", accuracy);
+        add(brier);
+        for (int a = 0; a < MAX_N; a++) {
+            this.accuracy[a].add(accuracy[a]);
         }
     }
 
@@ -46,15 +65,7 @@ public final class BrierLM implements java.io.Serializable {
      * @throws IllegalArgumentException if the array does not hold exactly four finite values; nothing is added
      */
     public void add(double[] brier) {
-        if (brier == null || brier.length != MAX_N) {
-            throw new IllegalArgumentException("a position needs the " + MAX_N + " estimates Brier-1.." + MAX_N
-                    + ", got " + (brier == null ? "null" : brier.length + " values"));
-        }
-        for (int a = 0; a < MAX_N; a++) {
-            if (!Double.isFinite(brier[a])) {
-                throw new IllegalArgumentException("Brier-" + (a + 1) + " estimate must be finite, got " + brier[a]);
-            }
-        }
+        checkFour("estimate", brier);
         long n = positions() + 1;
         if (n > 1) {
             // Welford co-moment update: (x_a - oldMean_a)(x_b - newMean_b) = d_a d_b (n - 1) / n
@@ -97,6 +108,75 @@ public final class BrierLM implements java.io.Serializable {
         }
         for (int a = 0; a < MAX_N; a++) {
             means[a].merge(other.means[a]);
+            accuracy[a].merge(other.accuracy[a]);
+        }
+    }
+
+    private static void checkFour(String what, double[] values) {
+        if (values == null || values.length != MAX_N) {
+            throw new IllegalArgumentException("a position needs the " + MAX_N + " " + what + "s of Brier-1.."
+                    + MAX_N + ", got " + (values == null ? "null" : values.length + " values"));
+        }
+        for (int a = 0; a < MAX_N; a++) {
+            if (!Double.isFinite(values[a])) {
+                throw new IllegalArgumentException("Brier-" + (a + 1) + " " + what + " must be finite, got "
+                        + values[a]);
+            }
+        }
+    }
+
+    /**
+     * Each Brier-n mean split into its two terms, {@code Brier-n = 2 accuracy - collision}: accuracy is
+     * {@code P(x[:n] = y[:n])}, how often the model's sample is the truth, and collision is
+     * {@code sum_g P(g)^2}, how often two samples agree. A Brier-n at or below 0 with a collision above twice the
+     * accuracy is a model that repeats a few continuations; with both near 0, one that spreads its mass over
+     * continuations that do not occur.
+     *
+     * @return the terms, or null unless every position was added with its accuracy terms
+     */
+    public Terms terms() {
+        long n = positions();
+        if (n == 0 || accuracy[0].count() != n) {
+            return null;
+        }
+        double[] acc = new double[MAX_N];
+        double[] collision = new double[MAX_N];
+        for (int a = 0; a < MAX_N; a++) {
+            acc[a] = accuracy[a].mean();
+            collision[a] = 2 * acc[a] - means[a].mean();
+        }
+        return new Terms(acc, collision);
+    }
+
+    /**
+     * The two terms of each Brier-n mean (see {@link BrierLM#terms()}).
+     *
+     * @param accuracy mean accuracy terms P(x[:n] = y[:n]), indexed n - 1
+     * @param collision mean collision terms sum_g P(g)^2, indexed n - 1
+     */
+    public record Terms(double[] accuracy, double[] collision) {
+
+        /**
+         * Copies the arrays.
+         *
+         * @param accuracy four accuracy terms
+         * @param collision four collision terms
+         */
+        public Terms {
+            accuracy = accuracy.clone();
+            collision = collision.clone();
+        }
+
+        /** @return the accuracy terms, indexed n - 1 (a copy) */
+        @Override
+        public double[] accuracy() {
+            return accuracy.clone();
+        }
+
+        /** @return the collision terms, indexed n - 1 (a copy) */
+        @Override
+        public double[] collision() {
+            return collision.clone();
         }
     }
 

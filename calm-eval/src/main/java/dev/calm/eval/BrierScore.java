@@ -195,6 +195,54 @@ public final class BrierScore {
         return brier;
     }
 
+    /**
+     * The accuracy terms behind the sampled estimates: for each n, the share of samples whose first n tokens are
+     * the gold ones, an unbiased estimate of {@code P(y[:n])}. With the collision term {@code sum_g P(g)^2},
+     * {@code Brier-n = 2 accuracy - collision}: a model with a low Brier-n either rarely produces the truth or
+     * repeats itself, and the two terms say which.
+     *
+     * @param y the gold next tokens, at least {@link #MAX_N}
+     * @param samples the samples the estimate used (all of them: the accuracy samples of
+     *     {@link #sampledAll(long[], long[], long[], long[], long[])} are {@code a1} and {@code a2})
+     * @return the accuracy terms of n = 1 to 4, indexed n - 1
+     * @throws IllegalArgumentException if there are no samples or an array is too short
+     */
+    public static double[] accuracyAll(long[] y, long[]... samples) {
+        if (samples.length == 0) {
+            throw new IllegalArgumentException("the accuracy term needs at least one sample");
+        }
+        checkLength("y", y, MAX_N);
+        double[] accuracy = new double[MAX_N];
+        for (long[] x : samples) {
+            checkLength("a sample", x, MAX_N);
+            for (int n = 1; n <= MAX_N; n++) {
+                accuracy[n - 1] += indicator(x, y, n);
+            }
+        }
+        for (int n = 0; n < MAX_N; n++) {
+            accuracy[n] /= samples.length;
+        }
+        return accuracy;
+    }
+
+    /**
+     * The exact accuracy terms of {@link #withProbabilitiesAll}: {@code P(y[:n]) = prod_{j<n} P(y_j | y_<j)}.
+     *
+     * @param goldProbabilities {@code P(y_j | context, y_<j)}, at least {@link #MAX_N}, each in [0, 1]
+     * @return the accuracy terms of n = 1 to 4, indexed n - 1
+     * @throws IllegalArgumentException if the array is too short or holds a value that is not a probability
+     */
+    public static double[] accuracyWithProbabilitiesAll(double[] goldProbabilities) {
+        checkLength("goldProbabilities", goldProbabilities, MAX_N);
+        double[] accuracy = new double[MAX_N];
+        double p = 1;
+        for (int n = 0; n < MAX_N; n++) {
+            p *= checkProbability("goldProbabilities", goldProbabilities, n);
+            accuracy[n] = p;
+        }
+        return accuracy;
+    }
+
     private static int indicator(long[] a, long[] b, int n) {
         return prefixesEqual(a, b, n) ? 1 : 0;
     }

@@ -60,15 +60,34 @@ class BrierEvaluatorTest {
         // position estimates) and must be within 4 standard errors of the exact mean, for every n.
         TokenBaseline model = smallTokenModel();
         int[] gold = new Rng(5).javaRandom().ints(T, 0, V).toArray();
-        double[] exact = exactBrier(model, gold);
+        double[][] exactTerms = exactBrier(model, gold);
+        double[] exact = exactTerms[0];
         for (BrierEvaluator.Estimator estimator : BrierEvaluator.Estimator.values()) {
-            BrierLM.Result r = repeatedly(new BrierEvaluator(model, manager, estimator), gold, 400, new Rng(7));
+            BrierLM all = new BrierLM();
+            BrierEvaluator evaluator = new BrierEvaluator(model, manager, estimator);
+            Rng rng = new Rng(7);
+            for (int run = 0; run < 400; run++) {
+                evaluator.evaluate(new int[][] {gold}, all, rng);
+            }
+            BrierLM.Result r = all.result();
             assertEquals(2400, r.positions());
             for (int n = 0; n < 4; n++) {
                 double z = (r.brier()[n] - exact[n]) / r.standardError()[n];
                 assertTrue(Math.abs(z) < 4, estimator + " Brier-" + (n + 1) + ": " + r.brier()[n] + " ± "
                         + r.standardError()[n] + " vs exact " + exact[n]);
             }
+            // the accuracy term: exact with probabilities; with samples, the share of 2 x 2,400 draws that hit,
+            // within 4 binomial standard errors of P(y[:n]) (collision = 2 accuracy - Brier-n then follows)
+            BrierLM.Terms terms = all.terms();
+            for (int n = 0; n < 4; n++) {
+                double p = exactTerms[1][n];
+                double tolerance = estimator == BrierEvaluator.Estimator.PROBABILITIES ? 1e-5
+                        : 4 * Math.sqrt(p * (1 - p) / (2 * 2400));
+                assertEquals(p, terms.accuracy()[n], tolerance, estimator + " accuracy term of Brier-" + (n + 1));
+                assertEquals(2 * terms.accuracy()[n] - r.brier()[n], terms.collision()[n], 1e-12);
+            }
+            assertTrue(exactTerms[2][0] > exactTerms[1][0] / 10, "a collision term that matters: "
+                    + Arrays.toString(exactTerms[2]));
             // a flat model over 6 ids would have |Brier-4| <= 2 / 6^4 = 0.0015: this one is far from flat
             assertTrue(Math.abs(exact[3]) > 0.01, "exact Brier-4 " + exact[3]);
         }
@@ -218,9 +237,14 @@ class BrierEvaluatorTest {
         assertTrue(e.getMessage().contains("equal lengths"), e.getMessage());
     }
 
-    /** Exact mean Brier-1..4 over the scored positions of one sequence, by enumeration with full passes. */
-    private double[] exactBrier(TokenBaseline model, int[] gold) {
+    /**
+     * Exact means over the scored positions of one sequence, by enumeration with full passes: Brier-1..4, their
+     * accuracy terms P(y[:n]) and their collision terms sum_g P(g)^2, as rows 0, 1 and 2.
+     */
+    private double[][] exactBrier(TokenBaseline model, int[] gold) {
         double[] mean = new double[4];
+        double[] accuracy = new double[4];
+        double[] collision = new double[4];
         try (Backend.GradScope grad = Backend.noGrad()) {
             int positions = T - 4;
             for (int p = 0; p < positions; p++) {
@@ -244,10 +268,12 @@ class BrierEvaluatorTest {
                         index = index * V + gold[p + 1 + i];
                     }
                     mean[j] += (2 * gram[index] - sumSquares[j]) / positions;
+                    accuracy[j] += gram[index] / positions;
+                    collision[j] += sumSquares[j] / positions;
                 }
             }
         }
-        return mean;
+        return new double[][] {mean, accuracy, collision};
     }
 
     /** The next-token distribution after the context and the j-gram with base-V index g. */

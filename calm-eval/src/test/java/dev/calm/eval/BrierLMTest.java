@@ -7,6 +7,7 @@ import static dev.calm.eval.BrierScore.MAX_N;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -213,5 +214,30 @@ class BrierLMTest {
         }
         assertTrue(t.brierLM() - o.brierLM() > Z * Math.hypot(t.brierLMStandardError(), o.brierLMStandardError()),
                 where);
+    }
+
+    @Test
+    void termsSplitEachMeanIntoTwiceTheAccuracyMinusTheCollisionAndSurviveAMerge() {
+        BrierLM a = new BrierLM();
+        a.add(new double[] {1.0, 0.5, 0.0, -0.25}, new double[] {0.75, 0.5, 0.25, 0.0});
+        a.add(new double[] {0.5, 0.5, 0.5, 0.25}, new double[] {0.25, 0.5, 0.5, 0.25});
+        BrierLM b = new BrierLM();
+        b.add(new double[] {0.0, 0.0, 0.0, 0.0}, new double[] {0.5, 0.0, 0.0, 0.0});
+        a.merge(b);
+        BrierLM.Terms terms = a.terms();
+        double[] accuracy = {1.5 / 3, 1.0 / 3, 0.75 / 3, 0.25 / 3};
+        double[] brier = {1.5 / 3, 1.0 / 3, 0.5 / 3, 0.0};
+        assertArrayEquals(accuracy, terms.accuracy(), 1e-15);
+        for (int n = 0; n < 4; n++) {
+            assertEquals(2 * accuracy[n] - brier[n], terms.collision()[n], 1e-15);
+        }
+        BrierLM without = new BrierLM();
+        without.add(new double[] {1, 1, 1, 1});
+        assertNull(without.terms(), "no accuracy terms were added");
+        assertNull(new BrierLM().terms());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> without.add(new double[] {1, 1, 1, 1}, new double[] {1, Double.NaN, 1, 1}));
+        assertTrue(e.getMessage().contains("Brier-2 accuracy term must be finite"), e.getMessage());
+        assertEquals(1, without.positions(), "nothing is added");
     }
 }

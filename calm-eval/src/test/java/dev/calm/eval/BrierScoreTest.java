@@ -269,4 +269,21 @@ class BrierScoreTest {
             }
         }
     }
+
+    @Test
+    void accuracyTermsAreTheShareOfSamplesThatHitAndTheGoldProbabilities() {
+        long[] y = {1, 2, 3, 4};
+        long[][] samples = {{1, 2, 3, 4}, {1, 2, 9, 4}, {1, 7, 3, 4}, {5, 2, 3, 4}};
+        // n = 1: 3 of 4 start with 1; n = 2: 2 of 4 start with 1 2; n = 3, 4: only the first
+        assertArrayEquals(new double[] {0.75, 0.5, 0.25, 0.25}, BrierScore.accuracyAll(y, samples), 0);
+        // Brier-n = 2 accuracy - collision: collisions of the 6 pairs at n = 1: three samples start with 1 (3 pairs)
+        double[] brier = BrierScore.sampledAll(y, samples);
+        assertEquals(2 * 0.75 - 3.0 / 6, brier[0], 1e-15);
+        assertArrayEquals(new double[] {0.5, 0.2, 0.05, 0.005},
+                BrierScore.accuracyWithProbabilitiesAll(new double[] {0.5, 0.4, 0.25, 0.1}), 1e-15);
+        assertThrows(IllegalArgumentException.class, () -> BrierScore.accuracyAll(y));
+        assertThrows(IllegalArgumentException.class, () -> BrierScore.accuracyAll(y, new long[] {1, 2}));
+        assertThrows(IllegalArgumentException.class,
+                () -> BrierScore.accuracyWithProbabilitiesAll(new double[] {0.5, 1.5, 0.1, 0.1}));
+    }
 }

@@ -9,6 +9,7 @@ import dev.calm.examples.pipeline.GenerationStage;
 import dev.calm.examples.pipeline.RunModels;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -156,6 +157,7 @@ final class Report {
             }
         }
         line("");
+        terms(summary, references);
         line(f("Evaluation during training and checkpoints took %.1f%% of CALM's training time and %.1f%% of the "
                 + "baseline's.", 100 * summary.get("calm").path("train_overhead_share").asDouble(),
                 100 * summary.get("baseline").path("train_overhead_share").asDouble()));
@@ -171,6 +173,38 @@ final class Report {
                 + "BrierLM is. BrierLM = 100 (Brier-1 Brier-2 Brier-3 Brier-4)^(1/4) is undefined, never clipped, "
                 + "when a Brier-n is not positive, as it is for models too small to reproduce 3- and 4-token "
                 + "continuations.");
+        line("");
+    }
+
+    /** Each Brier-n as 2 accuracy - collision: why a Brier-n is small or not positive. */
+    private void terms(JsonNode summary, JsonNode references) {
+        if (!summary.get("calm").has("accuracy1")) {
+            return; // a summary written before the terms were recorded
+        }
+        line("Each Brier-n is 2 accuracy - collision: accuracy P(x[:n] = y[:n]) is how often a sample is the "
+                + "truth, collision sum_g P(g)^2 how often two samples agree. A Brier-n at or below 0 comes from "
+                + "collisions above twice the accuracy (a model that repeats a few continuations) or from both near 0.");
+        line("");
+        line("| model | accuracy 1 | collision 1 | accuracy 2 | collision 2 | accuracy 3 | collision 3 | accuracy 4 "
+                + "| collision 4 |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Map<String, JsonNode> rows = new LinkedHashMap<>();
+        for (String model : RunSummary.MODELS) {
+            rows.put(model, summary.get(model));
+        }
+        for (String name : RunModels.REFERENCES) {
+            if (references.has(name)) {
+                rows.put(name + " sampler (reference)", references.get(name));
+            }
+        }
+        rows.forEach((name, m) -> {
+            StringBuilder sb = new StringBuilder("| " + name + " |");
+            for (int n = 1; n <= 4; n++) {
+                sb.append(f(" %.3g | %.3g |", m.path("accuracy" + n).asDouble(Double.NaN),
+                        m.path("collision" + n).asDouble(Double.NaN)));
+            }
+            line(sb.toString());
+        });
         line("");
     }
 

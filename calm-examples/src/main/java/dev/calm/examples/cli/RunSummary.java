@@ -29,7 +29,8 @@ import java.util.Map;
  * {@code token_accuracy}, {@code chunk_accuracy} and {@code token_accuracy_noise} at {@code noise_sigma} on the
  * validation split, and the whole sweep per held-out corpus), {@code calm} and {@code baseline} (parameters,
  * training steps, time, tokens/s and FLOPs, inference FLOPs per token, held-out loss, {@code brier1} to
- * {@code brier4} with {@code _se}, {@code brierlm}, generation tokens/s at batch 1 and batch 16, and the same
+ * {@code brier4} with {@code _se}, their terms {@code accuracy1..4} and {@code collision1..4} (Brier-n = 2 accuracy
+ * - collision), {@code brierlm}, generation tokens/s at batch 1 and batch 16, and the same
  * BrierLM figures per extra held-out corpus under {@code held_out}), {@code comparison} (ratios) and
  * {@code reference.unigram} and {@code reference.bigram} (Brier-1..4 and BrierLM of samplers counted on the
  * training split, on the same validation blocks: what a model that learned nothing, or only the previous token,
@@ -179,6 +180,10 @@ final class RunSummary {
         for (int n = 0; n < 4; n++) {
             into.put("brier" + (n + 1), row.get("brier").get(n).asDouble());
             into.put("brier" + (n + 1) + "_se", row.get("standardError").get(n).asDouble());
+            if (row.hasNonNull("accuracy")) { // summaries written before the terms were recorded have none
+                into.put("accuracy" + (n + 1), row.get("accuracy").get(n).asDouble());
+                into.put("collision" + (n + 1), row.get("collision").get(n).asDouble());
+            }
         }
         into.set("brierlm", row.get("brierLM"));
         into.set("brierlm_se", row.get("brierLMStandardError"));

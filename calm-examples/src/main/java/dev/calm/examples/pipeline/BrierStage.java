@@ -46,10 +46,13 @@ public final class BrierStage {
      * @param standardError their standard errors
      * @param brierLM 100 (Brier-1 Brier-2 Brier-3 Brier-4)^(1/4), null when undefined (a Brier-n is not positive)
      * @param brierLMStandardError its standard error (delta method), null when undefined
+     * @param accuracy the accuracy terms P(x[:n] = y[:n]) of Brier-1..4 ({@link BrierLM#terms()})
+     * @param collision the collision terms sum_g P(g)^2 of Brier-1..4: Brier-n = 2 accuracy - collision
      * @param seconds evaluation wall time
      */
-    public record Row(String model, String corpus, String estimator, int samples, long positions, double[] brier, double[] standardError,
-            Double brierLM, Double brierLMStandardError, double seconds) {}
+    public record Row(String model, String corpus, String estimator, int samples, long positions, double[] brier,
+            double[] standardError, Double brierLM, Double brierLMStandardError, double[] accuracy,
+            double[] collision, double seconds) {}
 
     private BrierStage() {}
 
@@ -84,9 +87,11 @@ public final class BrierStage {
                     }
                 }
                 BrierLM.Result r = total.result();
+                BrierLM.Terms terms = total.terms();
                 Row row = new Row(m.getKey(), corpus.getKey(), evaluator.estimator().name().toLowerCase(Locale.ROOT),
                         evaluator.samples(), r.positions(), r.brier(), r.standardError(), r.defined() ? r.brierLM() : null,
-                        r.defined() ? r.brierLMStandardError() : null, (System.nanoTime() - start) / 1e9);
+                        r.defined() ? r.brierLMStandardError() : null, terms.accuracy(), terms.collision(),
+                        (System.nanoTime() - start) / 1e9);
                 rows.add(row);
                 out.printf(Locale.ROOT, "| %s | %s | %,d | %s | %s | %s | %s | %s |%n", row.model(), row.corpus(),
                         row.positions(), pm(r, 0), pm(r, 1), pm(r, 2), pm(r, 3),

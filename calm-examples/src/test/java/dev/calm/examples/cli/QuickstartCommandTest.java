@@ -130,6 +130,12 @@ class QuickstartCommandTest {
             JsonNode brierLM = summary.at("/" + model + "/brierlm");
             assertTrue(brierLM.isNull() || brierLM.isNumber(), model + " BrierLM is a number or null (undefined)");
             assertEquals(3, summary.at("/" + model + "/steps").asLong());
+            for (int n = 1; n <= 4; n++) { // Brier-n = 2 accuracy - collision, up to the rounding of the means
+                double accuracy = summary.at("/" + model + "/accuracy" + n).asDouble(Double.NaN);
+                assertTrue(accuracy >= 0 && accuracy <= 1, model + " accuracy" + n + " " + accuracy);
+                assertEquals(summary.at("/" + model + "/brier" + n).asDouble(),
+                        2 * accuracy - summary.at("/" + model + "/collision" + n).asDouble(), 1e-12);
+            }
         }
         assertEquals(summary.at("/calm/inference_flops_per_token").asDouble()
                 / summary.at("/baseline/inference_flops_per_token").asDouble(),
@@ -142,6 +148,7 @@ class QuickstartCommandTest {
         assertTrue(report.contains(String.format(Locale.ROOT, "| calm | %,d |",
                 summary.at("/calm/parameters").asLong())), report);
         assertTrue(report.contains("![Training curves](training-curves.png)"), report);
+        assertTrue(report.contains("| model | accuracy 1 | collision 1 |"), report);
         assertTrue(report.contains("- calm, T = 0.5: **the jury said**"), report);
         for (String png : List.of("training-curves.png", "brierlm-vs-flops.png")) {
             BufferedImage image = ImageIO.read(run.resolve(png).toFile());
