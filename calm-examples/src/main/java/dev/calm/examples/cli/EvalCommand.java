@@ -70,8 +70,9 @@ final class EvalCommand implements Callable<Integer> {
             + "and the Brier-K of a context-free chunk sampler) (default: ${DEFAULT-VALUE})")
     private List<String> metrics;
 
-    @Option(names = "--model", split = ",", defaultValue = "calm,baseline", description = "language models scored for BrierLM: calm, baseline, and the reference samplers unigram and bigram "
-            + "(counted on the training split) (default: ${DEFAULT-VALUE})")
+    @Option(names = "--model", split = ",", defaultValue = "calm,baseline", description = "language models scored for BrierLM: calm, baseline, the reference samplers unigram and bigram "
+            + "(counted on the training split), and calm-ancestral (the run's CALM with each token drawn from the "
+            + "decoder's softmax instead of its argmax; not in the paper) (default: ${DEFAULT-VALUE})")
     private List<String> models;
 
     @Option(names = "--tokens", defaultValue = "32768", description = "held-out tokens scored for BrierLM per corpus (default: ${DEFAULT-VALUE})")
@@ -226,8 +227,8 @@ final class EvalCommand implements Callable<Integer> {
                     + " and " + evalTokens;
         }
         if (problem == null && models.stream().anyMatch(m -> !m.equals(RunModels.CALM) && !m.equals(RunModels.BASELINE)
-                && !RunModels.REFERENCES.contains(m))) {
-            problem = "--model takes calm, baseline, unigram and/or bigram, got " + models;
+                && !m.equals(RunModels.CALM_ANCESTRAL) && !RunModels.REFERENCES.contains(m))) {
+            problem = "--model takes calm, baseline, unigram, bigram and/or calm-ancestral, got " + models;
         }
         if (problem == null && (metrics.isEmpty()
                 || !Set.of(BRIER, RECONSTRUCTION, GEOMETRY, HEAD, CHUNKS).containsAll(metrics))) {

@@ -13,6 +13,7 @@ import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.HfTokenizer;
 import dev.calm.core.tokenizer.Tokenizer;
+import dev.calm.energy.AncestralDecoding;
 import dev.calm.energy.Calm;
 import dev.calm.energy.CalmConfig;
 import dev.calm.energy.StepModel;
@@ -39,6 +40,11 @@ public final class RunModels {
     public static final String CALM = "calm";
     /** The token baseline's name. */
     public static final String BASELINE = "baseline";
+    /**
+     * The run's CALM sampled with ancestral decoding ({@link AncestralDecoding}: tokens drawn from the decoder's
+     * softmax, not its argmax; not in the paper): a name to score, not a stage directory.
+     */
+    public static final String CALM_ANCESTRAL = "calm-ancestral";
     /** The autoencoder's name. */
     public static final String AUTOENCODER = "autoencoder";
     /** Reference samplers counted on the training split, scored beside the trained models. */
@@ -80,12 +86,16 @@ public final class RunModels {
      * Loads a trained language model.
      *
      * @param runDir the run directory
-     * @param name {@value #CALM} or {@value #BASELINE}
+     * @param name {@value #CALM}, {@value #CALM_ANCESTRAL} (the run's CALM with ancestral decoding) or
+     *     {@value #BASELINE}
      * @param tokenizer the run's tokenizer, whose vocabulary must be the model's
      * @param root the manager the model lives in
      * @return the model
      */
     public static StepModel load(Path runDir, String name, Tokenizer tokenizer, NDManager root) {
+        if (name.equals(CALM_ANCESTRAL)) {
+            return AncestralDecoding.of((Calm) load(runDir, CALM, tokenizer, root));
+        }
         Path dir = runDir.resolve(name);
         Path weights = dir.resolve(StageRunner.WEIGHTS);
         if (!Files.isRegularFile(weights) || !ModelConfigFile.exists(dir)) {

@@ -102,10 +102,11 @@ class QuickstartCommandTest {
                 "--method", "BATCH", "--candidates", "20");
         assertEquals(0, calm.exit(), calm.err());
         assertTrue(calm.out().contains("(calm, T = 0.5, "), calm.out());
-        CliRun eval = CliRun.run("eval", "--run-dir", run.toString(), "--data", data.toString(), "--tokens", "512");
+        CliRun eval = CliRun.run("eval", "--run-dir", run.toString(), "--data", data.toString(), "--tokens", "512",
+                "--model", "calm,baseline,calm-ancestral");
         assertEquals(0, eval.exit(), eval.err());
-        assertTrue(eval.out().contains("| calm | validation | ") && eval.out().contains("| baseline | validation | "),
-                eval.out());
+        assertTrue(eval.out().contains("| calm | validation | ") && eval.out().contains("| baseline | validation | ")
+                && eval.out().contains("| calm-ancestral | validation | "), eval.out());
         assertTrue(Files.exists(run.resolve("brier-eval.json")));
 
         CliRun second = CliRun.run(args);
@@ -195,6 +196,6 @@ class QuickstartCommandTest {
         assertFalse(noRun.err().contains("\tat "), "no stack trace");
         CliRun model = CliRun.run("eval", "--run-dir", dir.toString(), "--model", "gpt");
         assertEquals(2, model.exit());
-        assertTrue(model.err().contains("--model takes calm, baseline, unigram and/or bigram, got [gpt]"), model.err());
+        assertTrue(model.err().contains("--model takes calm, baseline, unigram, bigram and/or calm-ancestral, got [gpt]"), model.err());
     }
 }
