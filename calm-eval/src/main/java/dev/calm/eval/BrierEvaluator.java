@@ -143,6 +143,19 @@ public final class BrierEvaluator {
      * @return Brier-1..4 with standard errors, and BrierLM
      */
     public BrierLM.Result evaluate(int[][] sequences, int batchSize, Rng rng) {
+        return aggregate(sequences, batchSize, rng).result();
+    }
+
+    /**
+     * {@link #evaluate(int[][], int, Rng)}, returning the aggregate itself: its result, and the accuracy and
+     * collision terms of each Brier-n ({@link BrierLM#terms()}).
+     *
+     * @param sequences token sequences of equal length, a multiple of K and at least {@link #minLength()}
+     * @param batchSize sequences per forward pass
+     * @param rng the source of the model's samples
+     * @return every scored position
+     */
+    public BrierLM aggregate(int[][] sequences, int batchSize, Rng rng) {
         if (batchSize < 1) {
             throw new CalmException("BrierLM batch size must be >= 1, got " + batchSize);
         }
@@ -150,7 +163,7 @@ public final class BrierEvaluator {
         for (int from = 0; from < sequences.length; from += batchSize) {
             evaluate(Arrays.copyOfRange(sequences, from, Math.min(sequences.length, from + batchSize)), total, rng);
         }
-        return total.result();
+        return total;
     }
 
     /**

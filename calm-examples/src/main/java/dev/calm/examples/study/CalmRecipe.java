@@ -4,6 +4,7 @@
 package dev.calm.examples.study;
 
 import dev.calm.core.config.Checks;
+import dev.calm.energy.AncestralDecoding;
 import dev.calm.energy.CalmConfig;
 import java.util.Objects;
 
@@ -19,9 +20,11 @@ import java.util.Objects;
  * @param auxWeight weight of the auxiliary token cross-entropy (0: off, no auxiliary head)
  * @param auxAnnealSteps 0 keeps the auxiliary weight constant; else it falls linearly to 0 at this step
  * @param warmupSteps learning-rate warm-up steps
+ * @param ancestralDecoding whether the trained model is scored with {@link AncestralDecoding} (tokens drawn from the
+ *     decoder's softmax; not in the paper) instead of the paper's argmax decoding
  */
 public record CalmRecipe(CalmConfig config, int steps, int batchSize, double learningRate, double headLrScale,
-        double auxWeight, long auxAnnealSteps, int warmupSteps) {
+        double auxWeight, long auxAnnealSteps, int warmupSteps, boolean ancestralDecoding) {
 
     /**
      * Validates every field.
@@ -34,6 +37,7 @@ public record CalmRecipe(CalmConfig config, int steps, int batchSize, double lea
      * @param auxWeight &gt;= 0
      * @param auxAnnealSteps &gt;= 0
      * @param warmupSteps &gt;= 0
+     * @param ancestralDecoding any
      */
     public CalmRecipe {
         Objects.requireNonNull(config, "config");
@@ -51,7 +55,8 @@ public record CalmRecipe(CalmConfig config, int steps, int batchSize, double lea
      * @return this recipe with the model replaced
      */
     public CalmRecipe with(CalmConfig c) {
-        return new CalmRecipe(c, steps, batchSize, learningRate, headLrScale, auxWeight, auxAnnealSteps, warmupSteps);
+        return new CalmRecipe(c, steps, batchSize, learningRate, headLrScale, auxWeight, auxAnnealSteps, warmupSteps,
+                ancestralDecoding);
     }
 
     /**
@@ -60,7 +65,8 @@ public record CalmRecipe(CalmConfig config, int steps, int batchSize, double lea
      * @return this recipe with both replaced
      */
     public CalmRecipe withLearningRate(double lr, double headScale) {
-        return new CalmRecipe(config, steps, batchSize, lr, headScale, auxWeight, auxAnnealSteps, warmupSteps);
+        return new CalmRecipe(config, steps, batchSize, lr, headScale, auxWeight, auxAnnealSteps, warmupSteps,
+                ancestralDecoding);
     }
 
     /**
@@ -70,7 +76,7 @@ public record CalmRecipe(CalmConfig config, int steps, int batchSize, double lea
      */
     public CalmRecipe withAux(double weight, long annealSteps) {
         return new CalmRecipe(config.withAuxTokenHead(weight > 0), steps, batchSize, learningRate, headLrScale, weight,
-                annealSteps, warmupSteps);
+                annealSteps, warmupSteps, ancestralDecoding);
     }
 
     /**
@@ -80,6 +86,16 @@ public record CalmRecipe(CalmConfig config, int steps, int batchSize, double lea
      * @return this recipe with the budget replaced
      */
     public CalmRecipe withBudget(int newSteps, int newBatch, int warmup) {
-        return new CalmRecipe(config, newSteps, newBatch, learningRate, headLrScale, auxWeight, auxAnnealSteps, warmup);
+        return new CalmRecipe(config, newSteps, newBatch, learningRate, headLrScale, auxWeight, auxAnnealSteps, warmup,
+                ancestralDecoding);
+    }
+
+    /**
+     * @param ancestral whether the model is scored with ancestral decoding
+     * @return this recipe with its decoding replaced (training is unchanged)
+     */
+    public CalmRecipe withAncestralDecoding(boolean ancestral) {
+        return new CalmRecipe(config, steps, batchSize, learningRate, headLrScale, auxWeight, auxAnnealSteps,
+                warmupSteps, ancestral);
     }
 }

@@ -11,6 +11,7 @@ import dev.calm.core.config.Json;
 import dev.calm.core.io.DType;
 import dev.calm.diagnostics.HeadDiagnostics;
 import dev.calm.diagnostics.LatentGeometry;
+import dev.calm.energy.AncestralDecoding;
 import dev.calm.energy.Calm;
 import dev.calm.energy.StepModel;
 import dev.calm.eval.BrierEvaluator;
@@ -113,8 +114,8 @@ public final class Study {
         Map<String, BrierLM.Result> out = new LinkedHashMap<>();
         try (NgramModel unigram = NgramModel.unigram(data.trainTokens(), data.vocabSize(), root);
                 NgramModel bigram = NgramModel.bigram(data.trainTokens(), data.vocabSize(), root)) {
-            out.put("unigram", brier(unigram, "unigram"));
-            out.put("bigram", brier(bigram, "bigram"));
+            out.put("unigram", brier(unigram, "unigram").result());
+            out.put("bigram", brier(bigram, "bigram").result());
         }
         return out;
     }
@@ -142,8 +143,9 @@ public final class Study {
                 LearningRateSchedule.Shape.CONSTANT, lrScales, "calm-" + slug(arm.name()), diagnostics);
         double after = objective.heldOutLoss(evalBlocks, EVAL_BATCH, heldOut.fork("loss"), root);
         HeadDiagnostics head = HeadDiagnostics.measure(calm, evalBlocks, EVAL_BATCH, heldOut.fork("head"), root);
+        BrierLM brier = brier(r.ancestralDecoding() ? AncestralDecoding.of(calm) : calm, arm.name());
         StudyResult result = new StudyResult(arm.name(), ae.tokenAccuracy(), ae.geometry(), before, after, head,
-                brier(calm, arm.name()), trained.elapsedSeconds());
+                brier.result(), brier.terms(), trained.elapsedSeconds());
         LOG.info("{}: {}", arm.name(), result.metrics());
         return result;
     }
@@ -191,8 +193,9 @@ public final class Study {
         return trainer.fit();
     }
 
-    private BrierLM.Result brier(StepModel model, String name) {
-        return BrierEvaluator.lowestVariance(model, root, SAMPLES).evaluate(evalBlocks, EVAL_BATCH, new Rng(seed).fork("brier " + name));
+    private BrierLM brier(StepModel model, String name) {
+        return BrierEvaluator.lowestVariance(model, root, SAMPLES).aggregate(evalBlocks, EVAL_BATCH,
+                new Rng(seed).fork("brier " + name));
     }
 
     private static String slug(String name) {

@@ -21,10 +21,11 @@ import java.util.Map;
  * @param energyAfter and after
  * @param head CALM's head diagnostics after training
  * @param brier Brier-1..4 and BrierLM of CALM's samples
+ * @param terms each Brier-n as 2 accuracy - collision
  * @param calmSeconds CALM's training wall time
  */
 public record StudyResult(String arm, double tokenAccuracy, LatentGeometry geometry, double energyBefore,
-        double energyAfter, HeadDiagnostics head, BrierLM.Result brier, double calmSeconds) {
+        double energyAfter, HeadDiagnostics head, BrierLM.Result brier, BrierLM.Terms terms, double calmSeconds) {
 
     /** @return the distance of chunks sharing their first token over that of random chunks (NaN for K = 1) */
     private double firstTokenDistanceRatio() {
@@ -47,6 +48,8 @@ public record StudyResult(String arm, double tokenAccuracy, LatentGeometry geome
         for (int n = 0; n < brier.brier().length; n++) {
             out.put("brier" + (n + 1), brier.brier()[n]);
             out.put("brier" + (n + 1) + "_se", brier.standardError()[n]);
+            out.put("accuracy" + (n + 1), terms.accuracy()[n]);
+            out.put("collision" + (n + 1), terms.collision()[n]);
         }
         out.put("brierlm", brier.defined() ? brier.brierLM() : Double.NaN);
         out.put("calm_seconds", calmSeconds);
@@ -67,8 +70,8 @@ public record StudyResult(String arm, double tokenAccuracy, LatentGeometry geome
     public static String header() {
         return "| arm | AE acc. | std/RMS | acc. at 1 std | 1st-token dist. ratio | energy before -> after "
                 + "| head dist. true / random | on manifold | chunk collision / accuracy | Brier-1 | Brier-2 | Brier-3 "
-                + "| Brier-4 | BrierLM |\n"
-                + "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+                + "| Brier-4 | 4-token accuracy / collision | BrierLM |\n"
+                + "|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|---:|\n";
     }
 
     /** @return this result as one Markdown table row */
@@ -76,10 +79,11 @@ public record StudyResult(String arm, double tokenAccuracy, LatentGeometry geome
         double[] b = brier.brier();
         double[] se = brier.standardError();
         return String.format(Locale.ROOT, "| %s | %.4f | %.3f | %.4f | %.3f | %.2f -> %.2f | %.3f | %.1f%% | %.2f "
-                + "| %.4f ± %.4f | %.5f | %.6f | %.6f | %s |%n", arm, tokenAccuracy, geometry.stdOverRms(),
+                + "| %.4f ± %.4f | %.5f | %.6f | %.6f | %.2g / %.2g | %s |%n", arm, tokenAccuracy, geometry.stdOverRms(),
                 geometry.noisyTokenAccuracy()[1], firstTokenDistanceRatio(),
                 energyBefore, energyAfter, head.distanceRatio(), 100 * head.onManifold(),
                 head.overconfidence(head.accuracy().length), b[0], se[0], b[1], b[2], b[3],
+                terms.accuracy()[3], terms.collision()[3],
                 brier.defined() ? String.format(Locale.ROOT, "%.3f", brier.brierLM()) : "undefined");
     }
 }

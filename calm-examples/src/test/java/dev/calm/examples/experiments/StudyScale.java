@@ -87,9 +87,9 @@ enum StudyScale {
     CalmRecipe calm(int vocab) {
         return this == TINY
                 ? new CalmRecipe(CalmConfig.tiny(vocab, 4, 16).withMixtureHead(MixtureHeadConfig.defaults()), 200,
-                        16, 3e-3, 1, 0, 0, 20)
+                        16, 3e-3, 1, 0, 0, 20, false)
                 : new CalmRecipe(CalmConfig.small(vocab).withMixtureHead(MixtureHeadConfig.defaults()), 400, 16, 3e-3, 1,
-                        0, 0, 100);
+                        0, 0, 100, false);
     }
 
     /**
