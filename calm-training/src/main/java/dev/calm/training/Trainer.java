@@ -69,6 +69,7 @@ public final class Trainer {
     private final Path runDir;
     private final NDManager root;
     private final List<TrainingHook> hooks = new ArrayList<>();
+    private boolean checkpoints = true;
     private final CheckpointStore store;
     private final MetricsLog metricsLog;
 
@@ -95,6 +96,17 @@ public final class Trainer {
      */
     public Trainer addHook(TrainingHook hook) {
         hooks.add(Objects.requireNonNull(hook, "hook"));
+        return this;
+    }
+
+    /**
+     * Turns checkpoints off, the one at the end included: for measurements (throughput, memory probes) whose weights
+     * are thrown away, so that a large model does not write gigabytes it deletes. Such a run cannot be resumed.
+     *
+     * @return this trainer
+     */
+    public Trainer withoutCheckpoints() {
+        checkpoints = false;
         return this;
     }
 
@@ -274,7 +286,7 @@ public final class Trainer {
                     }
                     boolean stopping = reason != TrainResult.StopReason.MAX_STEPS || step == config.maxSteps();
                     boolean due = config.checkpointEvery() > 0 && step % config.checkpointEvery() == 0;
-                    if (due || stopping) {
+                    if (checkpoints && (due || stopping)) {
                         long saveStart = System.nanoTime();
                         save(context, elapsedBefore + (System.nanoTime() - sessionStart) / 1e9);
                         overheadNanos += System.nanoTime() - saveStart;

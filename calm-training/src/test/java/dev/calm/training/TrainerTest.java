@@ -64,6 +64,24 @@ class TrainerTest {
     }
 
     @Test
+    void aRunWithoutCheckpointsTrainsTheSameAndWritesNone(@TempDir Path dir) {
+        List<List<Double>> runs = new ArrayList<>();
+        for (boolean checkpoints : new boolean[] {true, false}) {
+            Path run = dir.resolve("run" + checkpoints);
+            try (NDManager root = Backend.newManager(Device.cpu())) {
+                TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
+                Trainer trainer = new Trainer(lm, Runs.data(4), Runs.config(6).checkpointEvery(2).build(), run, root);
+                TrainResult r = (checkpoints ? trainer : trainer.withoutCheckpoints()).fit();
+                assertEquals(6, r.steps());
+                assertEquals(checkpoints ? 3 : 0, trainer.checkpoints().checkpoints().size(), "checkpoints " + checkpoints);
+                assertEquals(checkpoints, r.lastCheckpoint() != null);
+            }
+            runs.add(Runs.column(run, "loss"));
+        }
+        assertEquals(runs.get(0), runs.get(1));
+    }
+
+    @Test
     void theSameSeedGivesTheSameLossesBitForBit(@TempDir Path dir) {
         List<List<Double>> runs = new ArrayList<>();
         for (long seed : new long[] {3, 3, 4}) {

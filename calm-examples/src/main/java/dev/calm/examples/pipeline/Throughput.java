@@ -94,7 +94,7 @@ public final class Throughput {
         Path dir = scratchDirectory();
         try {
             new Trainer(objective, new ShuffledBlocks(blocks, batch, data.nextLong()), config, dir, root).addHook(hook)
-                    .fit();
+                    .withoutCheckpoints().fit();
         } finally {
             if (counter[0] != null) {
                 counter[0].close();
