@@ -48,6 +48,11 @@ public final class Deterministic implements StepModel {
     }
 
     @Override
+    public NDManager manager() {
+        return inner.manager();
+    }
+
+    @Override
     public KVCache newCache(NDManager manager) {
         return inner.newCache(manager);
     }

@@ -40,9 +40,9 @@ class AutoencoderTrainingTest {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             Autoencoder ae = new Autoencoder(TinyModels.brownAutoencoderConfig());
             ae.initialize(root, new Rng(3));
-            double before = accuracy(ae, slice.heldOut(), root);
-            TrainResult result = TinyModels.trainAutoencoder(ae, slice.train(), dir.resolve("run"), root);
-            double after = accuracy(ae, slice.heldOut(), root);
+            double before = accuracy(ae, slice.heldOut());
+            TrainResult result = TinyModels.trainAutoencoder(ae, slice.train(), dir.resolve("run"));
+            double after = accuracy(ae, slice.heldOut());
             LOG.info("tiny autoencoder on 60 Brown documents: held-out token accuracy {} -> {} in {} steps, {} s",
                     before, after, result.steps(), result.elapsedSeconds());
 
@@ -53,8 +53,8 @@ class AutoencoderTrainingTest {
         }
     }
 
-    private static double accuracy(Autoencoder ae, int[][] blocks, NDManager root) {
-        List<ReconstructionAccuracy> rows = ReconstructionEval.sweep(ae, blocks, 16, new double[] {0}, new Rng(0), root);
+    private static double accuracy(Autoencoder ae, int[][] blocks) {
+        List<ReconstructionAccuracy> rows = ReconstructionEval.sweep(ae, blocks, 16, new double[] {0}, new Rng(0));
         return rows.get(0).tokenAccuracy();
     }
 }

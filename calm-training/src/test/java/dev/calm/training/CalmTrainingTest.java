@@ -42,16 +42,16 @@ class CalmTrainingTest {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             Autoencoder ae = new Autoencoder(TinyModels.brownAutoencoderConfig());
             ae.initialize(root, new Rng(3));
-            TinyModels.trainAutoencoder(ae, slice.train(), dir.resolve("ae"), root);
+            TinyModels.trainAutoencoder(ae, slice.train(), dir.resolve("ae"));
 
             Calm calm = new Calm(CalmConfig.tiny(TinyModels.BROWN_VOCAB, 4, ae.config().latentSize()), ae);
             calm.initialize(root, new Rng(4));
             CalmObjective objective = new CalmObjective(calm);
-            double before = objective.heldOutLoss(slice.heldOut(), 16, new Rng(9), root);
+            double before = objective.heldOutLoss(slice.heldOut(), 16, new Rng(9));
             TrainConfig config = Runs.config(STEPS).learningRate(3e-3).warmupSteps(20).logEvery(50).build();
             TrainResult result = new Trainer(objective, new ShuffledBlocks(slice.train(), 16, 5), config,
-                    dir.resolve("calm"), root).fit();
-            double after = objective.heldOutLoss(slice.heldOut(), 16, new Rng(9), root);
+                    dir.resolve("calm")).fit();
+            double after = objective.heldOutLoss(slice.heldOut(), 16, new Rng(9));
             LOG.info("tiny CALM on 60 Brown documents: held-out energy loss {} -> {} in {} steps, {} s", before, after,
                     result.steps(), result.elapsedSeconds());
 

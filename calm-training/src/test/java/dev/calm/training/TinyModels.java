@@ -198,13 +198,12 @@ final class TinyModels {
      * @param ae an initialised autoencoder, e.g. of {@link #brownAutoencoderConfig}
      * @param train training blocks
      * @param runDir the run directory
-     * @param root the manager of the autoencoder's parameters
      * @return how the run ended
      */
-    static TrainResult trainAutoencoder(Autoencoder ae, int[][] train, Path runDir, NDManager root) {
+    static TrainResult trainAutoencoder(Autoencoder ae, int[][] train, Path runDir) {
         TrainConfig config = TrainConfig.defaults(300).toBuilder().seed(5).learningRate(6e-3).warmupSteps(20)
                 .lrShape(LearningRateSchedule.Shape.COSINE).logEvery(50).checkpointEvery(0).progressBar(false).build();
-        return new Trainer(new AutoencoderObjective(ae, 0.1), new ShuffledBlocks(train, 16, 5), config, runDir, root)
+        return new Trainer(new AutoencoderObjective(ae, 0.1), new ShuffledBlocks(train, 16, 5), config, runDir)
                 .fit();
     }
 }

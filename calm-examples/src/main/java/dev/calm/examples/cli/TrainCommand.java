@@ -77,7 +77,7 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
             LanguageModelStage.run(RunModels.directory(dir), contender, tokens.blocks().get("train"),
                     LanguageModelStage.monitorBlocks(tokens.blocks().get("validation")),
-                    options.stage(minutes, runtime.seed(), checkpoints), root, out);
+                    options.stage(minutes, runtime.seed(), checkpoints), out);
         }
         return 0;
     }
