@@ -112,17 +112,10 @@ public final class Generator {
             throw new CalmException("generation needs at least one prompt");
         }
         int wanted = threads != null ? threads : prompts.size() == 1 ? 1 : 0;
-        try (Backend.GradScope grad = Backend.noGrad()) {
-            if (wanted == 0) {
-                return run(prompts, config, rng);
-            }
-            int engineThreads = Backend.threads();
-            Backend.setThreads(wanted);
-            try {
-                return run(prompts, config, rng);
-            } finally {
-                Backend.setThreads(engineThreads);
-            }
+        // 0 leaves the engine's count alone: no thread scope (try-with-resources skips a null resource)
+        try (Backend.GradScope grad = Backend.noGrad();
+                Backend.ThreadScope t = wanted == 0 ? null : Backend.threads(wanted)) {
+            return run(prompts, config, rng);
         }
     }
 

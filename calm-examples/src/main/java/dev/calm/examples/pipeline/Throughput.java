@@ -225,10 +225,9 @@ public final class Throughput {
      * @return tokens per second and calls per decode
      */
     public static DecodingSpeed decoding(Autoencoder ae, int batch, int calls, Rng rng) {
-        int threads = Backend.threads();
-        Backend.setThreads(batch == 1 ? 1 : threads);
         NDManager root = ae.manager();
-        try (Backend.GradScope g = Backend.noGrad(); NDManager latents = root.newSubManager()) {
+        try (Backend.ThreadScope t = Backend.threads(batch == 1 ? 1 : Backend.threads());
+                Backend.GradScope g = Backend.noGrad(); NDManager latents = root.newSubManager()) {
             NDArray z = rng.normal(latents, new Shape(batch, 1, ae.config().latentSize()), 0f, 1f); // [B, 1, l]
             long start = 0;
             for (int call = 0; call < WARMUP + calls; call++) {
@@ -248,8 +247,6 @@ public final class Throughput {
                 ops = counter.stop().total();
             }
             return new DecodingSpeed((double) calls * batch * ae.config().patchSize() / seconds, ops);
-        } finally {
-            Backend.setThreads(threads);
         }
     }
 
