@@ -191,7 +191,17 @@ final class TinyModels {
     }
 
     /**
-     * Trains an autoencoder with the recipe of {@link AutoencoderTrainingTest}: 300 steps of 16 blocks, lr 6e-3
+     * @param root the owner of the parameters
+     * @return an autoencoder of {@link #brownAutoencoderConfig}, initialised from seed 3 (untrained)
+     */
+    static Autoencoder brownAutoencoder(NDManager root) {
+        Autoencoder ae = new Autoencoder(brownAutoencoderConfig());
+        ae.initialize(root, new Rng(3));
+        return ae;
+    }
+
+    /**
+     * Trains an autoencoder with the recipe of {@link BrownTrainingTest}: 300 steps of 16 blocks, lr 6e-3
      * with 20 warm-up steps and a cosine decay, 10% random chunks (about 97% held-out token accuracy on
      * {@link #brownSlice}, ~26 s on one thread).
      *
