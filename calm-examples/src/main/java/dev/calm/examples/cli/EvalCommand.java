@@ -219,21 +219,15 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        String problem = corpus.problem();
-        if (problem == null && (tokens < TokenizerStage.BLOCK_LENGTH || evalTokens < TokenizerStage.BLOCK_LENGTH)) {
-            problem = "--tokens and --eval-tokens must be >= " + TokenizerStage.BLOCK_LENGTH + ", got " + tokens
-                    + " and " + evalTokens;
-        }
-        if (problem == null && models.stream().anyMatch(m -> !m.equals(RunModels.CALM) && !m.equals(RunModels.BASELINE)
-                && !RunModels.REFERENCES.contains(m))) {
-            problem = "--model takes calm, baseline, unigram and/or bigram, got " + models;
-        }
-        if (problem == null && (metrics.isEmpty()
-                || !Set.of(BRIER, RECONSTRUCTION, GEOMETRY, HEAD, CHUNKS).containsAll(metrics))) {
-            problem = "--metrics takes brierlm, reconstruction, geometry, head and/or chunks, got " + metrics;
-        }
-        if (problem != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), problem);
-        }
+        UsageChecks.require(spec, corpus::problem,
+                () -> tokens >= TokenizerStage.BLOCK_LENGTH && evalTokens >= TokenizerStage.BLOCK_LENGTH ? null
+                        : "--tokens and --eval-tokens must be >= " + TokenizerStage.BLOCK_LENGTH + ", got " + tokens
+                                + " and " + evalTokens,
+                () -> models.stream().allMatch(m -> m.equals(RunModels.CALM) || m.equals(RunModels.BASELINE)
+                        || RunModels.REFERENCES.contains(m)) ? null
+                        : "--model takes calm, baseline, unigram and/or bigram, got " + models,
+                () -> !metrics.isEmpty()
+                        && Set.of(BRIER, RECONSTRUCTION, GEOMETRY, HEAD, CHUNKS).containsAll(metrics) ? null
+                        : "--metrics takes brierlm, reconstruction, geometry, head and/or chunks, got " + metrics);
     }
 }

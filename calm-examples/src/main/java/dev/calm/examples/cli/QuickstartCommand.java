@@ -216,16 +216,7 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        String problem = corpusOptions.problem();
-        if (problem == null) {
-            problem = checkpoints.problem();
-        }
-        if (problem == null) {
-            problem = optionProblem();
-        }
-        if (problem != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), problem);
-        }
+        UsageChecks.require(spec, corpusOptions::problem, checkpoints::problem, this::optionProblem);
     }
 
     private String optionProblem() {
