@@ -54,9 +54,9 @@ public class GenerationSpeed {
             long[] prompt = new SplittableRandom(1).longs(16, 0, VOCAB).toArray();
             List<StepModel> models = List.of(baseline, calm);
             if (args.length == 2 && args[0].equals("cpu")) {
-                cpu(root, models, prompt, Integer.parseInt(args[1]), rng);
+                cpu(models, prompt, Integer.parseInt(args[1]), rng);
             } else if (args.length == 1 && args[0].equals("calls")) {
-                calls(root, models, prompt, rng);
+                calls(models, prompt, rng);
             } else {
                 System.err.println("usage: GenerationSpeed cpu TOKENS | GenerationSpeed calls");
                 System.exit(2);
@@ -68,12 +68,12 @@ public class GenerationSpeed {
         return model instanceof Calm ? "calm" : "baseline";
     }
 
-    private static void cpu(NDManager root, List<StepModel> models, long[] prompt, int tokens, Rng rng) {
+    private static void cpu(List<StepModel> models, long[] prompt, int tokens, Rng rng) {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         StringBuilder line = new StringBuilder();
         double[] rate = new double[models.size()];
         for (int i = 0; i < models.size(); i++) {
-            Generator g = new Generator(models.get(i), root, 0);
+            Generator g = new Generator(models.get(i), 0);
             GenerationConfig c = GenerationConfig.of(tokens).withStopAtEndOfText(false);
             g.generate(List.of(prompt), c, rng.fork("warm"));
             long cpu = mx.getCurrentThreadCpuTime();
@@ -88,12 +88,12 @@ public class GenerationSpeed {
         System.out.println(line + String.format("calm/baseline per cpu-s %.3f", rate[1] / rate[0]));
     }
 
-    private static void calls(NDManager root, List<StepModel> models, long[] prompt, Rng rng) {
+    private static void calls(List<StepModel> models, long[] prompt, Rng rng) {
         StringBuilder line = new StringBuilder();
         for (int batch : new int[] {1, 16}) {
             for (StepModel model : models) {
                 int perStep = model instanceof Calm c ? c.patchSize() : 1;
-                Generator g = new Generator(model, root, 0);
+                Generator g = new Generator(model, 0);
                 int[] counts = new int[2];
                 int[] steps = {4, 12};
                 for (int i = 0; i < 2; i++) {

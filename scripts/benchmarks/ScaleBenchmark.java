@@ -134,7 +134,7 @@ public final class ScaleBenchmark {
             long[] trainStart = {0};
             int every = Math.max(1, steps / 10);
             Trainer trainer = new Trainer(new TokenObjective(model), new StreamingBlocks(data, block, 4, batch, 2),
-                    config, Files.createTempDirectory("scale-stream"), root);
+                    config, Files.createTempDirectory("scale-stream"));
             trainer.addHook(new TrainingHook() {
                 @Override
                 public void onStep(StepMetrics m) {

@@ -16,6 +16,7 @@ import dev.calm.core.nn.Losses;
 import dev.calm.core.nn.Module;
 import dev.calm.core.nn.TrainingLoss;
 import dev.calm.core.pretrained.Layout;
+import dev.calm.core.pretrained.SavesPretrained;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,7 +33,7 @@ import java.util.Map;
  * NDArray ids = ae.reconstruct(tokens);     // [B, T]
  * }</pre>
  */
-public class Autoencoder extends Module {
+public class Autoencoder extends Module implements SavesPretrained {
 
     private final AutoencoderConfig config;
     private final Encoder encoder;
@@ -60,22 +61,14 @@ public class Autoencoder extends Module {
     }
 
     /**
-     * Saves this autoencoder in the reference implementation's layout, in F32: a directory its Python code
-     * loads with {@code Autoencoder.from_pretrained}.
-     *
-     * @param dir the directory; created if missing
-     */
-    public void savePretrained(Path dir) {
-        savePretrained(dir, Layout.REFERENCE, DType.F32);
-    }
-
-    /**
-     * Saves this autoencoder as a model directory.
+     * Saves this autoencoder as a model directory; in the reference's layout, a directory its Python code loads
+     * with {@code Autoencoder.from_pretrained}.
      *
      * @param dir the directory; created if missing
      * @param layout the reference's or this library's
      * @param floatFormat how the weights are stored: F32, BF16 or F16
      */
+    @Override
     public void savePretrained(Path dir, Layout layout, DType floatFormat) {
         PretrainedAutoencoder.save(this, dir, layout, floatFormat);
     }

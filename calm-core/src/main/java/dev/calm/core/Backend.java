@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
  * managers on a {@link Device}, and wraps the few engine calls DJL's API does not expose.
  *
  * <p>Threads: {@code -Dai.djl.pytorch.num_threads=N} and {@code -Dai.djl.pytorch.num_interop_threads=N} apply
- * when the engine loads; {@link #setThreads(int)} changes the intra-op count at any time. Results are bit for bit
- * reproducible for a given thread count on the CPU; another count may change the last bits of reductions.
+ * when the engine loads; {@link #setThreads(int)} changes the intra-op count at any time, and {@link #threads(int)}
+ * for a scope that restores it. Results are bit for bit reproducible for a given thread count on the CPU; another
+ * count may change the last bits of reductions.
  *
  * <p>Memory that Java owns. On the CPU, DJL 0.36 builds every array created from Java data ({@code
  * manager.create(float[])}, {@code create(Buffer)}, and the number operand of {@code x.mul(2)}, {@code
@@ -105,6 +106,43 @@ public final class Backend {
     public static int threads() {
         engine();
         return JniUtils.getNumThreads();
+    }
+
+    /**
+     * Sets libtorch's intra-op thread count until the scope closes, then restores the count it found, as
+     * {@link #noGrad()} scopes the grad mode:
+     *
+     * <pre>{@code
+     * try (ThreadScope t = Backend.threads(1)) {
+     *     ... batch-1 decoding ...
+     * } // the previous count again, also when the body throws
+     * }</pre>
+     *
+     * <p>The count is the process's, not the calling thread's (libtorch has one intra-op pool): scopes that
+     * overlap on two threads restore in the order they close.
+     *
+     * @param threads the count inside the scope, at least 1
+     * @return the scope, to close when the region ends
+     * @throws CalmException if {@code threads} is below 1 (then nothing changes)
+     */
+    public static ThreadScope threads(int threads) {
+        return new ThreadScope(threads);
+    }
+
+    /** A region with a given intra-op thread count; closing it restores the count it found. */
+    public static final class ThreadScope implements AutoCloseable {
+        private final int previous;
+
+        private ThreadScope(int threads) {
+            this.previous = threads();
+            setThreads(threads);
+        }
+
+        /** Restores the thread count that was set when the scope opened. */
+        @Override
+        public void close() {
+            setThreads(previous);
+        }
     }
 
     /** Serialises {@link #seededDraw}: libtorch's generator is one per process, shared by every thread. */

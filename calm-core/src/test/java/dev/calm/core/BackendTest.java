@@ -5,6 +5,7 @@ package dev.calm.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
@@ -73,5 +74,32 @@ class BackendTest {
             assertEquals(new Shape(2, 2), owned.getShape());
             assertTrue(javaBacked.isReleased());
         }
+    }
+
+    @Test
+    void aThreadScopeSetsTheCountInsideAndRestoresItAfterAlsoWhenTheBodyThrows() {
+        int before = Backend.threads();
+        int inside = before == 1 ? 2 : 1; // a count that differs from the current one, so a no-op fails
+        try (Backend.ThreadScope t = Backend.threads(inside)) {
+            assertEquals(inside, Backend.threads());
+            try (Backend.ThreadScope nested = Backend.threads(before)) {
+                assertEquals(before, Backend.threads());
+            }
+            assertEquals(inside, Backend.threads(), "a nested scope restores the outer scope's count");
+        }
+        assertEquals(before, Backend.threads());
+
+        IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> {
+            try (Backend.ThreadScope t = Backend.threads(inside)) {
+                assertEquals(inside, Backend.threads());
+                throw new IllegalStateException("body failed");
+            }
+        });
+        assertEquals("body failed", thrown.getMessage());
+        assertEquals(before, Backend.threads(), "restored after the body threw");
+
+        CalmException bad = assertThrows(CalmException.class, () -> Backend.threads(0));
+        assertEquals("thread count must be at least 1, got 0", bad.getMessage());
+        assertEquals(before, Backend.threads(), "a rejected count changes nothing");
     }
 }

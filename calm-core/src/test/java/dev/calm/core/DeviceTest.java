@@ -43,12 +43,8 @@ class DeviceTest {
     @Test
     void usesThePyTorchEngineAndHonoursThreadSettings() {
         assertEquals("PyTorch", Backend.engine().getEngineName());
-        int before = Backend.threads();
-        try {
-            Backend.setThreads(1);
+        try (Backend.ThreadScope t = Backend.threads(1)) {
             assertEquals(1, Backend.threads());
-        } finally {
-            Backend.setThreads(before);
         }
         assertThrows(CalmException.class, () -> Backend.setThreads(0));
         try (NDManager m = Backend.newManager(Device.cpu())) {

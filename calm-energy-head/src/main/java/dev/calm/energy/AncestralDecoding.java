@@ -4,10 +4,7 @@
 package dev.calm.energy;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.calm.core.Rng;
-import dev.calm.core.llama.AttentionLayout;
-import dev.calm.core.llama.KVCache;
 
 /**
  * CALM sampled as the latent-variable model its autoencoder defines: the head draws the next vector z, and each
@@ -15,13 +12,15 @@ import dev.calm.core.llama.KVCache;
  * argmax as the paper does ({@link Calm#sample}). Ancestral sampling of {@code p(x | context) = E_z p(x | z)}:
  * where the decoder reads a wide region of latent space as one chunk, argmax decoding turns every sample that
  * lands there into that chunk, and sampling keeps the decoder's own uncertainty. Not in the paper (see
- * docs/paper-map.md); a wrapper, so any evaluator or generator that takes a {@link StepModel} can use it.
+ * docs/paper-map.md); a {@link ForwardingStepModel}, so any evaluator or generator that takes a {@link StepModel}
+ * can use it.
  */
-public final class AncestralDecoding implements StepModel {
+public final class AncestralDecoding extends ForwardingStepModel {
 
     private final Calm calm;
 
     private AncestralDecoding(Calm calm) {
+        super(calm);
         this.calm = calm;
     }
 
@@ -36,21 +35,6 @@ public final class AncestralDecoding implements StepModel {
     /** @return the wrapped model */
     public Calm calm() {
         return calm;
-    }
-
-    @Override
-    public int tokensPerStep() {
-        return calm.tokensPerStep();
-    }
-
-    @Override
-    public KVCache newCache(NDManager manager) {
-        return calm.newCache(manager);
-    }
-
-    @Override
-    public NDArray hidden(NDArray ids, KVCache cache, AttentionLayout layout) {
-        return calm.hidden(ids, cache, layout);
     }
 
     /**

@@ -19,6 +19,7 @@ import dev.calm.core.nn.Module;
 import dev.calm.core.nn.Parameter;
 import dev.calm.core.nn.TrainingLoss;
 import dev.calm.core.pretrained.Layout;
+import dev.calm.core.pretrained.SavesPretrained;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,7 +40,7 @@ import java.util.Map;
  * TrainingLoss l = calm.trainingLoss(tokens, rng);          // tokens [B, T], T a multiple of K
  * }</pre>
  */
-public class Calm extends Module implements StepModel {
+public class Calm extends Module implements StepModel, SavesPretrained {
 
     /** The name of the auxiliary token head's parameters ({@code aux_head.*}), present when the config asks for it. */
     public static final String AUX_HEAD = "aux_head";
@@ -115,22 +116,15 @@ public class Calm extends Module implements StepModel {
     }
 
     /**
-     * Saves this CALM in the reference implementation's layout, in F32, its autoencoder inside: a directory the
-     * reference's Python code loads with {@code EnergyTransformer.from_pretrained}.
-     *
-     * @param dir the directory; created if missing
-     */
-    public void savePretrained(Path dir) {
-        savePretrained(dir, Layout.REFERENCE, DType.F32);
-    }
-
-    /**
-     * Saves this CALM as a model directory ({@link PretrainedCalm#save} describes both layouts).
+     * Saves this CALM as a model directory ({@link PretrainedCalm#save} describes both layouts); in the reference's
+     * layout its autoencoder is inside, a directory the reference's Python code loads with
+     * {@code EnergyTransformer.from_pretrained}.
      *
      * @param dir the directory; created if missing
      * @param layout the reference's or this library's
      * @param floatFormat how the weights are stored: F32, BF16 or F16
      */
+    @Override
     public void savePretrained(Path dir, Layout layout, DType floatFormat) {
         PretrainedCalm.save(this, dir, layout, floatFormat);
     }

@@ -21,6 +21,16 @@ public interface StepModel {
     int tokensPerStep();
 
     /**
+     * The manager the model's tensors live in (for a {@link dev.calm.core.nn.Module}, the manager of its
+     * parameters): evaluators and generators open their per-step managers and caches under it, so callers do not
+     * pass it alongside the model.
+     *
+     * @return the owner and device of the model's tensors
+     * @throws IllegalStateException if the model has no tensors yet (not initialised or loaded)
+     */
+    NDManager manager();
+
+    /**
      * @param manager the manager the cache lives under
      * @return an empty KV cache whose positions are steps
      */

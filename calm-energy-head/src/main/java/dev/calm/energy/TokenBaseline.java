@@ -15,6 +15,7 @@ import dev.calm.core.nn.Linear;
 import dev.calm.core.nn.Losses;
 import dev.calm.core.nn.Module;
 import dev.calm.core.pretrained.Layout;
+import dev.calm.core.pretrained.SavesPretrained;
 import java.nio.file.Path;
 
 /**
@@ -22,7 +23,7 @@ import java.nio.file.Path;
  * next-token cross-entropy. Parameter names are Hugging Face's {@code LlamaForCausalLM} ({@code model.*},
  * {@code lm_head.weight}, untied), so CALM and the baseline are compared on identical backbone code.
  */
-public class TokenBaseline extends Module implements TokenModel {
+public class TokenBaseline extends Module implements TokenModel, SavesPretrained {
 
     private final TransformerConfig config;
     private final Transformer model;
@@ -48,21 +49,14 @@ public class TokenBaseline extends Module implements TokenModel {
     }
 
     /**
-     * Saves this baseline as a Hugging Face {@code LlamaForCausalLM} directory, in F32.
-     *
-     * @param dir the directory; created if missing
-     */
-    public void savePretrained(Path dir) {
-        savePretrained(dir, Layout.REFERENCE, DType.F32);
-    }
-
-    /**
-     * Saves this baseline as a model directory.
+     * Saves this baseline as a model directory; the reference's layout is a Hugging Face {@code LlamaForCausalLM}
+     * directory.
      *
      * @param dir the directory; created if missing
      * @param layout Hugging Face's {@code LlamaForCausalLM} or this library's
      * @param floatFormat how the weights are stored: F32, BF16 or F16
      */
+    @Override
     public void savePretrained(Path dir, Layout layout, DType floatFormat) {
         PretrainedTokenBaseline.save(this, dir, layout, floatFormat);
     }

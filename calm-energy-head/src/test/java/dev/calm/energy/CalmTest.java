@@ -10,6 +10,7 @@ import static dev.calm.energy.EnergyFixtures.randomiseHeadOutput;
 import static dev.calm.energy.EnergyFixtures.tinyCalm;
 
 import static dev.calm.core.GoldenFiles.maxAbsDiff;
+import static dev.calm.core.TokenFixtures.randomTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -28,7 +29,6 @@ import dev.calm.autoencoder.Posterior;
 import dev.calm.core.Backend;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
-import dev.calm.core.TokenFixtures;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.Transformer;
 import dev.calm.core.nn.Parameter;
@@ -55,10 +55,6 @@ class CalmTest {
     @BeforeEach
     void open(NDManager manager) {
         this.manager = manager;
-    }
-
-    private NDArray tokens(long seed, int batch, int length) {
-        return TokenFixtures.randomTokens(manager, seed, batch, length, VOCAB);
     }
 
     @Test
@@ -114,7 +110,7 @@ class CalmTest {
     void hiddenStatesAreCausalOverChunks() {
         int k = 4;
         Calm calm = tinyCalm(manager, k);
-        NDArray tokens = tokens(5, 1, 5 * k); // [1, 20]: 5 chunks
+        NDArray tokens = randomTokens(manager, 5, 1, 5 * k, VOCAB); // [1, 20]: 5 chunks
         NDArray h = calm.hidden(tokens, null); // [1, 5, 64]
         assertEquals(new Shape(1, 5, 64), h.getShape());
         long[] changed = tokens.toLongArray();
@@ -128,7 +124,7 @@ class CalmTest {
     void theKvCacheGivesTheFullPassesHiddenStates() {
         int k = 4;
         Calm calm = tinyCalm(manager, k);
-        NDArray tokens = tokens(6, 1, 5 * k); // 5 chunks
+        NDArray tokens = randomTokens(manager, 6, 1, 5 * k, VOCAB); // 5 chunks
         NDArray full = calm.hidden(tokens, null); // [1, 5, 64]
         NDList pieces = new NDList();
         try (KVCache cache = calm.newCache(manager)) {
@@ -150,7 +146,7 @@ class CalmTest {
         int k = 2;
         Calm calm = tinyCalm(manager, k);
         randomiseHeadOutput(calm, manager);
-        NDArray tokens = tokens(7, 2, 4 * k); // [2, 8]: 4 chunks, 3 predicted per row, P = 6
+        NDArray tokens = randomTokens(manager, 7, 2, 4 * k, VOCAB); // [2, 8]: 4 chunks, 3 predicted per row, P = 6
         TrainingLoss loss = calm.trainingLoss(tokens, new Rng(9));
 
         NDList hidden = new NDList();
@@ -186,7 +182,7 @@ class CalmTest {
         // An untrained head samples x = 0, so every model pair is clamped at |.| = sqrt(1e-10) = 1e-5 and
         // loss = 2 mean_{p,m} |y_{m,p}| - 1e-5 with y = mean + eps * std, eps the Rng's second draw.
         Calm calm = tinyCalm(manager, k);
-        NDArray tokens = tokens(k, 2, 3 * k); // [2, 3K]: 3 chunks, P = 2 * 2
+        NDArray tokens = randomTokens(manager, k, 2, 3 * k, VOCAB); // [2, 3K]: 3 chunks, P = 2 * 2
         assertEquals(new Shape(2, 3, 64), calm.hidden(tokens, null).getShape());
         TrainingLoss loss = calm.trainingLoss(tokens, new Rng(4));
         float value = loss.loss().getFloat();
@@ -206,7 +202,7 @@ class CalmTest {
     void trainingGradientsReachTheCalmButNotTheAutoencoder() {
         Calm calm = tinyCalm(manager, 2);
         randomiseHeadOutput(calm, manager);
-        NDArray tokens = tokens(8, 2, 8);
+        NDArray tokens = randomTokens(manager, 8, 2, 8, VOCAB);
         try (GradientCollector gc = Backend.engine().newGradientCollector()) {
             gc.backward(calm.trainingLoss(tokens, new Rng(1)).loss());
         }

@@ -4,25 +4,21 @@
 package dev.calm.energy;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.Rng;
-import dev.calm.core.llama.AttentionLayout;
-import dev.calm.core.llama.KVCache;
 import java.util.function.BiFunction;
 
 /**
  * A model's forward pass with a deterministic step: argmax for tokens, zero noise for the energy head. Tests of
  * generation and evaluation compare its outputs exactly (shipped in this module's test jar).
  */
-public final class Deterministic implements StepModel {
+public final class Deterministic extends ForwardingStepModel {
 
-    private final StepModel inner;
     private final BiFunction<NDArray, Integer, NDArray> step; // (hidden [P, d], n) -> [n, P, K]
 
     private Deterministic(StepModel inner, BiFunction<NDArray, Integer, NDArray> step) {
-        this.inner = inner;
+        super(inner);
         this.step = step;
     }
 
@@ -40,21 +36,6 @@ public final class Deterministic implements StepModel {
     public static Deterministic of(TokenBaseline model) {
         return new Deterministic(model, (h, n) -> model.logits(h).argMax(-1).toType(DataType.INT64, false)
                 .expandDims(0).expandDims(2).repeat(0, n));
-    }
-
-    @Override
-    public int tokensPerStep() {
-        return inner.tokensPerStep();
-    }
-
-    @Override
-    public KVCache newCache(NDManager manager) {
-        return inner.newCache(manager);
-    }
-
-    @Override
-    public NDArray hidden(NDArray ids, KVCache cache, AttentionLayout layout) {
-        return inner.hidden(ids, cache, layout);
     }
 
     @Override

@@ -5,6 +5,7 @@ package dev.calm.energy;
 
 import static dev.calm.energy.EnergyFixtures.tinyBaseline;
 
+import static dev.calm.core.TokenFixtures.randomTokens;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -18,7 +19,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
-import dev.calm.core.TokenFixtures;
 import dev.calm.core.llama.KVCache;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.nn.Parameter;
@@ -38,10 +38,6 @@ class TokenBaselineTest {
     @BeforeEach
     void open(NDManager manager) {
         this.manager = manager;
-    }
-
-    private NDArray tokens(long seed, int batch, int length) {
-        return TokenFixtures.randomTokens(manager, seed, batch, length, VOCAB);
     }
 
     @Test
@@ -70,7 +66,7 @@ class TokenBaselineTest {
         Map<String, NDArray> state = new java.util.LinkedHashMap<>(model.stateDict());
         state.put("lm_head.weight", new Rng(5).normal(manager, new Shape(VOCAB, 64), 0f, 0.5f));
         model.load(state, manager);
-        NDArray tokens = tokens(2, 2, 9); // [2, 9]
+        NDArray tokens = randomTokens(manager, 2, 2, 9, VOCAB); // [2, 9]
         float loss = model.trainingLoss(tokens).getFloat();
 
         float[] logits = model.logits(tokens, null).toFloatArray(); // [2, 9, V]
@@ -98,14 +94,14 @@ class TokenBaselineTest {
     @Test
     void anUntrainedModelsLossIsNearLnV() {
         // init std 0.02 gives logits of order 0.02 * |h| ~ 0.16: the softmax is nearly uniform
-        float loss = tinyBaseline(manager, VOCAB).trainingLoss(tokens(3, 4, 32)).getFloat();
+        float loss = tinyBaseline(manager, VOCAB).trainingLoss(randomTokens(manager, 3, 4, 32, VOCAB)).getFloat();
         assertEquals(Math.log(VOCAB), loss, 0.05);
     }
 
     @Test
     void cachedLogitsEqualTheFullPass() {
         TokenBaseline model = tinyBaseline(manager, VOCAB);
-        NDArray tokens = tokens(4, 1, 12);
+        NDArray tokens = randomTokens(manager, 4, 1, 12, VOCAB);
         NDArray full = model.logits(tokens, null); // [1, 12, V]
         NDList pieces = new NDList();
         try (KVCache cache = model.newCache(manager)) {

@@ -123,10 +123,9 @@ public record HeadDiagnostics(long positions, double distanceToTrue, double dist
      * @param blocks held-out token blocks of one length, a multiple of K and at least 2K
      * @param batchSize blocks per forward pass
      * @param rng the source of head noise and of the random chunks
-     * @param root the manager of the model's parameters
      * @return the diagnostics
      */
-    public static HeadDiagnostics measure(Calm calm, int[][] blocks, int batchSize, Rng rng, NDManager root) {
+    public static HeadDiagnostics measure(Calm calm, int[][] blocks, int batchSize, Rng rng) {
         int k = calm.patchSize();
         if (blocks.length == 0 || blocks[0].length % k != 0 || blocks[0].length < 2 * k) {
             throw new CalmException("head diagnostics need held-out blocks of a multiple of K = " + k
@@ -137,7 +136,7 @@ public record HeadDiagnostics(long positions, double distanceToTrue, double dist
         try (var grad = Backend.noGrad()) {
             for (int from = 0; from < blocks.length; from += batchSize) {
                 int[][] batch = Arrays.copyOfRange(blocks, from, Math.min(blocks.length, from + batchSize));
-                try (StepScope step = StepScope.open(root)) {
+                try (StepScope step = StepScope.open(calm.manager())) {
                     positions += measureBatch(calm, step.manager().create(batch).toType(DataType.INT64, false), rng,
                             step.manager(), sums);
                 }

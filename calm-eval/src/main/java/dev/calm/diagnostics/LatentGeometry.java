@@ -65,10 +65,9 @@ public record LatentGeometry(int chunks, int latentSize, double randomPairDistan
      * @param ae a trained autoencoder
      * @param blocks token blocks of one length, a multiple of K (for example {@code TokenBlocks.sample(64)})
      * @param rng the source of the sampled pairs and the decoding noise
-     * @param root the manager of the autoencoder's parameters
      * @return the report
      */
-    public static LatentGeometry measure(Autoencoder ae, int[][] blocks, Rng rng, NDManager root) {
+    public static LatentGeometry measure(Autoencoder ae, int[][] blocks, Rng rng) {
         int k = ae.config().patchSize();
         int l = ae.config().latentSize();
         if (blocks.length == 0 || blocks[0].length % k != 0) {
@@ -83,7 +82,7 @@ public record LatentGeometry(int chunks, int latentSize, double randomPairDistan
         try (var grad = Backend.noGrad()) {
             for (int from = 0; from < blocks.length; from += 16) {
                 int[][] batch = Arrays.copyOfRange(blocks, from, Math.min(blocks.length, from + 16));
-                try (StepScope step = StepScope.open(root)) {
+                try (StepScope step = StepScope.open(ae.manager())) {
                     NDArray tokens = step.manager().create(batch).toType(DataType.INT64, false); // [B, T]
                     Posterior q = ae.encode(tokens); // [B, T/K, l]
                     int offset = from * perBlock * l;

@@ -49,7 +49,6 @@ public final class BrierEvaluator {
     private static final int MAX_N = BrierScore.MAX_N;
 
     private final StepModel model;
-    private final NDManager root;
     private final Estimator estimator;
     private final int k;
     private final int branchSteps; // steps after the first that 4 tokens need: ceil(4 / K) - 1
@@ -59,37 +58,36 @@ public final class BrierEvaluator {
      * An evaluator with the lower-variance estimator the model allows: probabilities for a {@link TokenModel},
      * samples otherwise.
      *
-     * @param model the model to score: any {@link StepModel}, trained or loaded in {@code root}
-     * @param root the manager of its parameters
+     * @param model the model to score: any {@link StepModel}, trained or loaded (each evaluation allocates under
+     *     its {@link StepModel#manager()})
      */
-    public BrierEvaluator(StepModel model, NDManager root) {
-        this(model, root, model instanceof TokenModel ? Estimator.PROBABILITIES : Estimator.SAMPLED);
+    public BrierEvaluator(StepModel model) {
+        this(model, model instanceof TokenModel ? Estimator.PROBABILITIES : Estimator.SAMPLED);
     }
 
     /**
-     * @param model the model to score: any {@link StepModel}, trained or loaded in {@code root}
-     * @param root the manager of its parameters
+     * @param model the model to score: any {@link StepModel}, trained or loaded (each evaluation allocates under
+     *     its {@link StepModel#manager()})
      * @param estimator the estimator; {@link Estimator#PROBABILITIES} needs a {@link TokenModel}
      */
-    public BrierEvaluator(StepModel model, NDManager root, Estimator estimator) {
-        this(model, root, estimator, 2);
+    public BrierEvaluator(StepModel model, Estimator estimator) {
+        this(model, estimator, 2);
     }
 
     /**
-     * @param model the model to score: any {@link StepModel}, trained or loaded in {@code root}
-     * @param root the manager of its parameters
+     * @param model the model to score: any {@link StepModel}, trained or loaded (each evaluation allocates under
+     *     its {@link StepModel#manager()})
      * @param estimator the estimator; {@link Estimator#PROBABILITIES} needs a {@link TokenModel}
      * @param samples S, samples per position of the sampled estimator ({@link BrierScore#sampledAll(long[],
      *     long[][])}): 2 is the paper's; more lower the variance at the same positions, and need a model whose one
      *     step gives the 4 tokens (K &gt;= 4)
      */
-    public BrierEvaluator(StepModel model, NDManager root, Estimator estimator, int samples) {
+    public BrierEvaluator(StepModel model, Estimator estimator, int samples) {
         if (estimator == Estimator.PROBABILITIES && !(model instanceof TokenModel)) {
             throw new CalmException("the probability estimator of BrierLM needs a model with a softmax; "
                     + model.getClass().getSimpleName() + " only samples: use Estimator.SAMPLED");
         }
         this.model = model;
-        this.root = root;
         this.estimator = estimator;
         this.k = model.tokensPerStep();
         this.branchSteps = (MAX_N + k - 1) / k - 1;
@@ -107,15 +105,14 @@ public final class BrierEvaluator {
      * the paper's 2 otherwise.
      *
      * @param model the model to score
-     * @param root the manager of its parameters
      * @param samples S for a sampled model with K &gt;= 4, at least 2
      * @return the evaluator
      */
-    public static BrierEvaluator lowestVariance(StepModel model, NDManager root, int samples) {
+    public static BrierEvaluator lowestVariance(StepModel model, int samples) {
         if (model instanceof TokenModel) {
-            return new BrierEvaluator(model, root, Estimator.PROBABILITIES);
+            return new BrierEvaluator(model, Estimator.PROBABILITIES);
         }
-        return new BrierEvaluator(model, root, Estimator.SAMPLED, model.tokensPerStep() >= MAX_N ? samples : 2);
+        return new BrierEvaluator(model, Estimator.SAMPLED, model.tokensPerStep() >= MAX_N ? samples : 2);
     }
 
     /** @return S, the samples per position of the sampled estimator */
@@ -182,7 +179,7 @@ public final class BrierEvaluator {
             }
         }
         try (Backend.GradScope grad = Backend.noGrad();
-                StepScope scope = StepScope.open(root);
+                StepScope scope = StepScope.open(model.manager());
                 KVCache cache = model.newCache(scope.manager())) {
             Pass pass = new Pass(scope.manager(), cache, flat, batch.length, t, rng);
             pass.teacherForced();

@@ -109,6 +109,12 @@ public final class NgramModel implements TokenModel, AutoCloseable {
         return id;
     }
 
+    /** @return the manager that owns the table of log-probabilities (closed by {@link #close()}) */
+    @Override
+    public NDManager manager() {
+        return manager;
+    }
+
     /** @return 1 for the unigram, 2 for the bigram */
     public int order() {
         return order;

@@ -4,7 +4,6 @@
 package dev.calm.eval;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.CalmException;
@@ -31,11 +30,10 @@ public final class ReconstructionEval {
      * @param batchSize blocks per forward pass
      * @param sigmas noise levels (0 for the plain mean)
      * @param rng the source of the noise
-     * @param manager the parent of each batch's sub-manager, on the autoencoder's device
      * @return one row per sigma, in order
      */
     public static List<ReconstructionAccuracy> sweep(Autoencoder ae, int[][] blocks, int batchSize, double[] sigmas,
-            Rng rng, NDManager manager) {
+            Rng rng) {
         int k = ae.config().patchSize();
         if (blocks.length == 0) {
             throw new CalmException("no held-out blocks to evaluate the autoencoder on");
@@ -45,7 +43,7 @@ public final class ReconstructionEval {
         long[] chunkHits = new long[sigmas.length];
         for (int from = 0; from < blocks.length; from += batchSize) {
             int[][] batch = Arrays.copyOfRange(blocks, from, Math.min(blocks.length, from + batchSize));
-            try (StepScope step = StepScope.open(manager)) {
+            try (StepScope step = StepScope.open(ae.manager())) {
                 NDArray tokens = step.manager().create(batch).toType(DataType.INT64, false); // [B, T]
                 NDArray mean = ae.encode(tokens).mean(); // [B, T/K, l]
                 for (int s = 0; s < sigmas.length; s++) {

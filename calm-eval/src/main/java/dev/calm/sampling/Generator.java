@@ -30,27 +30,25 @@ import java.util.stream.LongStream;
  * memory stays flat however long the text.
  *
  * <pre>{@code
- * Generations out = new Generator(calm, root, tokenizer.eosId())
+ * Generations out = new Generator(calm, tokenizer.eosId())
  *         .generate(tokenizer, List.of("The jury said", "It was"), GenerationConfig.of(48).withTemperature(0.5), rng);
  * }</pre>
  */
 public final class Generator {
 
     private final StepModel model;
-    private final NDManager root;
     private final long eosId;
     private final int k;
     private Integer threads; // null: 1 for a single sequence, the engine's setting for a batch
 
     /**
      * @param model the model to continue prompts with: a {@link dev.calm.energy.Calm} (K tokens per step) or a
-     *     {@link dev.calm.energy.TokenModel} (one token per step, tempered exactly through its softmax)
-     * @param root the manager of its parameters
+     *     {@link dev.calm.energy.TokenModel} (one token per step, tempered exactly through its softmax); the KV cache
+     *     and each step's tensors are allocated under its {@link StepModel#manager()}
      * @param eosId the end-of-text id: padding, document start, and the token that ends a sequence
      */
-    public Generator(StepModel model, NDManager root, long eosId) {
+    public Generator(StepModel model, long eosId) {
         this.model = model;
-        this.root = root;
         this.eosId = eosId;
         this.k = model.tokensPerStep();
     }
@@ -114,17 +112,10 @@ public final class Generator {
             throw new CalmException("generation needs at least one prompt");
         }
         int wanted = threads != null ? threads : prompts.size() == 1 ? 1 : 0;
-        try (Backend.GradScope grad = Backend.noGrad()) {
-            if (wanted == 0) {
-                return run(prompts, config, rng);
-            }
-            int engineThreads = Backend.threads();
-            Backend.setThreads(wanted);
-            try {
-                return run(prompts, config, rng);
-            } finally {
-                Backend.setThreads(engineThreads);
-            }
+        // 0 leaves the engine's count alone: no thread scope (try-with-resources skips a null resource)
+        try (Backend.GradScope grad = Backend.noGrad();
+                Backend.ThreadScope t = wanted == 0 ? null : Backend.threads(wanted)) {
+            return run(prompts, config, rng);
         }
     }
 
@@ -148,6 +139,7 @@ public final class Generator {
             out.add(new ArrayList<>());
         }
         int steps = 0;
+        NDManager root = model.manager(); // the caches and every step live under the model's own manager
         try (KVCache cache = model.newCache(root); NDManager carried = root.newSubManager()) {
             long[] input = ids;
             NDArray fed = null; // the last step's tokens on the device, [B, K], when the sampler drew them there

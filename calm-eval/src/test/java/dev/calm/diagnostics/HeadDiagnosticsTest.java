@@ -71,7 +71,7 @@ class HeadDiagnosticsTest {
                 System.arraycopy(c % 2 == 0 ? A : B, 0, block, c * K, K);
             }
         }
-        HeadDiagnostics d = HeadDiagnostics.measure(calm, blocks, 2, new Rng(3), manager);
+        HeadDiagnostics d = HeadDiagnostics.measure(calm, blocks, 2, new Rng(3));
         assertEquals(21, d.positions());
         double gap = muA.sub(muB).norm().getFloat();
         assertEquals(4 * gap / 7, d.distanceToTrue(), 1e-4, "0 for the 3 A positions, |muA - muB| for the 4 B's");

@@ -83,7 +83,7 @@ class LatentGeometryTest {
                 b[i] = random.nextInt(EnergyFixtures.VOCAB);
             }
         }
-        LatentGeometry g = LatentGeometry.measure(ae, blocks, new Rng(2), manager);
+        LatentGeometry g = LatentGeometry.measure(ae, blocks, new Rng(2));
         assertEquals(64, g.chunks());
         assertEquals(4, g.noisyTokenAccuracy().length);
         assertTrue(g.noisyTokenAccuracy()[0] >= 0 && g.noisyTokenAccuracy()[0] <= 1);

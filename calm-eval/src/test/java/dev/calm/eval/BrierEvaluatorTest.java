@@ -64,7 +64,7 @@ class BrierEvaluatorTest {
         double[] exact = exactTerms[0];
         for (BrierEvaluator.Estimator estimator : BrierEvaluator.Estimator.values()) {
             BrierLM all = new BrierLM();
-            BrierEvaluator evaluator = new BrierEvaluator(model, manager, estimator);
+            BrierEvaluator evaluator = new BrierEvaluator(model, estimator);
             Rng rng = new Rng(7);
             for (int run = 0; run < 400; run++) {
                 evaluator.evaluate(new int[][] {gold}, all, rng);
@@ -132,7 +132,7 @@ class BrierEvaluatorTest {
                 meanHit += n == 1 ? p / 5 : 0;
             }
         }
-        BrierLM.Result r = repeatedly(new BrierEvaluator(calm, manager), gold, 300, new Rng(17));
+        BrierLM.Result r = repeatedly(new BrierEvaluator(calm), gold, 300, new Rng(17));
         assertEquals(1500, r.positions());
         for (int n = 0; n < 4; n++) {
             double se = Math.sqrt(r.standardError()[n] * r.standardError()[n] + exactVariance[n]);
@@ -157,7 +157,7 @@ class BrierEvaluatorTest {
             StepModel greedy = Deterministic.of(calm);
             int steps = 12;
             int[] own = continuation(greedy, k, steps);
-            BrierLM.Result r = new BrierEvaluator(greedy, manager).evaluate(new int[][] {own, own}, 2, new Rng(1));
+            BrierLM.Result r = new BrierEvaluator(greedy).evaluate(new int[][] {own, own}, 2, new Rng(1));
             int positions = steps - 1 - ((4 + k - 1) / k - 1);
             assertEquals(2L * positions, r.positions(), "K = " + k);
             assertArrayEquals(new double[] {1, 1, 1, 1}, r.brier(), 0, "K = " + k);
@@ -170,7 +170,7 @@ class BrierEvaluatorTest {
             int length = (c / k + stepsAhead) * k; // the last scored position is length - stepsAhead K <= c
             int[] shifted = Arrays.copyOf(own, length);
             shifted[c] = (shifted[c] + 1) % EnergyFixtures.VOCAB;
-            BrierLM.Result s = new BrierEvaluator(greedy, manager).evaluate(new int[][] {shifted}, 1, new Rng(1));
+            BrierLM.Result s = new BrierEvaluator(greedy).evaluate(new int[][] {shifted}, 1, new Rng(1));
             double[] expected = new double[4];
             int scored = 0;
             for (int i = k; i <= length - stepsAhead * k; i += k, scored++) {
@@ -196,14 +196,14 @@ class BrierEvaluatorTest {
         int[] shifted = own.clone();
         shifted[13] = (shifted[13] + 1) % EnergyFixtures.VOCAB;
         int[][] gold = {own, shifted};
-        BrierLM.Result two = new BrierEvaluator(greedy, manager).evaluate(gold, 2, new Rng(1));
-        BrierEvaluator eight = new BrierEvaluator(greedy, manager, BrierEvaluator.Estimator.SAMPLED, 8);
+        BrierLM.Result two = new BrierEvaluator(greedy).evaluate(gold, 2, new Rng(1));
+        BrierEvaluator eight = new BrierEvaluator(greedy, BrierEvaluator.Estimator.SAMPLED, 8);
         assertEquals(8, eight.samples());
         BrierLM.Result r = eight.evaluate(gold, 2, new Rng(1));
         assertEquals(two.positions(), r.positions());
         assertArrayEquals(two.brier(), r.brier(), 1e-12);
         CalmException e = assertThrows(CalmException.class, () -> new BrierEvaluator(EnergyFixtures.tinyCalm(manager,
-                2), manager, BrierEvaluator.Estimator.SAMPLED, 8));
+                2), BrierEvaluator.Estimator.SAMPLED, 8));
         assertTrue(e.getMessage().contains("model whose step gives the 4 tokens (K >= 4); got 8"), e.getMessage());
     }
 
@@ -212,12 +212,12 @@ class BrierEvaluatorTest {
         TokenBaseline model = smallTokenModel();
         Calm calm = EnergyFixtures.tinyCalm(manager, 2);
         int[][] gold = {new Rng(1).javaRandom().ints(T, 0, V).toArray(), new Rng(2).javaRandom().ints(T, 0, V).toArray()};
-        new BrierEvaluator(model, manager).evaluate(gold, 2, new Rng(1));
-        new BrierEvaluator(calm, manager).evaluate(gold, 2, new Rng(1));
+        new BrierEvaluator(model).evaluate(gold, 2, new Rng(1));
+        new BrierEvaluator(calm).evaluate(gold, 2, new Rng(1));
         int before = manager.getManagedArrays().size();
         for (int i = 0; i < 5; i++) {
-            new BrierEvaluator(model, manager).evaluate(gold, 1, new Rng(i));
-            new BrierEvaluator(calm, manager).evaluate(gold, 2, new Rng(i));
+            new BrierEvaluator(model).evaluate(gold, 1, new Rng(i));
+            new BrierEvaluator(calm).evaluate(gold, 2, new Rng(i));
         }
         assertEquals(before, manager.getManagedArrays().size());
     }
@@ -226,9 +226,9 @@ class BrierEvaluatorTest {
     void badModelsAndSequencesAreNamed() {
         Calm calm = EnergyFixtures.tinyCalm(manager, 4);
         CalmException e = assertThrows(CalmException.class,
-                () -> new BrierEvaluator(calm, manager, BrierEvaluator.Estimator.PROBABILITIES));
+                () -> new BrierEvaluator(calm, BrierEvaluator.Estimator.PROBABILITIES));
         assertTrue(e.getMessage().contains("only samples"), e.getMessage());
-        BrierEvaluator evaluator = new BrierEvaluator(calm, manager);
+        BrierEvaluator evaluator = new BrierEvaluator(calm);
         assertEquals(8, evaluator.minLength());
         e = assertThrows(CalmException.class, () -> evaluator.evaluate(new int[][] {new int[6]}, 1, new Rng(0)));
         assertTrue(e.getMessage().contains("multiple of K = 4 tokens and at least 8 long, got 6"), e.getMessage());

@@ -52,7 +52,7 @@ class NgramModelTest {
     void brier1ThroughTheEvaluatorIsExact(NDManager manager) {
         int[][] heldOut = {{0, 1, 2, 0, 3, 1, 0, 2}, {2, 2, 1, 0, 1, 0, 3, 3}};
         try (NgramModel bigram = NgramModel.bigram(IntBuffer.wrap(TRAIN), V, manager)) {
-            BrierLM.Result r = new BrierEvaluator(bigram, manager).evaluate(heldOut, 2, new Rng(1));
+            BrierLM.Result r = new BrierEvaluator(bigram).evaluate(heldOut, 2, new Rng(1));
             // positions 0 .. T-5 of each row are scored (the 4 tokens after each must exist)
             double exact = 0;
             int positions = 0;

@@ -18,9 +18,16 @@ import dev.calm.energy.StepModel;
 final class FakeChunks implements StepModel {
 
     private final double[] p;
+    private final NDManager manager;
 
-    FakeChunks(double[] p) {
+    FakeChunks(double[] p, NDManager manager) {
         this.p = p.clone();
+        this.manager = manager;
+    }
+
+    @Override
+    public NDManager manager() {
+        return manager;
     }
 
     @Override

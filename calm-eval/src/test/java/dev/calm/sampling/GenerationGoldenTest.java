@@ -92,7 +92,7 @@ class GenerationGoldenTest {
         Map<String, long[]> actual = new LinkedHashMap<>();
         for (StepModel model : List.of(calm, baseline)) {
             String name = shape + "." + (model == calm ? "calm" : "baseline");
-            Generator gen = new Generator(model, manager, EOS);
+            Generator gen = new Generator(model, EOS);
             long[] one = {vocab - 3L, 5, 17, vocab / 2L, 9, 1};
             List<long[]> three = List.of(new long[] {vocab - 1L, 2, 3, 4, 5, 6, 7, 8, 9, 10}, new long[] {7},
                     new long[0]);

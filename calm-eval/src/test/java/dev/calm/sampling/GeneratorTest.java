@@ -75,12 +75,12 @@ class GeneratorTest {
     void calmWithTheCacheSamplesTheCacheFreeTokens() {
         Calm calm = calm();
         long[] prompt = {5, 6, 7, 8, 9, 10, 11, 12}; // two whole chunks
-        Generations g = new Generator(calm, manager, EOS).generate(prompt, tokens(24), new Rng(42));
+        Generations g = new Generator(calm, EOS).generate(prompt, tokens(24), new Rng(42));
         assertArrayEquals(withoutCache(calm, prompt, 24, new Rng(42)), g.first().tokens());
         assertEquals(6, g.steps(), "24 tokens are 6 steps of K = 4");
         assertArrayEquals(prompt, g.first().prompt());
         assertTrue(Arrays.stream(g.first().tokens()).distinct().count() > 1, "not one repeated token");
-        long[] other = new Generator(calm, manager, EOS).generate(prompt, tokens(24), new Rng(43)).first().tokens();
+        long[] other = new Generator(calm, EOS).generate(prompt, tokens(24), new Rng(43)).first().tokens();
         assertFalse(Arrays.equals(g.first().tokens(), other), "another seed, another continuation");
     }
 
@@ -88,10 +88,10 @@ class GeneratorTest {
     void tokenGenerationWithTheCacheSamplesTheCacheFreeTokens() {
         TokenBaseline model = EnergyFixtures.tinyBaseline(manager, EnergyFixtures.VOCAB);
         long[] prompt = {3, 4, 5};
-        Generations g = new Generator(model, manager, EOS).generate(prompt, tokens(20), new Rng(11));
+        Generations g = new Generator(model, EOS).generate(prompt, tokens(20), new Rng(11));
         assertArrayEquals(withoutCache(model, prompt, 20, new Rng(11)), g.first().tokens());
         assertEquals(20, g.steps());
-        Generator gen = new Generator(model, manager, EOS);
+        Generator gen = new Generator(model, EOS);
         assertArrayEquals(gen.generate(new long[] {EOS}, tokens(5), new Rng(12)).first().tokens(),
                 gen.generate(new long[0], tokens(5), new Rng(12)).first().tokens(), "empty prompt = {EOS}");
     }
@@ -99,7 +99,7 @@ class GeneratorTest {
     @Test
     void promptsAreLeftPaddedWithEndOfTextToWholeChunks() {
         Calm calm = calm();
-        Generator gen = new Generator(calm, manager, EOS);
+        Generator gen = new Generator(calm, EOS);
         long[] prompt = {5, 6, 7, 8, 9}; // 5 tokens: 3 EOS in front make 2 chunks
         long[] padded = {EOS, EOS, EOS, 5, 6, 7, 8, 9};
         long[] tokens = gen.generate(prompt, tokens(12), new Rng(7)).first().tokens();
@@ -115,7 +115,7 @@ class GeneratorTest {
         Calm calm = calm();
         TokenBaseline baseline = EnergyFixtures.tinyBaseline(manager, EnergyFixtures.VOCAB);
         for (StepModel model : List.of(Deterministic.of(calm), Deterministic.of(baseline))) {
-            Generator gen = new Generator(model, manager, EOS);
+            Generator gen = new Generator(model, EOS);
             List<long[]> prompts = List.of(new long[] {5, 6, 7, 8, 9, 10, 11, 12, 13}, new long[] {3}, new long[0]);
             Generations batch = gen.generate(prompts, tokens(12), new Rng(5));
             assertEquals(36, batch.tokens());
@@ -140,7 +140,7 @@ class GeneratorTest {
         double[] target = {0.36 / 0.46, 0.09 / 0.46, 0.01 / 0.46};
         List<long[]> prompts = java.util.Collections.nCopies(3000, new long[] {1, 2});
         GenerationConfig half = GenerationConfig.of(2).withTemperature(0.5);
-        Generator gen = new Generator(new FakeChunks(new double[] {0.6, 0.3, 0.1}), manager, EOS);
+        Generator gen = new Generator(new FakeChunks(new double[] {0.6, 0.3, 0.1}, manager), EOS);
         int[] exact = FakeChunks.counts(gen.generate(prompts, half, new Rng(21)));
         double chi2 = 0;
         for (int i = 0; i < 3; i++) {
@@ -175,7 +175,7 @@ class GeneratorTest {
             tempered[i] = Math.exp(logits[i] / 0.5);
             z += tempered[i];
         }
-        long[] first = FakeChunks.firstTokens(new Generator(model, manager, EOS).generate(
+        long[] first = FakeChunks.firstTokens(new Generator(model, EOS).generate(
                 java.util.Collections.nCopies(4000, prompt), tokens(1).withTemperature(0.5), new Rng(4)));
         int[] counts = new int[logits.length];
         for (long t : first) {
@@ -192,7 +192,7 @@ class GeneratorTest {
     @Test
     void aBudgetThatIsNotAMultipleOfKIsCut() {
         Calm calm = calm();
-        Generator gen = new Generator(calm, manager, EOS);
+        Generator gen = new Generator(calm, EOS);
         long[] prompt = {1, 2, 3, 4};
         Generations seven = gen.generate(prompt, tokens(7), new Rng(9));
         Generations eight = gen.generate(prompt, tokens(8), new Rng(9));
@@ -214,7 +214,7 @@ class GeneratorTest {
     @Test
     void generationStopsAtEndOfText() {
         TokenBaseline model = EnergyFixtures.tinyBaseline(manager, EnergyFixtures.VOCAB);
-        Generator gen = new Generator(model, manager, EOS);
+        Generator gen = new Generator(model, EOS);
         // without stopping, find a seed whose continuation contains EOS, then check the stop cuts there
         for (long seed = 1; seed < 200; seed++) {
             long[] all = gen.generate(new long[] {3}, tokens(60), new Rng(seed)).first().tokens();
@@ -239,7 +239,7 @@ class GeneratorTest {
     @Test
     void rowsOfABatchStopAtTheirOwnEndOfTextMidChunk() {
         Calm calm = calm();
-        Generator gen = new Generator(calm, manager, EOS);
+        Generator gen = new Generator(calm, EOS);
         List<long[]> prompts = List.of(new long[] {1, 2, 3}, new long[] {4}, new long[] {5, 6, 7, 8, 9}, new long[0]);
         int budget = 64;
         for (long seed = 1; seed < 100; seed++) {
@@ -269,8 +269,8 @@ class GeneratorTest {
     void liveArraysAreTheSameBeforeAndAfterGenerating() {
         Calm calm = calm();
         TokenBaseline baseline = EnergyFixtures.tinyBaseline(manager, EnergyFixtures.VOCAB);
-        Generator calmGen = new Generator(calm, manager, EOS);
-        Generator tokenGen = new Generator(baseline, manager, EOS);
+        Generator calmGen = new Generator(calm, EOS);
+        Generator tokenGen = new Generator(baseline, EOS);
         List<long[]> prompts = List.of(new long[] {1, 2, 3}, new long[] {4, 5, 6, 7, 8});
         GenerationConfig half = tokens(8).withTemperature(0.5);
         calmGen.generate(prompts, half, new Rng(1)); // warm up anything allocated once

@@ -105,25 +105,25 @@ public final class LibraryExample {
             Autoencoder ae = new Autoencoder(AutoencoderConfig.paper(tokenizer.vocabSize()).toBuilder().patchSize(K)
                     .hiddenSize(64).intermediateSize(128).latentSize(LATENT).build());
             ae.initialize(root, rng.fork("autoencoder"));
-            TrainResult aeRun = train(new AutoencoderObjective(ae), train, steps, 6e-3, work.resolve("autoencoder"), root);
-            double accuracy = ReconstructionEval.sweep(ae, heldOut, 8, new double[] {0}, rng.fork("reconstruction"),
-                    root).get(0).tokenAccuracy();
+            TrainResult aeRun = train(new AutoencoderObjective(ae), train, steps, 6e-3, work.resolve("autoencoder"));
+            double accuracy = ReconstructionEval.sweep(ae, heldOut, 8, new double[] {0}, rng.fork("reconstruction"))
+                    .get(0).tokenAccuracy();
             out.printf(Locale.ROOT, "autoencoder: %d steps, final loss %.3f, held-out reconstruction accuracy %.3f%n",
                     aeRun.steps(), aeRun.finalLoss(), accuracy);
 
             // stage 2: CALM predicts the next chunk's vector with the energy head; the autoencoder is frozen
             Calm calm = new Calm(CalmConfig.tiny(tokenizer.vocabSize(), K, LATENT), ae);
             calm.initialize(root, rng.fork("calm"));
-            TrainResult calmRun = train(new CalmObjective(calm), train, steps, 3e-3, work.resolve("calm"), root);
+            TrainResult calmRun = train(new CalmObjective(calm), train, steps, 3e-3, work.resolve("calm"));
             out.printf(Locale.ROOT, "CALM: %d steps, final energy loss %.3f%n", calmRun.steps(), calmRun.finalLoss());
 
-            BrierLM.Result brier = new BrierEvaluator(calm, root).evaluate(heldOut, 8, rng.fork("brier"));
+            BrierLM.Result brier = new BrierEvaluator(calm).evaluate(heldOut, 8, rng.fork("brier"));
             out.println("BrierLM: " + brier.describe());
             out.printf(Locale.ROOT, "a sampler that ignores the context: Brier-1 at most %.4f%n",
                     ContextBlind.brier1Bound(heldOut, K));
 
             String prompt = promptOf(split.validation().get(0).text());
-            String continuation = new Generator(calm, root, tokenizer.eosId())
+            String continuation = new Generator(calm, tokenizer.eosId())
                     .generate(tokenizer, List.of(prompt), GenerationConfig.of(24), rng.fork("generate"))
                     .first().text(tokenizer);
             out.println("prompt: " + prompt);
@@ -137,11 +137,10 @@ public final class LibraryExample {
         return TokenBlocks.encode(documents, tokenizer::encode, tokenizer.eosId(), BLOCK, K);
     }
 
-    private static TrainResult train(Objective objective, int[][] blocks, int steps, double learningRate, Path dir,
-            NDManager root) {
+    private static TrainResult train(Objective objective, int[][] blocks, int steps, double learningRate, Path dir) {
         TrainConfig config = TrainConfig.defaults(steps).toBuilder().seed(SEED).learningRate(learningRate)
                 .warmupSteps(Math.min(20, steps)).logEvery(Math.max(1, steps / 5)).checkpointEvery(0).build();
-        return new Trainer(objective, new ShuffledBlocks(blocks, 16, SEED), config, dir, root).fit();
+        return new Trainer(objective, new ShuffledBlocks(blocks, 16, SEED), config, dir).fit();
     }
 
     /** The first five words of a text. */

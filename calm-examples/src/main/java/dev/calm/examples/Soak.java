@@ -75,7 +75,7 @@ public final class Soak {
             training.add(sample(0, root));
             TrainConfig config = TrainConfig.defaults(steps).toBuilder().learningRate(1e-3).warmupSteps(100)
                     .logEvery(every).checkpointEvery(steps / 4).keepCheckpoints(1).progressBar(false).build();
-            new Trainer(new CalmObjective(calm), new ShuffledBlocks(blocks, 4, 3), config, runDir, root)
+            new Trainer(new CalmObjective(calm), new ShuffledBlocks(blocks, 4, 3), config, runDir)
                     .addHook(new TrainingHook() {
                         @Override
                         public void onStep(StepMetrics m, TrainingContext context) {
@@ -87,7 +87,7 @@ public final class Soak {
             report("training, step", training);
 
             List<Sample> generation = new ArrayList<>();
-            Generator generator = new Generator(calm, root, 0);
+            Generator generator = new Generator(calm, 0);
             long[] prompt = {1, 2, 3, 4};
             Rng sampling = rng.fork("generation");
             generation.add(sample(0, root));

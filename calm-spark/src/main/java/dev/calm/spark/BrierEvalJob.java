@@ -166,7 +166,7 @@ public final class BrierEvalJob {
                 throw new CalmException("block length " + length + " is not a multiple of the model's K = "
                         + model.tokensPerStep());
             }
-            BrierEvaluator evaluator = BrierEvaluator.lowestVariance(model, root, options.samples());
+            BrierEvaluator evaluator = BrierEvaluator.lowestVariance(model, options.samples());
             for (int b : batches) {
                 int from = b * options.batchSize();
                 int to = Math.min(blocks.length, from + options.batchSize());

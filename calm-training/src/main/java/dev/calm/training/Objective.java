@@ -4,7 +4,6 @@
 package dev.calm.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.Backend;
@@ -64,10 +63,9 @@ public interface Objective {
      * @param batchSize blocks per forward pass
      * @param rng the loss's noise; pass an equal stream each time (e.g. {@code rng.fork("eval")}) so that two
      *     evaluations differ only by the model
-     * @param root the manager each batch's step manager is opened under
      * @return the mean over batches of the scalar loss
      */
-    default double heldOutLoss(int[][] blocks, int batchSize, Rng rng, NDManager root) {
+    default double heldOutLoss(int[][] blocks, int batchSize, Rng rng) {
         if (blocks.length == 0) {
             throw new IllegalArgumentException("no held-out blocks");
         }
@@ -76,7 +74,7 @@ public interface Objective {
         try (Backend.GradScope grad = Backend.noGrad()) {
             for (int from = 0; from < blocks.length; from += batchSize) {
                 int[][] batch = Arrays.copyOfRange(blocks, from, Math.min(blocks.length, from + batchSize));
-                try (StepScope scope = StepScope.open(root)) {
+                try (StepScope scope = StepScope.open(model().manager())) {
                     NDArray ids = scope.manager().create(batch).toType(DataType.INT64, false); // [b, T]
                     sum += loss(ids, rng).loss().getFloat();
                     batches++;

@@ -43,7 +43,7 @@ import org.slf4j.event.Level;
  *     MyObjective objective = new MyObjective(root);            // initialises its model in root
  *     BatchSource data = new ShuffledBlocks(blocks, 8, seed);
  *     TrainConfig config = TrainConfig.defaults(10_000).toBuilder().resume(true).build();
- *     TrainResult result = new Trainer(objective, data, config, Path.of("runs/ae"), root)
+ *     TrainResult result = new Trainer(objective, data, config, Path.of("runs/ae"))
  *             .addHook(new TrainingHook() {
  *                 public void onStep(StepMetrics m, TrainingContext context) {
  *                     if (m.step() % 100 == 0) {
@@ -67,25 +67,23 @@ public final class Trainer {
     private final BatchSource source;
     private final TrainConfig config;
     private final Path runDir;
-    private final NDManager root;
     private final List<TrainingHook> hooks = new ArrayList<>();
     private boolean checkpoints = true;
     private final CheckpointStore store;
     private final MetricsLog metricsLog;
 
     /**
-     * @param objective the model and its loss; the model must be initialised in {@code root}
+     * @param objective the model and its loss; the model must be initialised or loaded before {@link #fit}: its
+     *     {@link Module#manager()} holds the parameters and the device, and the optimizer allocates under it
      * @param source the batches
      * @param config the run's settings
      * @param runDir where checkpoints and {@code metrics.jsonl} go
-     * @param root the manager the model's parameters live in (and the device); the optimizer allocates under it
      */
-    public Trainer(Objective objective, BatchSource source, TrainConfig config, Path runDir, NDManager root) {
+    public Trainer(Objective objective, BatchSource source, TrainConfig config, Path runDir) {
         this.objective = Objects.requireNonNull(objective, "objective");
         this.source = Objects.requireNonNull(source, "source");
         this.config = Objects.requireNonNull(config, "config");
         this.runDir = Objects.requireNonNull(runDir, "runDir");
-        this.root = Objects.requireNonNull(root, "root");
         this.store = new CheckpointStore(runDir);
         this.metricsLog = new MetricsLog(runDir);
     }
@@ -150,7 +148,7 @@ public final class Trainer {
             throw new CalmException("run directory " + runDir + " already holds a run (checkpoints or "
                     + MetricsLog.FILE + "): resume it (resume: true) or choose a new directory");
         }
-        try (AdamW optimizer = AdamW.of(model, root, config)) {
+        try (AdamW optimizer = AdamW.of(model, model.manager(), config)) {
             Loop loop = new Loop(model, optimizer);
             if (checkpoint.isPresent()) {
                 loop.restore(checkpoint.get());
@@ -173,6 +171,7 @@ public final class Trainer {
     private final class Loop {
         private final Module model;
         private final AdamW optimizer;
+        private final NDManager root; // the manager of the model's parameters
         private final List<Parameter> trainable;
         private Rng rng = new Rng(config.seed()).fork("train");
         private long step;
@@ -186,6 +185,7 @@ public final class Trainer {
 
         Loop(Module model, AdamW optimizer) {
             this.model = model;
+            this.root = model.manager();
             this.optimizer = optimizer;
             this.trainable = new ArrayList<>(optimizer.parameters().values());
             if (trainable.isEmpty()) {

@@ -91,7 +91,7 @@ class CalmGradientTest {
             Map<String, float[]> before = values(calm);
             // no weight decay: a parameter can then only move through its gradient (AdamW's moments)
             TrainConfig config = Runs.config(6).learningRate(1e-2).weightDecay(0).build();
-            TrainResult result = new Trainer(new CalmObjective(calm), Runs.chunkData(4), config, dir, root).fit();
+            TrainResult result = new Trainer(new CalmObjective(calm), Runs.chunkData(4), config, dir).fit();
             assertEquals(6, result.steps());
 
             Map<String, float[]> after = values(calm);

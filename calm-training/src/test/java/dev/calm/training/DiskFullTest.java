@@ -55,7 +55,7 @@ class DiskFullTest {
         float[] uninterrupted;
         try (FileSystem disk = smallDisk(); NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
-            new Trainer(lm, Runs.data(4), config(false), disk.getPath("/whole"), root).fit();
+            new Trainer(lm, Runs.data(4), config(false), disk.getPath("/whole")).fit();
             uninterrupted = Runs.weights(lm.model());
         }
         try (FileSystem disk = smallDisk()) {
@@ -64,7 +64,7 @@ class DiskFullTest {
             Map<String, byte[]> atStep2 = new TreeMap<>();
             try (NDManager root = Backend.newManager(Device.cpu())) {
                 TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
-                Trainer trainer = new Trainer(lm, Runs.data(4), config(false), run, root);
+                Trainer trainer = new Trainer(lm, Runs.data(4), config(false), run);
                 trainer.addHook(new TrainingHook() {
                     @Override
                     public void onCheckpoint(Path checkpoint, TrainingContext context) {
@@ -94,7 +94,7 @@ class DiskFullTest {
             Files.delete(filler); // room again: the same run resumes from step 2
             try (NDManager root = Backend.newManager(Device.cpu())) {
                 TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 7, 0);
-                TrainResult r = new Trainer(lm, Runs.data(4), config(true), run, root).fit();
+                TrainResult r = new Trainer(lm, Runs.data(4), config(true), run).fit();
                 assertEquals(STEPS, r.steps());
                 assertArrayEquals(uninterrupted, Runs.weights(lm.model()));
             }

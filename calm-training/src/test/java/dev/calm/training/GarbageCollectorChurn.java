@@ -74,7 +74,7 @@ public final class GarbageCollectorChurn {
                 }
             };
             TrainConfig config = Runs.config(steps).seed(seed).build();
-            new Trainer(churn ? new Churned(objective) : objective, Runs.chunkData(4), config, runDir, root).fit();
+            new Trainer(churn ? new Churned(objective) : objective, Runs.chunkData(4), config, runDir).fit();
             List<String> trajectory = new ArrayList<>();
             Runs.lines(runDir).forEach(l -> trajectory.add(l.get("loss").asText() + "/" + l.get("grad_norm").asText()));
             return trajectory + " weights " + Arrays.hashCode(Runs.weights(objective.model()));

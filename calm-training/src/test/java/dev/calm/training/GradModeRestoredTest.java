@@ -50,10 +50,10 @@ class GradModeRestoredTest {
             CalmObjective objective = new CalmObjective(calm);
 
             Backend.setGradMode(mode);
-            objective.heldOutLoss(BLOCKS, 2, new Rng(3), root);
+            objective.heldOutLoss(BLOCKS, 2, new Rng(3));
             assertEquals(mode, Backend.isGradMode(), "Objective.heldOutLoss");
 
-            new Trainer(objective, Runs.chunkData(4), Runs.config(2).build(), dir, root).fit();
+            new Trainer(objective, Runs.chunkData(4), Runs.config(2).build(), dir).fit();
             assertEquals(mode, Backend.isGradMode(), "Trainer.fit");
 
             try (AdamW optimizer = AdamW.of(calm, root, Runs.config(1).build());
@@ -62,19 +62,19 @@ class GradModeRestoredTest {
             }
             assertEquals(mode, Backend.isGradMode(), "AdamW.step");
 
-            Generator generator = new Generator(calm, root, 0);
+            Generator generator = new Generator(calm, 0);
             generator.generate(new long[] {1, 2, 3, 4}, GenerationConfig.of(8), new Rng(4)); // one prompt, one thread
             assertEquals(mode, Backend.isGradMode(), "Generator.generate, one prompt");
             generator.generate(List.of(new long[] {1, 2}, new long[] {3}), GenerationConfig.of(8), new Rng(5));
             assertEquals(mode, Backend.isGradMode(), "Generator.generate, a batch");
 
-            new BrierEvaluator(calm, root).evaluate(BLOCKS, 2, new Rng(6));
+            new BrierEvaluator(calm).evaluate(BLOCKS, 2, new Rng(6));
             assertEquals(mode, Backend.isGradMode(), "BrierEvaluator.evaluate");
 
-            HeadDiagnostics.measure(calm, BLOCKS, 2, new Rng(7), root);
+            HeadDiagnostics.measure(calm, BLOCKS, 2, new Rng(7));
             assertEquals(mode, Backend.isGradMode(), "HeadDiagnostics.measure");
 
-            LatentGeometry.measure(ae, BLOCKS, new Rng(8), root);
+            LatentGeometry.measure(ae, BLOCKS, new Rng(8));
             assertEquals(mode, Backend.isGradMode(), "LatentGeometry.measure");
         }
     }

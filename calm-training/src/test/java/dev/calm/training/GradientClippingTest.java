@@ -73,7 +73,7 @@ class GradientClippingTest {
                 model.initialize(root, new Rng(0));
                 TrainConfig config = Runs.config(3).learningRate(0.1).weightDecay(0).maxGradNorm(maxNorm).build();
                 Path run = dir.resolve("max-norm-" + maxNorm);
-                new Trainer(new ScaledLinear(model, scales), Runs.data(1), config, run, root).fit();
+                new Trainer(new ScaledLinear(model, scales), Runs.data(1), config, run).fit();
                 List<Double> lrs = Runs.column(run, "lr").subList(0, 3);
                 float[] w = model.w.array().toFloatArray();
                 for (int i = 0; i < 2; i++) {

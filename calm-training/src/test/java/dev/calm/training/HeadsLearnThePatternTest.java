@@ -57,7 +57,7 @@ class HeadsLearnThePatternTest {
         root = Backend.newManager(Device.cpu());
         ae = TinyModels.tinyAutoencoder(root, 1);
         fit(new AutoencoderObjective(ae), 200, 6e-3, dir.resolve("ae"));
-        assertEquals(1.0, ReconstructionEval.sweep(ae, HELD_OUT, 8, new double[] {0}, new Rng(9), root).get(0)
+        assertEquals(1.0, ReconstructionEval.sweep(ae, HELD_OUT, 8, new double[] {0}, new Rng(9)).get(0)
                 .tokenAccuracy(), "the autoencoder reconstructs every chunk");
     }
 
@@ -76,13 +76,13 @@ class HeadsLearnThePatternTest {
         calm.initialize(root, new Rng(2));
         fit(new CalmObjective(calm), STEPS, 3e-3, dir.resolve("calm"));
 
-        BrierLM.Result r = new BrierEvaluator(calm, root).evaluate(HELD_OUT, 8, new Rng(4));
+        BrierLM.Result r = new BrierEvaluator(calm).evaluate(HELD_OUT, 8, new Rng(4));
         LOG.info("{} head CALM on held-out counting blocks: {}", head, r.describe());
         for (int n = 0; n < 4; n++) {
             assertTrue(r.brier()[n] > 0.9, head + " Brier-" + (n + 1) + " " + r.describe());
         }
         long[] count = {7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2}; // what follows 3 4 5 6
-        Generations g = new Generator(calm, root, 0).generate(List.of(new long[] {3, 4, 5, 6}),
+        Generations g = new Generator(calm, 0).generate(List.of(new long[] {3, 4, 5, 6}),
                 GenerationConfig.of(12).withStopAtEndOfText(false).withTemperature(0.5), new Rng(5));
         assertEquals(TemperatureMethod.EXACT, GenerationConfig.of(12).method(), "the exact sampler is the default");
         assertArrayEquals(count, g.first().tokens(), head + " continues the count at T = 1/2");
@@ -99,6 +99,6 @@ class HeadsLearnThePatternTest {
 
     private static void fit(Objective objective, int steps, double lr, Path dir) {
         TrainConfig config = Runs.config(steps).learningRate(lr).warmupSteps(20).logEvery(100).build();
-        new Trainer(objective, new ShuffledBlocks(TRAIN, 16, 5), config, dir, root).fit();
+        new Trainer(objective, new ShuffledBlocks(TRAIN, 16, 5), config, dir).fit();
     }
 }

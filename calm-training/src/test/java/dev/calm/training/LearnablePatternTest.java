@@ -55,7 +55,7 @@ class LearnablePatternTest {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             Autoencoder ae = TinyModels.tinyAutoencoder(root, 1);
             fit(new AutoencoderObjective(ae), train, 200, 6e-3, dir.resolve("ae"), root);
-            assertEquals(1.0, ReconstructionEval.sweep(ae, heldOut, 8, new double[] {0}, new Rng(9), root).get(0)
+            assertEquals(1.0, ReconstructionEval.sweep(ae, heldOut, 8, new double[] {0}, new Rng(9)).get(0)
                     .tokenAccuracy(), "the autoencoder reconstructs every chunk");
             // CALM learns from the energy loss more slowly than the baseline from cross-entropy: measured Brier-1
             // 0.59 after 300 steps (wrong next chunk a quarter of the time), 1.00 after 1,500 (loss 6.99 -> 0.74)
@@ -67,7 +67,7 @@ class LearnablePatternTest {
 
             for (StepModel model : List.<StepModel>of(calm, baseline)) {
                 String name = model.getClass().getSimpleName();
-                BrierLM.Result r = new BrierEvaluator(model, root).evaluate(heldOut, 8, new Rng(4));
+                BrierLM.Result r = new BrierEvaluator(model).evaluate(heldOut, 8, new Rng(4));
                 LOG.info("{} on held-out counting blocks: {}", name, r.describe());
                 for (int n = 0; n < 4; n++) {
                     // a model that has learnt the pattern scores Brier-n = 1; the baseline's estimator (its
@@ -75,7 +75,7 @@ class LearnablePatternTest {
                     assertTrue(r.brier()[n] > 0.95, name + " Brier-" + (n + 1) + " " + r.describe());
                 }
                 assertTrue(r.brierLM() > 95, name + " " + r.describe());
-                Generations g = new Generator(model, root, 0).generate(List.of(new long[] {3, 4, 5, 6}),
+                Generations g = new Generator(model, 0).generate(List.of(new long[] {3, 4, 5, 6}),
                         GenerationConfig.of(12).withStopAtEndOfText(false).withTemperature(0.5), new Rng(5));
                 assertArrayEquals(count, g.first().tokens(), name + " continues the count at T = 1/2");
                 assertEquals(0, g.fallbacks(), name + ": a confident model is tempered exactly, without fallback");
@@ -85,6 +85,6 @@ class LearnablePatternTest {
 
     private static void fit(Objective objective, int[][] train, int steps, double lr, Path dir, NDManager root) {
         TrainConfig config = Runs.config(steps).learningRate(lr).warmupSteps(20).logEvery(100).build();
-        new Trainer(objective, new ShuffledBlocks(train, 16, 5), config, dir, root).fit();
+        new Trainer(objective, new ShuffledBlocks(train, 16, 5), config, dir).fit();
     }
 }

@@ -76,18 +76,18 @@ class ReadmeSnippetsTest {
             ae.initialize(root, new Rng(0));
             TrainConfig config = TrainConfig.defaults(3).toBuilder().learningRate(6e-3).progressBar(false).build();
             new Trainer(new AutoencoderObjective(ae, 0.1), new ShuffledBlocks(train.toArray(), 8, 0), config,
-                    dir.resolve("runs/ae"), root).fit();
+                    dir.resolve("runs/ae")).fit();
             table = ReconstructionAccuracy.table(ReconstructionEval.sweep(
-                    ae, heldOut.sample(64), 16, new double[] {0, 0.3}, new Rng(1), root));
+                    ae, heldOut.sample(64), 16, new double[] {0, 0.3}, new Rng(1)));
 
             Calm calm = new Calm(CalmConfig.small(tok.vocabSize()), ae);
             calm.initialize(root, new Rng(1));
             TrainConfig lm = TrainConfig.defaults(3).toBuilder().learningRate(1e-3).progressBar(false).build();
             new Trainer(new CalmObjective(calm), new ShuffledBlocks(train.toArray(), 16, 0), lm,
-                    dir.resolve("runs/calm"), root).fit();
-            Generations g = new Generator(calm, root, tok.eosId()).generate(tok, List.of("The jury said"),
+                    dir.resolve("runs/calm")).fit();
+            Generations g = new Generator(calm, tok.eosId()).generate(tok, List.of("The jury said"),
                     GenerationConfig.of(48).withTemperature(0.5), new Rng(2));              // batched, KV cache
-            BrierLM.Result brier = new BrierEvaluator(calm, root).evaluate(heldOut.sample(16), 8, new Rng(3));
+            BrierLM.Result brier = new BrierEvaluator(calm).evaluate(heldOut.sample(16), 8, new Rng(3));
             continuation = g.first().text(tok);
             tokensPerSecond = g.tokensPerSecond();
             description = brier.describe();

@@ -52,12 +52,12 @@ class ResumeTest {
         float[] wholeWeights;
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0.2f); // dropout draws from the Rng
-            new Trainer(lm, Runs.data(4), config(), whole, root).fit();
+            new Trainer(lm, Runs.data(4), config(), whole).fit();
             wholeWeights = Runs.weights(lm.model());
         }
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0.2f);
-            Trainer trainer = new Trainer(lm, Runs.data(4), config(), killed, root);
+            Trainer trainer = new Trainer(lm, Runs.data(4), config(), killed);
             trainer.addHook(Runs.killAt(10));
             assertThrows(Runs.Killed.class, trainer::fit);
             assertEquals(killed.resolve("checkpoints/step-00000008"),
@@ -68,7 +68,7 @@ class ResumeTest {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             // a new process: fresh model and data source, state from the checkpoint
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 99, 0.2f);
-            TrainResult r = new Trainer(lm, Runs.data(4), config().toBuilder().resume(true).build(), killed, root).fit();
+            TrainResult r = new Trainer(lm, Runs.data(4), config().toBuilder().resume(true).build(), killed).fit();
             assertEquals(STEPS, r.steps());
             assertEquals(STEPS * 4L * 9, r.tokensSeen());
             resumedWeights = Runs.weights(lm.model());
@@ -103,18 +103,18 @@ class ResumeTest {
         float[] wholeWeights;
         try (NDManager root = Backend.newManager(Device.cpu())) {
             Objective o = objective(objective, root, 1);
-            new Trainer(o, Runs.chunkData(4), config(), whole, root).fit();
+            new Trainer(o, Runs.chunkData(4), config(), whole).fit();
             wholeWeights = Runs.weights(o.model());
         }
         try (NDManager root = Backend.newManager(Device.cpu())) {
-            Trainer trainer = new Trainer(objective(objective, root, 1), Runs.chunkData(4), config(), killed, root);
+            Trainer trainer = new Trainer(objective(objective, root, 1), Runs.chunkData(4), config(), killed);
             trainer.addHook(Runs.killAt(10));
             assertThrows(Runs.Killed.class, trainer::fit);
         }
         float[] resumedWeights;
         try (NDManager root = Backend.newManager(Device.cpu())) {
             Objective o = objective(objective, root, 99);
-            TrainResult r = new Trainer(o, Runs.chunkData(4), config().toBuilder().resume(true).build(), killed, root)
+            TrainResult r = new Trainer(o, Runs.chunkData(4), config().toBuilder().resume(true).build(), killed)
                     .fit();
             assertEquals(STEPS, r.steps());
             resumedWeights = Runs.weights(o.model());
@@ -150,14 +150,14 @@ class ResumeTest {
     void aRunKilledBeforeItsFirstCheckpointStartsOverWithACleanLog(@TempDir Path dir) {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             Trainer trainer = new Trainer(new TinyModels.LanguageModel(root, 1, 0), Runs.data(4), Runs.config(4).build(),
-                    dir, root);
+                    dir);
             trainer.addHook(Runs.killAt(3));
             assertThrows(Runs.Killed.class, trainer::fit);
             assertEquals(2, Runs.lines(dir).size());
             assertTrue(new CheckpointStore(dir).latest().isEmpty());
         }
         try (NDManager root = Backend.newManager(Device.cpu())) {
-            new Trainer(new TinyModels.LanguageModel(root, 1, 0), Runs.data(4), Runs.config(4).build(), dir, root)
+            new Trainer(new TinyModels.LanguageModel(root, 1, 0), Runs.data(4), Runs.config(4).build(), dir)
                     .fit(true);
         }
         assertEquals(List.of(1.0, 2.0, 3.0, 4.0), Runs.column(dir, "step"));
@@ -168,16 +168,16 @@ class ResumeTest {
         Path whole = dir.resolve("whole");
         Path split = dir.resolve("split");
         try (NDManager root = Backend.newManager(Device.cpu())) {
-            new Trainer(new TinyModels.LanguageModel(root, 1, 0.2f), Runs.data(4), Runs.config(8).build(), whole, root)
+            new Trainer(new TinyModels.LanguageModel(root, 1, 0.2f), Runs.data(4), Runs.config(8).build(), whole)
                     .fit();
         }
         try (NDManager root = Backend.newManager(Device.cpu())) {
-            new Trainer(new TinyModels.LanguageModel(root, 1, 0.2f), Runs.data(4), Runs.config(5).build(), split, root)
+            new Trainer(new TinyModels.LanguageModel(root, 1, 0.2f), Runs.data(4), Runs.config(5).build(), split)
                     .fit();
         }
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TrainResult r = new Trainer(new TinyModels.LanguageModel(root, 1, 0.2f), Runs.data(4), Runs.config(8).build(),
-                    split, root).fit(true);
+                    split).fit(true);
             assertEquals(8, r.steps());
         }
         assertEquals(Runs.column(whole, "loss"), Runs.column(split, "loss"));
@@ -190,7 +190,7 @@ class ResumeTest {
     @Test
     void aCheckpointOfAnotherModelIsRejectedAndKept(@TempDir Path dir) {
         try (NDManager root = Backend.newManager(Device.cpu())) {
-            new Trainer(new TinyModels.LanguageModel(root, 1, 0), Runs.data(4), Runs.config(2).build(), dir, root).fit();
+            new Trainer(new TinyModels.LanguageModel(root, 1, 0), Runs.data(4), Runs.config(2).build(), dir).fit();
             TinyModels.Pair pair = new TinyModels.Pair(new float[] {1, 2}, new float[] {3, 4});
             pair.initialize(root, new Rng(0));
             Objective other = new Objective() {
@@ -205,7 +205,7 @@ class ResumeTest {
                 }
             };
             CalmException e = assertThrows(CalmException.class,
-                    () -> new Trainer(other, Runs.data(4), Runs.config(4).build(), dir, root).fit(true));
+                    () -> new Trainer(other, Runs.data(4), Runs.config(4).build(), dir).fit(true));
             assertTrue(e.getMessage().startsWith("checkpoint " + dir.resolve("checkpoints/step-00000002/model.safetensors")
                     + " does not match Pair: missing [b, w]; unexpected [embed_tokens.weight"), e.getMessage());
             assertTrue(Files.isRegularFile(dir.resolve("checkpoints/step-00000002/model.safetensors")));
@@ -218,7 +218,7 @@ class ResumeTest {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
             Objective nan = new TinyModels.NaNAt(lm, Set.of(3, 5));
-            TrainResult r = new Trainer(nan, Runs.data(4), Runs.config(8).build(), dir, root).fit();
+            TrainResult r = new Trainer(nan, Runs.data(4), Runs.config(8).build(), dir).fit();
             assertEquals(8, r.steps());
             List<JsonNode> lines = Runs.lines(dir);
             for (JsonNode line : lines) {
@@ -240,7 +240,7 @@ class ResumeTest {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
             Objective nan = new TinyModels.NaNAt(lm, Set.of(2, 4, 5, 6, 7));
             TrainConfig c = Runs.config(20).checkpointEvery(3).maxBadSteps(4).build();
-            CalmException e = assertThrows(CalmException.class, () -> new Trainer(nan, Runs.data(4), c, dir, root).fit());
+            CalmException e = assertThrows(CalmException.class, () -> new Trainer(nan, Runs.data(4), c, dir).fit());
             assertEquals("loss is not finite for 4 consecutive steps (last at step 7); last good checkpoint: "
                     + dir.resolve("checkpoints/step-00000006"), e.getMessage());
             assertEquals(List.of(dir.resolve("checkpoints/step-00000003"), dir.resolve("checkpoints/step-00000006")),
@@ -260,7 +260,7 @@ class ResumeTest {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0.2f);
             TrainConfig c = Runs.config(3).checkpointFormat(DType.BF16).build();
-            TrainResult r = new Trainer(lm, Runs.data(4), c, dir, root).fit();
+            TrainResult r = new Trainer(lm, Runs.data(4), c, dir).fit();
             TrainerState s = Json.read(r.lastCheckpoint().resolve(CheckpointStore.STATE), TrainerState.class);
             assertEquals(c, s.config());
             assertEquals(3 * 4, s.dataPosition());

@@ -194,20 +194,20 @@ class StreamingBlocksTest {
         float[] whole;
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0f);
-            new Trainer(lm, new StreamingBlocks(data, 9, 3, 4, 5), config, dir.resolve("whole"), root).fit();
+            new Trainer(lm, new StreamingBlocks(data, 9, 3, 4, 5), config, dir.resolve("whole")).fit();
             whole = Runs.weights(lm.model());
         }
         Path killed = dir.resolve("killed");
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0f);
-            Trainer trainer = new Trainer(lm, new StreamingBlocks(data, 9, 3, 4, 5), config, killed, root);
+            Trainer trainer = new Trainer(lm, new StreamingBlocks(data, 9, 3, 4, 5), config, killed);
             trainer.addHook(Runs.killAt(6));
             assertThrows(Runs.Killed.class, trainer::fit);
         }
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 99, 0f);
             new Trainer(lm, new StreamingBlocks(ShardedDataset.open(dir.resolve("data")), 9, 3, 4, 5),
-                    config.toBuilder().resume(true).build(), killed, root).fit();
+                    config.toBuilder().resume(true).build(), killed).fit();
             assertArrayEquals(whole, Runs.weights(lm.model()), 0f);
         }
     }

@@ -191,20 +191,29 @@ final class TinyModels {
     }
 
     /**
-     * Trains an autoencoder with the recipe of {@link AutoencoderTrainingTest}: 300 steps of 16 blocks, lr 6e-3
+     * @param root the owner of the parameters
+     * @return an autoencoder of {@link #brownAutoencoderConfig}, initialised from seed 3 (untrained)
+     */
+    static Autoencoder brownAutoencoder(NDManager root) {
+        Autoencoder ae = new Autoencoder(brownAutoencoderConfig());
+        ae.initialize(root, new Rng(3));
+        return ae;
+    }
+
+    /**
+     * Trains an autoencoder with the recipe of {@link BrownTrainingTest}: 300 steps of 16 blocks, lr 6e-3
      * with 20 warm-up steps and a cosine decay, 10% random chunks (about 97% held-out token accuracy on
      * {@link #brownSlice}, ~26 s on one thread).
      *
      * @param ae an initialised autoencoder, e.g. of {@link #brownAutoencoderConfig}
      * @param train training blocks
      * @param runDir the run directory
-     * @param root the manager of the autoencoder's parameters
      * @return how the run ended
      */
-    static TrainResult trainAutoencoder(Autoencoder ae, int[][] train, Path runDir, NDManager root) {
+    static TrainResult trainAutoencoder(Autoencoder ae, int[][] train, Path runDir) {
         TrainConfig config = TrainConfig.defaults(300).toBuilder().seed(5).learningRate(6e-3).warmupSteps(20)
                 .lrShape(LearningRateSchedule.Shape.COSINE).logEvery(50).checkpointEvery(0).progressBar(false).build();
-        return new Trainer(new AutoencoderObjective(ae, 0.1), new ShuffledBlocks(train, 16, 5), config, runDir, root)
+        return new Trainer(new AutoencoderObjective(ae, 0.1), new ShuffledBlocks(train, 16, 5), config, runDir)
                 .fit();
     }
 }

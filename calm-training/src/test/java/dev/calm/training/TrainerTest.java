@@ -41,7 +41,7 @@ class TrainerTest {
     void aTinyTransformerLearnsToCount(@TempDir Path dir) {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
-            TrainResult r = new Trainer(lm, Runs.data(8), Runs.config(40).build(), dir, root).fit();
+            TrainResult r = new Trainer(lm, Runs.data(8), Runs.config(40).build(), dir).fit();
             List<Double> loss = Runs.column(dir, "loss");
             assertEquals(40, loss.size());
             assertEquals(40, r.steps());
@@ -70,7 +70,7 @@ class TrainerTest {
             Path run = dir.resolve("run" + checkpoints);
             try (NDManager root = Backend.newManager(Device.cpu())) {
                 TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
-                Trainer trainer = new Trainer(lm, Runs.data(4), Runs.config(6).checkpointEvery(2).build(), run, root);
+                Trainer trainer = new Trainer(lm, Runs.data(4), Runs.config(6).checkpointEvery(2).build(), run);
                 TrainResult r = (checkpoints ? trainer : trainer.withoutCheckpoints()).fit();
                 assertEquals(6, r.steps());
                 assertEquals(checkpoints ? 3 : 0, trainer.checkpoints().checkpoints().size(), "checkpoints " + checkpoints);
@@ -88,7 +88,7 @@ class TrainerTest {
             Path run = dir.resolve("run" + runs.size());
             try (NDManager root = Backend.newManager(Device.cpu())) {
                 TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0.2f);
-                new Trainer(lm, Runs.data(4), Runs.config(6).seed(seed).build(), run, root).fit();
+                new Trainer(lm, Runs.data(4), Runs.config(6).seed(seed).build(), run).fit();
             }
             runs.add(Runs.column(run, "loss"));
         }
@@ -106,7 +106,7 @@ class TrainerTest {
             try (NDManager root = Backend.newManager(Device.cpu())) {
                 TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
                 TrainConfig c = Runs.config(4).gradAccumulation(shapes[i][1]).build();
-                TrainResult r = new Trainer(lm, Runs.data(shapes[i][0]), c, run, root).fit();
+                TrainResult r = new Trainer(lm, Runs.data(shapes[i][0]), c, run).fit();
                 assertEquals(4L * 4 * 9, r.tokensSeen());
                 weights[i] = Runs.weights(lm.model());
             }
@@ -132,7 +132,7 @@ class TrainerTest {
                         gc.backward(lm.loss(batch, new Rng(0)).loss().mul(100));
                     }
                 }
-                new Trainer(lm, Runs.data(4), Runs.config(3).build(), run, root).fit();
+                new Trainer(lm, Runs.data(4), Runs.config(3).build(), run).fit();
             }
             runs.add(Runs.column(run, "grad_norm"));
         }
@@ -146,7 +146,7 @@ class TrainerTest {
             int modelArrays = root.getManagedArrays().size();
             int[] counts = new int[301];
             Trainer trainer = new Trainer(lm, Runs.data(4), Runs.config(300).logEvery(50).checkpointEvery(100).build(),
-                    dir, root);
+                    dir);
             trainer.addHook(new TrainingHook() {
                 @Override
                 public void onStep(StepMetrics m) {
@@ -168,7 +168,7 @@ class TrainerTest {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
             List<String> calls = new ArrayList<>();
-            Trainer trainer = new Trainer(lm, Runs.data(4), Runs.config(100).logEvery(5).build(), dir, root);
+            Trainer trainer = new Trainer(lm, Runs.data(4), Runs.config(100).logEvery(5).build(), dir);
             trainer.addHook(new TrainingHook() {
                 @Override
                 public void onStep(StepMetrics m, TrainingContext context) {
@@ -216,7 +216,7 @@ class TrainerTest {
                     return new TrainingLoss(out.loss(), Map.of("lr", out.loss()));
                 }
             };
-            Trainer trainer = new Trainer(shadowing, Runs.data(4), Runs.config(3).build(), dir, root);
+            Trainer trainer = new Trainer(shadowing, Runs.data(4), Runs.config(3).build(), dir);
             CalmException e = assertThrows(CalmException.class, trainer::fit);
             assertEquals("metric name 'lr' is empty or reserved (reserved: [elapsed_s, grad_norm, loss, lr, skipped,"
                     + " step, tokens_per_s, train_flops])", e.getMessage());
@@ -227,7 +227,7 @@ class TrainerTest {
     void aTimeBudgetStopsCleanlyWithACheckpoint(@TempDir Path dir) {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
-            TrainResult r = new Trainer(lm, Runs.data(4), Runs.config(1000).maxMinutes(1e-9).build(), dir, root).fit();
+            TrainResult r = new Trainer(lm, Runs.data(4), Runs.config(1000).maxMinutes(1e-9).build(), dir).fit();
             assertEquals(TrainResult.StopReason.TIME_BUDGET, r.stopReason());
             assertEquals(1, r.steps());
             assertEquals(dir.resolve("checkpoints/step-00000001"), r.lastCheckpoint());
@@ -239,9 +239,9 @@ class TrainerTest {
     void anExistingRunIsNotOverwrittenWithoutResume(@TempDir Path dir) {
         try (NDManager root = Backend.newManager(Device.cpu())) {
             TinyModels.LanguageModel lm = new TinyModels.LanguageModel(root, 1, 0);
-            new Trainer(lm, Runs.data(4), Runs.config(2).build(), dir, root).fit();
+            new Trainer(lm, Runs.data(4), Runs.config(2).build(), dir).fit();
             CalmException e = assertThrows(CalmException.class,
-                    () -> new Trainer(lm, Runs.data(4), Runs.config(2).build(), dir, root).fit());
+                    () -> new Trainer(lm, Runs.data(4), Runs.config(2).build(), dir).fit());
             assertEquals("run directory " + dir + " already holds a run (checkpoints or metrics.jsonl): resume it"
                     + " (resume: true) or choose a new directory", e.getMessage());
             assertEquals(2, Runs.lines(dir).size());

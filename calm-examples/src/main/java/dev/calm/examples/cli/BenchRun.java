@@ -117,7 +117,7 @@ final class BenchRun {
         baseline.initialize(root, rng.fork("baseline"));
         TokenObjective tokens = new TokenObjective(baseline);
         ObjectNode b = model("the baseline", baseline, tokens, tokens.flopsPerToken(trainingBatch()), peak, data);
-        generation(b, new Generator(baseline, root, 0), 1, data, rng.fork("sample baseline"));
+        generation(b, new Generator(baseline, 0), 1, data, rng.fork("sample baseline"));
         out.set("baseline", b);
         progress.done("baseline", b);
 
@@ -133,7 +133,7 @@ final class BenchRun {
         calm.initialize(root, rng.fork("calm"));
         CalmObjective energy = new CalmObjective(calm);
         ObjectNode c = model("CALM", calm, energy, energy.flopsPerToken(trainingBatch()), peak, data);
-        generation(c, new Generator(calm, root, 0), calm.patchSize(), data, rng.fork("sample calm"));
+        generation(c, new Generator(calm, 0), calm.patchSize(), data, rng.fork("sample calm"));
         long bytes = decodeWeightBytes(calm);
         double bound = engine.get("copy_gb_per_s_1_thread").asDouble() * 1e9 / bytes
                 * calm.patchSize(); // tokens per second if a step cost only its weight reads
@@ -193,7 +193,7 @@ final class BenchRun {
         m.put("train_flops_per_token", finite(flopsPerToken));
         if (settings.steps() > 0) {
             checkMemory(label, objective, data);
-            Throughput.TrainingSpeed t = Throughput.training(root, objective, settings.calm().backbone().vocabSize(),
+            Throughput.TrainingSpeed t = Throughput.training(objective, settings.calm().backbone().vocabSize(),
                     settings.batch(), settings.seq(), settings.steps(), data);
             m.put("train_tokens_per_s", t.tokensPerSecond());
             m.put("train_mfu", finite(t.tokensPerSecond() * flopsPerToken / peak));
@@ -214,7 +214,7 @@ final class BenchRun {
         long[] peaks = new long[2];
         for (int b = 1; b <= 2; b++) {
             MemoryBudget.resetPeak();
-            Throughput.training(root, objective, settings.calm().backbone().vocabSize(), b, settings.seq(), 0, data);
+            Throughput.training(objective, settings.calm().backbone().vocabSize(), b, settings.seq(), 0, data);
             peaks[b - 1] = MemoryBudget.peakResident();
         }
         MemoryBudget.check(label + "'s training", settings.batch(), peaks[0], peaks[1], MemoryBudget.reachable());
@@ -239,8 +239,8 @@ final class BenchRun {
     /** The autoencoder's decoder alone, at batch 1 and at the batched size. */
     private void decoding(ObjectNode m, Autoencoder ae, Rng rng) {
         int calls = Math.max(1, settings.genTokens() / ae.config().patchSize());
-        Throughput.DecodingSpeed one = Throughput.decoding(ae, root, 1, calls, rng);
-        Throughput.DecodingSpeed many = Throughput.decoding(ae, root, settings.genBatch(), calls, rng);
+        Throughput.DecodingSpeed one = Throughput.decoding(ae, 1, calls, rng);
+        Throughput.DecodingSpeed many = Throughput.decoding(ae, settings.genBatch(), calls, rng);
         m.put("generate_tokens_per_s_batch1", one.tokensPerSecond());
         m.put(batchedKey("generate_tokens_per_s"), many.tokensPerSecond());
         m.put("ops_per_generation_step", one.opsPerCall());

@@ -36,7 +36,7 @@ final class BenchText {
         switch (section) {
             case "engine" -> {
                 StringBuilder shapes = new StringBuilder();
-                f.get("matmul_gflops_model").fields().forEachRemaining(e -> shapes.append(shapes.isEmpty() ? "" : ", ")
+                f.get("matmul_gflops_model").properties().forEach(e -> shapes.append(shapes.isEmpty() ? "" : ", ")
                         .append(e.getKey()).append(' ').append(num(e.getValue(), "%.0f")));
                 out.printf(Locale.ROOT, "engine: matmul %s GFLOP/s at 1024^2 on %d threads (%s); copy %s GB/s on 1 "
                         + "thread, %s on %d%n", num(f.get("matmul_gflops_1024"), "%.0f"), f.get("threads").asInt(), shapes,
@@ -105,7 +105,7 @@ final class BenchText {
      */
     static ObjectNode medians(List<ObjectNode> rounds) {
         ObjectNode out = Json.MAPPER.createObjectNode();
-        Iterator<Map.Entry<String, JsonNode>> fields = rounds.get(0).fields();
+        Iterator<Map.Entry<String, JsonNode>> fields = rounds.get(0).properties().iterator();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
             String key = e.getKey();

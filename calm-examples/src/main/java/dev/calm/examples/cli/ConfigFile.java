@@ -121,7 +121,7 @@ final class ConfigFile {
                 throw usage(command, OPTION + " " + file + " must hold one JSON object of option values");
             }
             Map<String, JsonNode> map = new LinkedHashMap<>();
-            tree.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue()));
+            tree.properties().forEach(e -> map.put(e.getKey(), e.getValue()));
             return map;
         }
 

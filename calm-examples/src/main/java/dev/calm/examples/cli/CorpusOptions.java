@@ -4,6 +4,7 @@
 package dev.calm.examples.cli;
 
 import dev.calm.examples.pipeline.CorpusStage;
+import dev.calm.examples.pipeline.TokenizerStage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,5 +54,19 @@ final class CorpusOptions {
      */
     CorpusStage prepare(long seed, PrintWriter out) {
         return CorpusStage.prepare(data, cacheDir, evalData, validationFraction, seed, out);
+    }
+
+    /**
+     * The corpora of {@link #prepare}, encoded with the run directory's tokenizer into the CLI's blocks of
+     * {@value TokenizerStage#BLOCK_LENGTH} tokens: what the training commands read.
+     *
+     * @param runDir the run directory, which holds {@code tokenizer.json}
+     * @param seed the seed of the split
+     * @param out where progress and the statistics are printed
+     * @return the tokenizer and the blocks of each corpus
+     */
+    TokenizerStage encode(Path runDir, long seed, PrintWriter out) {
+        return TokenizerStage.prepare(runDir, prepare(seed, out), null, TokenizerStage.BLOCK_LENGTH,
+                TokenizerStage.PATCH_SIZE, out);
     }
 }

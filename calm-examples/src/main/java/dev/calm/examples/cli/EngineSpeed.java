@@ -46,9 +46,7 @@ final class EngineSpeed {
      * @return GB/s of memory traffic: the bytes read plus the bytes written, per second
      */
     static double copyGigabytesPerSecond(NDManager root, long bytes, int threads) {
-        int before = Backend.threads();
-        Backend.setThreads(threads);
-        try (StepScope scope = StepScope.open(root)) {
+        try (Backend.ThreadScope t = Backend.threads(threads); StepScope scope = StepScope.open(root)) {
             NDManager s = scope.manager();
             long floats = bytes / Float.BYTES;
             NDArray src = s.ones(new Shape(floats));
@@ -58,8 +56,6 @@ final class EngineSpeed {
                 return null;
             });
             return 2.0 * floats * Float.BYTES / seconds / 1e9;
-        } finally {
-            Backend.setThreads(before);
         }
     }
 

@@ -130,15 +130,15 @@ final class EvalCommand implements Callable<Integer> {
             RunRecord.write(spec, runDir);
             if (!loaded.isEmpty()) {
                 out.printf(Locale.ROOT, "BrierLM on %,d held-out tokens per corpus%n", tokens);
-                BrierStage.run(runDir.resolve("brier-eval.json"), loaded, heldOut, tokens, runtime.seed(), root, out);
+                BrierStage.run(runDir.resolve("brier-eval.json"), loaded, heldOut, tokens, runtime.seed(), out);
             }
             if (metrics.contains(RECONSTRUCTION)) {
                 AutoencoderStage.reconstruction(runDir.resolve("reconstruction-eval.json"), ae, heldOut, evalTokens,
-                        sigmas, runtime.seed(), root, out);
+                        sigmas, runtime.seed(), out);
             }
             if (metrics.contains(GEOMETRY)) {
                 AutoencoderStage.geometry(runDir.resolve("latent-geometry-eval.json"), ae, heldOut.get("validation"),
-                        runtime.seed(), root, out);
+                        runtime.seed(), out);
             }
             if (metrics.contains(CHUNKS)) {
                 ChunkStatistics chunks = ChunkStatistics.measure(train.tokens(), heldOut.get("validation").toArray(),
@@ -150,17 +150,16 @@ final class EvalCommand implements Callable<Integer> {
             if (metrics.contains(HEAD)) {
                 Calm calm = (Calm) (loaded.containsKey(RunModels.CALM) ? loaded.get(RunModels.CALM)
                         : RunModels.load(runDir, RunModels.CALM, tokenizer, root));
-                headDiagnostics(calm, heldOut.get("validation"), root, out);
+                headDiagnostics(calm, heldOut.get("validation"), out);
             }
         }
         return 0;
     }
 
     /** {@link HeadDiagnostics} on {@code --tokens} held-out tokens, printed and written to the run directory. */
-    private void headDiagnostics(Calm calm, TokenBlocks validation, NDManager root, PrintWriter out) {
+    private void headDiagnostics(Calm calm, TokenBlocks validation, PrintWriter out) {
         int[][] blocks = validation.sample(Math.max(1, tokens / TokenizerStage.BLOCK_LENGTH));
-        HeadDiagnostics d = HeadDiagnostics.measure(calm, blocks, HEAD_BATCH, new Rng(runtime.seed()).fork("head"),
-                root);
+        HeadDiagnostics d = HeadDiagnostics.measure(calm, blocks, HEAD_BATCH, new Rng(runtime.seed()).fork("head"));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("positions", d.positions());
         report.putAll(d.metrics());
@@ -210,32 +209,26 @@ final class EvalCommand implements Callable<Integer> {
             if (brier) {
                 out.printf(Locale.ROOT, "BrierLM on %,d held-out tokens per corpus%n", tokens);
                 BrierStage.run(results == null ? null : results.resolve("brier-eval.json"), loaded, heldOut, tokens,
-                        runtime.seed(), root, out);
+                        runtime.seed(), out);
             }
             if (reconstruction) {
                 AutoencoderStage.reconstruction(results == null ? null : results.resolve("reconstruction-eval.json"),
-                        ae, heldOut, evalTokens, sigmas, runtime.seed(), root, out);
+                        ae, heldOut, evalTokens, sigmas, runtime.seed(), out);
             }
         }
         return 0;
     }
 
     private void validate() {
-        String problem = corpus.problem();
-        if (problem == null && (tokens < TokenizerStage.BLOCK_LENGTH || evalTokens < TokenizerStage.BLOCK_LENGTH)) {
-            problem = "--tokens and --eval-tokens must be >= " + TokenizerStage.BLOCK_LENGTH + ", got " + tokens
-                    + " and " + evalTokens;
-        }
-        if (problem == null && models.stream().anyMatch(m -> !m.equals(RunModels.CALM) && !m.equals(RunModels.BASELINE)
-                && !m.equals(RunModels.CALM_ANCESTRAL) && !RunModels.REFERENCES.contains(m))) {
-            problem = "--model takes calm, baseline, unigram, bigram and/or calm-ancestral, got " + models;
-        }
-        if (problem == null && (metrics.isEmpty()
-                || !Set.of(BRIER, RECONSTRUCTION, GEOMETRY, HEAD, CHUNKS).containsAll(metrics))) {
-            problem = "--metrics takes brierlm, reconstruction, geometry, head and/or chunks, got " + metrics;
-        }
-        if (problem != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), problem);
-        }
+        UsageChecks.require(spec, corpus::problem,
+                () -> tokens >= TokenizerStage.BLOCK_LENGTH && evalTokens >= TokenizerStage.BLOCK_LENGTH ? null
+                        : "--tokens and --eval-tokens must be >= " + TokenizerStage.BLOCK_LENGTH + ", got " + tokens
+                                + " and " + evalTokens,
+                () -> models.stream().allMatch(m -> m.equals(RunModels.CALM) || m.equals(RunModels.BASELINE)
+                        || m.equals(RunModels.CALM_ANCESTRAL) || RunModels.REFERENCES.contains(m)) ? null
+                        : "--model takes calm, baseline, unigram, bigram and/or calm-ancestral, got " + models,
+                () -> !metrics.isEmpty()
+                        && Set.of(BRIER, RECONSTRUCTION, GEOMETRY, HEAD, CHUNKS).containsAll(metrics) ? null
+                        : "--metrics takes brierlm, reconstruction, geometry, head and/or chunks, got " + metrics);
     }
 }

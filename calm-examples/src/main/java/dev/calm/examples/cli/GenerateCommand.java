@@ -77,7 +77,7 @@ final class GenerateCommand implements Callable<Integer> {
                 NDManager root = runtime.open()) {
             StepModel m = pretrained.given() ? pretrained.languageModel(tokenizer, root)
                     : RunModels.load(runDir, model, tokenizer, root);
-            Generations g = new Generator(m, root, tokenizer.eosId()).generate(tokenizer, prompts, config,
+            Generations g = new Generator(m, tokenizer.eosId()).generate(tokenizer, prompts, config,
                     new Rng(runtime.seed()).fork("generate"));
             for (int i = 0; i < prompts.size(); i++) {
                 Generation s = g.sequences().get(i);

@@ -170,7 +170,7 @@ final class QuickstartCommand implements Callable<Integer> {
             createDirectories(dir);
             timed(contender.name(), stageSeconds, () -> LanguageModelStage.run(dir, contender,
                     tokens.blocks().get("train"), validation,
-                    lmOptions.stage(each, runtime.seed(), checkpoints), root, out));
+                    lmOptions.stage(each, runtime.seed(), checkpoints), out));
             models.put(contender.name(), contender.sampler());
         }
         out.printf(Locale.ROOT, "%n== BrierLM (held out, %,d tokens per corpus)%n", brierTokens);
@@ -184,7 +184,7 @@ final class QuickstartCommand implements Callable<Integer> {
                     references.add(RunModels.reference(name, tokens.blocks().get("train"), vocabSize, root));
                     scored.put(name, references.get(references.size() - 1));
                 }
-                return BrierStage.run(runDir.resolve("brier.json"), scored, heldOut, brierTokens, runtime.seed(), root,
+                return BrierStage.run(runDir.resolve("brier.json"), scored, heldOut, brierTokens, runtime.seed(),
                         out);
             } finally {
                 references.forEach(NgramModel::close);
@@ -192,7 +192,7 @@ final class QuickstartCommand implements Callable<Integer> {
         });
         out.printf(Locale.ROOT, "%n== generation%n");
         timed("generation", stageSeconds, () -> GenerationStage.run(runDir, models, tokenizer, prompts, genTokens,
-                runtime.seed(), root, out));
+                runtime.seed(), out));
         int context = InferenceFlops.PAPER_CONTEXT;
         Map<String, Double> inferenceFlops = Map.of(
                 "calm", InferenceFlops.calm(calm.config(), ae.config(), context),
@@ -216,16 +216,7 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        String problem = corpusOptions.problem();
-        if (problem == null) {
-            problem = checkpoints.problem();
-        }
-        if (problem == null) {
-            problem = optionProblem();
-        }
-        if (problem != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), problem);
-        }
+        UsageChecks.require(spec, corpusOptions::problem, checkpoints::problem, this::optionProblem);
     }
 
     private String optionProblem() {

@@ -73,7 +73,7 @@ final class Report {
         line("");
         line("| stage | seconds |");
         line("|---|---:|");
-        run.get("stage_seconds").fields().forEachRemaining(e -> line(f("| %s | %.0f |", e.getKey(),
+        run.get("stage_seconds").properties().forEach(e -> line(f("| %s | %.0f |", e.getKey(),
                 e.getValue().asDouble())));
         line("");
     }
@@ -85,7 +85,7 @@ final class Report {
         line("");
         line("| corpus | documents | bytes | tokens | bytes/token |");
         line("|---|---:|---:|---:|---:|");
-        corpus.fields().forEachRemaining(e -> line(f("| %s | %,d | %,d | %,d | %.2f |", e.getKey(),
+        corpus.properties().forEach(e -> line(f("| %s | %,d | %,d | %,d | %.2f |", e.getKey(),
                 e.getValue().get("documents").asLong(), e.getValue().get("bytes").asLong(),
                 e.getValue().get("tokens").asLong(), e.getValue().get("bytes_per_token").asDouble())));
         line("");
@@ -103,7 +103,7 @@ final class Report {
         line("");
         line("| corpus | sigma | token accuracy | chunk accuracy |");
         line("|---|---:|---:|---:|");
-        ae.get("sweep").fields().forEachRemaining(e -> {
+        ae.get("sweep").properties().forEach(e -> {
             for (JsonNode row : e.getValue()) {
                 line(f("| %s | %.2f | %.2f%% | %.2f%% |", e.getKey(), row.get("sigma").asDouble(),
                         100 * row.get("tokenAccuracy").asDouble(), 100 * row.get("chunkAccuracy").asDouble()));
@@ -209,7 +209,7 @@ final class Report {
     }
 
     private void heldOut(JsonNode summary) {
-        Iterator<Map.Entry<String, JsonNode>> corpora = summary.get("calm").get("held_out").fields();
+        Iterator<Map.Entry<String, JsonNode>> corpora = summary.get("calm").get("held_out").properties().iterator();
         if (!corpora.hasNext()) {
             return;
         }
@@ -218,7 +218,7 @@ final class Report {
         line("| model | corpus | Brier-1 | Brier-2 | Brier-3 | Brier-4 | BrierLM |");
         line("|---|---|---:|---:|---:|---:|---:|");
         for (String model : RunSummary.MODELS) {
-            summary.get(model).get("held_out").fields().forEachRemaining(e -> line(f("| %s | %s | %s | %s | %s | %s "
+            summary.get(model).get("held_out").properties().forEach(e -> line(f("| %s | %s | %s | %s | %s | %s "
                     + "| %s |", model, e.getKey(), brier(e.getValue(), 1), brier(e.getValue(), 2),
                     brier(e.getValue(), 3), brier(e.getValue(), 4), brierLM(e.getValue()))));
         }

@@ -158,7 +158,7 @@ final class RunSummary {
         ae.put("noise_sigma", NOISE_SIGMA);
         JsonNode sweeps = read(dir.resolve("reconstruction.json"));
         ObjectNode all = ae.putObject("sweep");
-        sweeps.fields().forEachRemaining(e -> {
+        sweeps.properties().forEach(e -> {
             all.set(e.getKey(), e.getValue());
             if (e.getKey().equals("validation")) {
                 for (JsonNode row : e.getValue()) {

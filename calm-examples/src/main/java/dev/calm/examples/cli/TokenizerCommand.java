@@ -55,13 +55,9 @@ final class TokenizerCommand implements Runnable {
 
         @Override
         public Integer call() {
-            String problem = corpusOptions.problem();
-            if (problem == null && vocab != null && vocab <= BpeTrainer.BASE_VOCAB) {
-                problem = "--vocab must be > " + BpeTrainer.BASE_VOCAB + " (the bytes and end-of-text), got " + vocab;
-            }
-            if (problem != null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), problem);
-            }
+            UsageChecks.require(spec, corpusOptions::problem,
+                    () -> vocab == null || vocab > BpeTrainer.BASE_VOCAB ? null
+                            : "--vocab must be > " + BpeTrainer.BASE_VOCAB + " (the bytes and end-of-text), got " + vocab);
             PrintWriter out = spec.commandLine().getOut();
             return RunModels.locked(runDir, spec.qualifiedName(" "), () -> {
                 TokenizerStage.checkVocabulary(runDir, vocab);

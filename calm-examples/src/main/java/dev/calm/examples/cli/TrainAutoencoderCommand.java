@@ -50,26 +50,15 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String problem = corpusOptions.problem();
-        if (problem == null) {
-            problem = checkpoints.problem();
-        }
-        if (problem == null && !(minutes > 0)) {
-            problem = "--ae-minutes must be > 0, got " + minutes;
-        } else if (problem == null) {
-            problem = options.problem(minutes);
-        }
-        if (problem != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), problem);
-        }
+        UsageChecks.require(spec, corpusOptions::problem, checkpoints::problem,
+                () -> minutes > 0 ? null : "--ae-minutes must be > 0, got " + minutes, () -> options.problem(minutes));
         RunModels.tokenizerFile(runDir);
         return RunModels.locked(runDir, spec.qualifiedName(" "), this::train);
     }
 
     private int train() {
         PrintWriter out = spec.commandLine().getOut();
-        TokenizerStage tokens = TokenizerStage.prepare(runDir, corpusOptions.prepare(runtime.seed(), out),
-                null, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
+        TokenizerStage tokens = corpusOptions.encode(runDir, runtime.seed(), out);
         try (NDManager root = runtime.open()) {
             Path dir = runDir.resolve(RunModels.AUTOENCODER);
             AutoencoderConfig config = options.config(tokens.tokenizer().vocabSize());

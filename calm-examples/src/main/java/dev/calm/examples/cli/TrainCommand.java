@@ -68,8 +68,7 @@ final class TrainCommand implements Callable<Integer> {
 
     private int train() {
         PrintWriter out = spec.commandLine().getOut();
-        TokenizerStage tokens = TokenizerStage.prepare(runDir, corpusOptions.prepare(runtime.seed(), out),
-                null, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
+        TokenizerStage tokens = corpusOptions.encode(runDir, runtime.seed(), out);
         try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = runtime.open()) {
             Path dir = runDir.resolve(model);
             LanguageModelStage.Contender contender = contender(tokenizer, tokens.blocks().get("train"), dir, root);
@@ -77,7 +76,7 @@ final class TrainCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
             LanguageModelStage.run(RunModels.directory(dir), contender, tokens.blocks().get("train"),
                     LanguageModelStage.monitorBlocks(tokens.blocks().get("validation")),
-                    options.stage(minutes, runtime.seed(), checkpoints), root, out);
+                    options.stage(minutes, runtime.seed(), checkpoints), out);
         }
         return 0;
     }
@@ -105,19 +104,10 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        String problem = corpusOptions.problem();
-        if (problem == null) {
-            problem = checkpoints.problem();
-        }
-        if (problem == null && !model.equals(RunModels.CALM) && !model.equals(RunModels.BASELINE)) {
-            problem = "--model must be calm or baseline, got '" + model + "'";
-        } else if (problem == null && !(minutes > 0)) {
-            problem = "--lm-minutes must be > 0, got " + minutes;
-        } else if (problem == null) {
-            problem = options.problem(minutes);
-        }
-        if (problem != null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), problem);
-        }
+        UsageChecks.require(spec, corpusOptions::problem, checkpoints::problem,
+                () -> model.equals(RunModels.CALM) || model.equals(RunModels.BASELINE) ? null
+                        : "--model must be calm or baseline, got '" + model + "'",
+                () -> minutes > 0 ? null : "--lm-minutes must be > 0, got " + minutes,
+                () -> options.problem(minutes));
     }
 }

@@ -79,7 +79,7 @@ public final class AutoencoderStage {
         ae.initialize(root, rng.fork("autoencoder init"));
         TokenBlocks train = tokens.blocks().get("train");
         int[][] validation = tokens.blocks().get("validation").sample(MONITOR_BLOCKS);
-        TrainConfig trainConfig = plan(dir, ae, train, options, root, out);
+        TrainConfig trainConfig = plan(dir, ae, train, options, out);
         out.printf(Locale.ROOT, "autoencoder: %,d parameters (d %d, K %d, l %d), %d steps of %d x %d tokens, "
                 + "budget %.1f min%n", ae.numParameters(), config.hiddenSize(), config.patchSize(), config.latentSize(),
                 trainConfig.maxSteps(), options.batchSize(), train.blockLength(), options.minutes());
@@ -90,13 +90,13 @@ public final class AutoencoderStage {
             public void onStep(StepMetrics m, TrainingContext context) {
                 if (m.step() % 50 == 0 || m.step() == trainConfig.maxSteps()) {
                     double accuracy = ReconstructionEval.sweep(ae, validation, MONITOR_BLOCKS, new double[] {0},
-                            rng.fork("monitor"), root).get(0).tokenAccuracy();
+                            rng.fork("monitor")).get(0).tokenAccuracy();
                     context.record("val_token_accuracy", accuracy);
                 }
             }
         };
         ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
-        TrainResult result = new StageRunner(dir, RunModels.AUTOENCODER, root).train(ae, config,
+        TrainResult result = new StageRunner(dir, RunModels.AUTOENCODER).train(ae, config,
                 new AutoencoderObjective(ae, options.randomChunks()), data, trainConfig, List.of(monitor));
         if (!(result.tokensPerSecond() > 0)) { // nothing left to train: the checkpoint was already at the end
             out.printf(Locale.ROOT, "already trained: %d steps in %.0f s, checkpoint %s%n", result.steps(),
@@ -110,8 +110,8 @@ public final class AutoencoderStage {
         Map<String, TokenBlocks> heldOut = new LinkedHashMap<>(tokens.blocks());
         heldOut.remove("train");
         reconstruction(dir.resolve("reconstruction.json"), ae, heldOut, options.evalTokens(), options.sigmas(),
-                options.seed(), root, out);
-        geometry(dir.resolve(GEOMETRY), ae, tokens.blocks().get("validation"), options.seed(), root, out);
+                options.seed(), out);
+        geometry(dir.resolve(GEOMETRY), ae, tokens.blocks().get("validation"), options.seed(), out);
         return ae;
     }
 
@@ -124,14 +124,13 @@ public final class AutoencoderStage {
      * @param ae the autoencoder
      * @param validation held-out blocks
      * @param seed seed of the blocks' sample, the pairs and the noise
-     * @param root the manager the model lives in
      * @param out where the table is printed
      * @return the report
      */
-    public static LatentGeometry geometry(Path file, Autoencoder ae, TokenBlocks validation, long seed, NDManager root,
+    public static LatentGeometry geometry(Path file, Autoencoder ae, TokenBlocks validation, long seed,
             PrintWriter out) {
-        LatentGeometry g = LatentGeometry.measure(ae, validation.sample(GEOMETRY_BLOCKS), new Rng(seed).fork("geometry"),
-                root);
+        LatentGeometry g = LatentGeometry.measure(ae, validation.sample(GEOMETRY_BLOCKS),
+                new Rng(seed).fork("geometry"));
         Json.write(file, g);
         out.printf(Locale.ROOT, "%n%s", g.table());
         out.flush();
@@ -147,19 +146,18 @@ public final class AutoencoderStage {
      * @param evalTokens at most this many tokens of each corpus are evaluated (whole blocks)
      * @param sigmas noise levels of the robustness sweep
      * @param seed seed of the blocks and of the noise
-     * @param root the manager the model lives in
      * @param out where the tables are printed
      * @return the accuracies by corpus, one row per noise level
      */
     public static Map<String, List<ReconstructionAccuracy>> reconstruction(Path file, Autoencoder ae,
-            Map<String, TokenBlocks> heldOut, int evalTokens, double[] sigmas, long seed, NDManager root,
+            Map<String, TokenBlocks> heldOut, int evalTokens, double[] sigmas, long seed,
             PrintWriter out) {
         Rng rng = new Rng(seed);
         Map<String, List<ReconstructionAccuracy>> report = new LinkedHashMap<>();
         for (Map.Entry<String, TokenBlocks> e : heldOut.entrySet()) {
             List<ReconstructionAccuracy> rows = ReconstructionEval.sweep(ae,
                     e.getValue().sample(Math.max(1, evalTokens / e.getValue().blockLength())),
-                    16, sigmas, rng.fork("eval " + e.getKey()), root);
+                    16, sigmas, rng.fork("eval " + e.getKey()));
             report.put(e.getKey(), rows);
             out.printf(Locale.ROOT, "%nreconstruction on %s (held out):%n%s", e.getKey(), ReconstructionAccuracy.table(rows));
         }
@@ -203,13 +201,13 @@ public final class AutoencoderStage {
      * The training plan: reused from the run directory when there is one (so a rerun resumes), else sized to the
      * time budget from a short throughput measurement on this machine.
      */
-    private static TrainConfig plan(Path dir, Autoencoder ae, TokenBlocks train, Options options, NDManager root,
+    private static TrainConfig plan(Path dir, Autoencoder ae, TokenBlocks train, Options options,
             PrintWriter out) {
         return StagePlan.of(dir, () -> {
             int steps = options.steps();
             if (steps == 0) {
                 Rng calibration = new Rng(options.seed()).fork("calibration");
-                double tokensPerSecond = Throughput.forwardBackward(root,
+                double tokensPerSecond = Throughput.forwardBackward(
                         new AutoencoderObjective(ae, options.randomChunks()), ae.config().vocabSize(),
                         options.batchSize(), train.blockLength(), 6, calibration.javaRandom(), calibration);
                 long tokensPerStep = (long) options.batchSize() * train.blockLength();

@@ -3,7 +3,6 @@
  */
 package dev.calm.examples.pipeline;
 
-import ai.djl.ndarray.NDManager;
 import dev.calm.core.Rng;
 import dev.calm.energy.StepModel;
 import dev.calm.eval.BrierEvaluator;
@@ -28,10 +27,9 @@ final class BrierCurve {
      * @param model the model being trained
      * @param blocks held-out blocks
      * @param seed seed of the model's samples, the same at every point
-     * @param root the manager the model lives in
      */
-    BrierCurve(StepModel model, int[][] blocks, long seed, NDManager root) {
-        this.evaluator = BrierEvaluator.lowestVariance(model, root, BrierStage.SAMPLES);
+    BrierCurve(StepModel model, int[][] blocks, long seed) {
+        this.evaluator = BrierEvaluator.lowestVariance(model, BrierStage.SAMPLES);
         this.blocks = blocks;
         this.seed = seed;
     }

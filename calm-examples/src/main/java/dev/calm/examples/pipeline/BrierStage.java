@@ -3,7 +3,6 @@
  */
 package dev.calm.examples.pipeline;
 
-import ai.djl.ndarray.NDManager;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.TokenBlocks;
@@ -62,12 +61,11 @@ public final class BrierStage {
      * @param heldOut held-out corpora by name
      * @param tokens tokens evaluated per corpus (whole blocks, the same blocks for every model)
      * @param seed seed of the blocks and of the models' samples
-     * @param root the manager the models live in
      * @param out where the table is printed
      * @return the rows, model by model
      */
     public static List<Row> run(Path file, Map<String, StepModel> models, Map<String, TokenBlocks> heldOut, int tokens,
-            long seed, NDManager root, PrintWriter out) {
+            long seed, PrintWriter out) {
         List<Row> rows = new ArrayList<>();
         out.printf(Locale.ROOT, "| model | corpus | positions | Brier-1 | Brier-2 | Brier-3 | Brier-4 | BrierLM |%n");
         out.println("|---|---|---:|---:|---:|---:|---:|---:|");
@@ -76,7 +74,7 @@ public final class BrierStage {
             int[][] sequences = blocks.sample(Math.max(1, tokens / blocks.blockLength()));
             for (Map.Entry<String, StepModel> m : models.entrySet()) {
                 long start = System.nanoTime();
-                BrierEvaluator evaluator = BrierEvaluator.lowestVariance(m.getValue(), root, SAMPLES);
+                BrierEvaluator evaluator = BrierEvaluator.lowestVariance(m.getValue(), SAMPLES);
                 Rng rng = new Rng(seed).fork("brier " + m.getKey() + " " + corpus.getKey());
                 BrierLM total = new BrierLM();
                 try (TaskProgress progress = TaskProgress.open("BrierLM " + m.getKey(), sequences.length, "blocks")) {

@@ -3,7 +3,6 @@
  */
 package dev.calm.examples.pipeline;
 
-import ai.djl.ndarray.NDManager;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.tokenizer.Tokenizer;
@@ -64,19 +63,18 @@ public final class GenerationStage {
      * @param prompts the prompts
      * @param tokens tokens generated per prompt
      * @param seed seed of the samplers
-     * @param root the manager the models live in
      * @param out where the continuations are printed
      * @return each model's speed, by name
      */
     public static Map<String, Speed> run(Path runDir, Map<String, StepModel> models, Tokenizer tokenizer,
-            List<String> prompts, int tokens, long seed, NDManager root, PrintWriter out) {
+            List<String> prompts, int tokens, long seed, PrintWriter out) {
         List<Sample> samples = new ArrayList<>();
         Map<String, Speed> speeds = new LinkedHashMap<>();
         try (TaskProgress progress = TaskProgress.open("generation", (long) models.size() * (TEMPERATURES.length + 2),
                 "runs")) {
             for (Map.Entry<String, StepModel> e : models.entrySet()) {
-                speeds.put(e.getKey(), generate(e.getKey(), e.getValue(), tokenizer, prompts, tokens, seed, root,
-                        samples, progress, out));
+                speeds.put(e.getKey(), generate(e.getKey(), e.getValue(), tokenizer, prompts, tokens, seed, samples,
+                        progress, out));
             }
         }
         Map<String, Object> results = new LinkedHashMap<>(); // Map.of's order changes from one JVM to the next
@@ -88,9 +86,9 @@ public final class GenerationStage {
 
     /** One model: its continuations at each temperature, then its speed at batch 1 and batch {@value #BATCH}. */
     private static Speed generate(String name, StepModel model, Tokenizer tokenizer, List<String> prompts, int tokens,
-            long seed, NDManager root, List<Sample> samples, TaskProgress progress, PrintWriter out) {
+            long seed, List<Sample> samples, TaskProgress progress, PrintWriter out) {
         Rng rng = new Rng(seed).fork("generate " + name);
-        Generator generator = new Generator(model, root, tokenizer.eosId());
+        Generator generator = new Generator(model, tokenizer.eosId());
         Generations tempered = null;
         for (double t : TEMPERATURES) {
             tempered = generator.generate(tokenizer, prompts, GenerationConfig.of(tokens).withTemperature(t), rng);

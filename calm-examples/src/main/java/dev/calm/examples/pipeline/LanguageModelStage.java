@@ -3,7 +3,6 @@
  */
 package dev.calm.examples.pipeline;
 
-import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -130,18 +129,17 @@ public final class LanguageModelStage {
      * @param train training blocks
      * @param validation held-out blocks
      * @param options the budget
-     * @param root the manager the model lives in
      * @param out where results are printed
      * @return the stage's summary
      */
-    public static Summary run(Path dir, Contender c, TokenBlocks train, int[][] validation, Options options, NDManager root,
+    public static Summary run(Path dir, Contender c, TokenBlocks train, int[][] validation, Options options,
             PrintWriter out) {
         Path summaryFile = dir.resolve(SUMMARY);
-        StageRunner stage = new StageRunner(dir, c.name(), root);
+        StageRunner stage = new StageRunner(dir, c.name());
         Path weights = stage.weights();
         out.printf(Locale.ROOT, "%s: %s, %,d parameters%n", c.name(), c.description(), c.model().numParameters());
         if (Files.exists(summaryFile) && Files.exists(weights)) {
-            c.model().load(weights, root);
+            c.model().load(weights, c.model().manager()); // back into the manager it was initialised in
             Summary done = Summary.read(summaryFile);
             if (!ModelConfigFile.exists(dir)) { // a run directory from before configs were saved
                 ModelConfigFile.write(dir, c.name(), c.config());
@@ -153,9 +151,9 @@ public final class LanguageModelStage {
         Rng draws = new Rng(options.seed()).fork("held-out " + c.name());
         // the same noise for every evaluation, so that the curve is not noisier than it must be
         DoubleSupplier heldOutLoss =
-                () -> c.objective().heldOutLoss(validation, options.batchSize(), draws.fork("draws"), root);
+                () -> c.objective().heldOutLoss(validation, options.batchSize(), draws.fork("draws"));
         double before = heldOutLoss.getAsDouble();
-        BrierCurve brierCurve = new BrierCurve(c.sampler(), validation, options.seed(), root);
+        BrierCurve brierCurve = new BrierCurve(c.sampler(), validation, options.seed());
         TrainConfig config = StagePlan.of(dir, () -> StagePlan.defaults(
                 options.steps() > 0 ? options.steps() : Integer.MAX_VALUE, options.seed(), c.learningRate(),
                 options.minutes())
@@ -182,8 +180,7 @@ public final class LanguageModelStage {
         };
         List<TrainingHook> hooks = new ArrayList<>(List.of(monitor));
         if (c.model() instanceof Calm calm) {
-            HeadDiagnosticsHook diagnostics = new HeadDiagnosticsHook(calm, validation, MONITOR_EVERY, options.seed(),
-                    root);
+            HeadDiagnosticsHook diagnostics = new HeadDiagnosticsHook(calm, validation, MONITOR_EVERY, options.seed());
             hooks.add(diagnostics);
             hooks.add(new TrainingHook() {
                 @Override

@@ -3,7 +3,6 @@
  */
 package dev.calm.examples.pipeline;
 
-import ai.djl.ndarray.NDManager;
 import dev.calm.core.io.DType;
 import dev.calm.core.nn.Module;
 import dev.calm.training.BatchSource;
@@ -23,9 +22,8 @@ import java.util.List;
  *
  * @param dir the stage's directory: checkpoints, {@code metrics.jsonl}, weights and config
  * @param type the model type recorded in the config ("autoencoder", "calm", "baseline")
- * @param root the manager the model lives in
  */
-record StageRunner(Path dir, String type, NDManager root) {
+record StageRunner(Path dir, String type) {
 
     /** The trained weights' file in the stage's directory. */
     static final String WEIGHTS = "model.safetensors";
@@ -45,7 +43,7 @@ record StageRunner(Path dir, String type, NDManager root) {
             List<TrainingHook> hooks) {
         TrainResult result;
         try (Interruption interruption = Interruption.watch()) {
-            Trainer trainer = new Trainer(objective, data, plan, dir, root);
+            Trainer trainer = new Trainer(objective, data, plan, dir);
             hooks.forEach(trainer::addHook);
             result = trainer.addHook(interruption).fit();
             interruption.checkCompleted(result, dir);

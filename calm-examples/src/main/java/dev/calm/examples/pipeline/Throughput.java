@@ -58,7 +58,6 @@ public final class Throughput {
      * a training run takes them, in a scratch run directory that is deleted afterwards. The model is updated. The
      * last warm-up step runs under an {@link OpCounter}; the clock starts after it.
      *
-     * @param root the manager the model lives in
      * @param objective the model and its loss
      * @param vocab ids of the vocabulary the random tokens are drawn from
      * @param data source of the random token ids
@@ -67,7 +66,7 @@ public final class Throughput {
      * @param steps timed steps
      * @return tokens per second and libtorch calls per step
      */
-    public static TrainingSpeed training(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
+    public static TrainingSpeed training(Objective objective, int vocab, int batch, int seq, int steps,
             SplittableRandom data) {
         int[][] blocks = new int[batch * (WARMUP + steps)][];
         for (int i = 0; i < blocks.length; i++) {
@@ -93,7 +92,7 @@ public final class Throughput {
         };
         Path dir = scratchDirectory();
         try {
-            new Trainer(objective, new ShuffledBlocks(blocks, batch, data.nextLong()), config, dir, root).addHook(hook)
+            new Trainer(objective, new ShuffledBlocks(blocks, batch, data.nextLong()), config, dir).addHook(hook)
                     .withoutCheckpoints().fit();
         } finally {
             if (counter[0] != null) {
@@ -109,7 +108,6 @@ public final class Throughput {
      * Forward + backward of an objective without an update (the model is unchanged): how the autoencoder stage
      * sizes its step budget before training.
      *
-     * @param root the manager the model lives in
      * @param objective the model and its loss
      * @param vocab ids of the vocabulary the random tokens are drawn from
      * @param batch sequences per call
@@ -119,14 +117,14 @@ public final class Throughput {
      * @param rng the model's random draws
      * @return tokens per second
      */
-    public static double forwardBackward(NDManager root, Objective objective, int vocab, int batch, int seq, int steps,
+    public static double forwardBackward(Objective objective, int vocab, int batch, int seq, int steps,
             SplittableRandom data, Rng rng) {
         long start = 0;
         for (int step = 0; step < WARMUP + steps; step++) {
             if (step == WARMUP) {
                 start = System.nanoTime();
             }
-            try (StepScope scope = StepScope.open(root, objective.model());
+            try (StepScope scope = StepScope.open(objective.model().manager(), objective.model());
                     GradientCollector gc = Backend.engine().newGradientCollector()) {
                 NDArray ids = scope.manager().create(data.longs((long) batch * seq, 0, vocab).toArray(),
                         new Shape(batch, seq)); // [B, T]
@@ -221,16 +219,15 @@ public final class Throughput {
      * single sequence) and the engine's threads otherwise.
      *
      * @param ae the autoencoder
-     * @param root the manager the model lives in
      * @param batch sequences per call
      * @param rng the model's random draws
      * @param calls timed calls, after {@value #WARMUP} untimed ones
      * @return tokens per second and calls per decode
      */
-    public static DecodingSpeed decoding(Autoencoder ae, NDManager root, int batch, int calls, Rng rng) {
-        int threads = Backend.threads();
-        Backend.setThreads(batch == 1 ? 1 : threads);
-        try (Backend.GradScope g = Backend.noGrad(); NDManager latents = root.newSubManager()) {
+    public static DecodingSpeed decoding(Autoencoder ae, int batch, int calls, Rng rng) {
+        NDManager root = ae.manager();
+        try (Backend.ThreadScope t = Backend.threads(batch == 1 ? 1 : Backend.threads());
+                Backend.GradScope g = Backend.noGrad(); NDManager latents = root.newSubManager()) {
             NDArray z = rng.normal(latents, new Shape(batch, 1, ae.config().latentSize()), 0f, 1f); // [B, 1, l]
             long start = 0;
             for (int call = 0; call < WARMUP + calls; call++) {
@@ -250,8 +247,6 @@ public final class Throughput {
                 ops = counter.stop().total();
             }
             return new DecodingSpeed((double) calls * batch * ae.config().patchSize() / seconds, ops);
-        } finally {
-            Backend.setThreads(threads);
         }
     }
 

@@ -40,7 +40,7 @@
  *             new LanguageModelStage.Contender("calm", "my CALM", calm, new CalmObjective(calm), 3e-4, Map.of(),
  *                     config, calm),
  *             tokens.blocks().get("train"), LanguageModelStage.monitorBlocks(tokens.blocks().get("validation")),
- *             new LanguageModelStage.Options(5, 0, 16, 100, seed, 100), root, out);
+ *             new LanguageModelStage.Options(5, 0, 16, 100, seed, 100), out);
  * }
  * }</pre>
  */

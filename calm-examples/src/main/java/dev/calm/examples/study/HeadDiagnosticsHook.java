@@ -3,7 +3,6 @@
  */
 package dev.calm.examples.study;
 
-import ai.djl.ndarray.NDManager;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.diagnostics.HeadDiagnostics;
@@ -21,7 +20,7 @@ import dev.calm.training.TrainingHook;
  * calm-training does not depend on the evaluation module.
  *
  * <pre>{@code
- * trainer.addHook(new HeadDiagnosticsHook(calm, heldOut.sample(32), 100, seed, root));
+ * trainer.addHook(new HeadDiagnosticsHook(calm, heldOut.sample(32), 100, seed));
  * }</pre>
  */
 public final class HeadDiagnosticsHook implements TrainingHook {
@@ -30,16 +29,14 @@ public final class HeadDiagnosticsHook implements TrainingHook {
     private final int[][] blocks;
     private final int every;
     private final long seed;
-    private final NDManager root;
 
     /**
      * @param calm the model being trained
      * @param blocks held-out blocks, a multiple of K tokens and at least 2K long
      * @param every steps between two measurements, &gt; 0
      * @param seed seed of the head's noise and of the random chunks, the same at every measurement
-     * @param root the manager of the model's parameters
      */
-    public HeadDiagnosticsHook(Calm calm, int[][] blocks, int every, long seed, NDManager root) {
+    public HeadDiagnosticsHook(Calm calm, int[][] blocks, int every, long seed) {
         if (every < 1) {
             throw new CalmException("head diagnostics need an interval of at least 1 step, got " + every);
         }
@@ -47,12 +44,11 @@ public final class HeadDiagnosticsHook implements TrainingHook {
         this.blocks = blocks;
         this.every = every;
         this.seed = seed;
-        this.root = root;
     }
 
     /** @return the diagnostics now, with this hook's blocks and noise */
     public HeadDiagnostics measure() {
-        return HeadDiagnostics.measure(calm, blocks, 8, new Rng(seed).fork("head diagnostics"), root);
+        return HeadDiagnostics.measure(calm, blocks, 8, new Rng(seed).fork("head diagnostics"));
     }
 
     @Override

@@ -134,15 +134,15 @@ public final class Study {
         calm.initialize(root, new Rng(seed).fork("calm init"));
         CalmObjective objective = new CalmObjective(calm, r.auxWeight(), r.auxAnnealSteps());
         Rng heldOut = new Rng(seed).fork("held-out");
-        double before = objective.heldOutLoss(evalBlocks, EVAL_BATCH, heldOut.fork("loss"), root);
+        double before = objective.heldOutLoss(evalBlocks, EVAL_BATCH, heldOut.fork("loss"));
         HeadDiagnosticsHook diagnostics = new HeadDiagnosticsHook(calm, Arrays.copyOf(evalBlocks,
-                Math.min(16, evalBlocks.length)), DIAGNOSTICS_EVERY, seed, root);
+                Math.min(16, evalBlocks.length)), DIAGNOSTICS_EVERY, seed);
         Map<String, Double> lrScales = r.headLrScale() == 1 ? Map.of()
                 : Map.of(calm.head().parameterPrefix() + ".", r.headLrScale());
         TrainResult trained = fit(objective, r.steps(), r.batchSize(), r.learningRate(), r.warmupSteps(),
                 LearningRateSchedule.Shape.CONSTANT, lrScales, "calm-" + slug(arm.name()), diagnostics);
-        double after = objective.heldOutLoss(evalBlocks, EVAL_BATCH, heldOut.fork("loss"), root);
-        HeadDiagnostics head = HeadDiagnostics.measure(calm, evalBlocks, EVAL_BATCH, heldOut.fork("head"), root);
+        double after = objective.heldOutLoss(evalBlocks, EVAL_BATCH, heldOut.fork("loss"));
+        HeadDiagnostics head = HeadDiagnostics.measure(calm, evalBlocks, EVAL_BATCH, heldOut.fork("head"));
         BrierLM brier = brier(r.ancestralDecoding() ? AncestralDecoding.of(calm) : calm, arm.name());
         StudyResult result = new StudyResult(arm.name(), ae.tokenAccuracy(), ae.geometry(), before, after, head,
                 brier.result(), brier.terms(), trained.elapsedSeconds());
@@ -173,9 +173,9 @@ public final class Study {
             }
         }
         Rng rng = new Rng(seed).fork("autoencoder eval");
-        double accuracy = ReconstructionEval.sweep(ae, evalBlocks, EVAL_BATCH, new double[] {0}, rng.fork("recon"), root)
+        double accuracy = ReconstructionEval.sweep(ae, evalBlocks, EVAL_BATCH, new double[] {0}, rng.fork("recon"))
                 .get(0).tokenAccuracy();
-        LatentGeometry geometry = LatentGeometry.measure(ae, evalBlocks, rng.fork("geometry"), root);
+        LatentGeometry geometry = LatentGeometry.measure(ae, evalBlocks, rng.fork("geometry"));
         LOG.info("autoencoder {}: token accuracy {}\n{}", recipe.config(), accuracy, geometry.table());
         return new Trained(ae, accuracy, geometry);
     }
@@ -186,7 +186,7 @@ public final class Study {
                 .warmupSteps(warmup).lrShape(shape).lrScales(lrScales).logEvery(10).checkpointEvery(0)
                 .progressBar(false).build();
         Trainer trainer = new Trainer(objective, new ShuffledBlocks(data.train(), batchSize, seed), config,
-                dir.resolve(name), root);
+                dir.resolve(name));
         if (hook != null) {
             trainer.addHook(hook);
         }
@@ -194,7 +194,7 @@ public final class Study {
     }
 
     private BrierLM brier(StepModel model, String name) {
-        return BrierEvaluator.lowestVariance(model, root, SAMPLES).aggregate(evalBlocks, EVAL_BATCH,
+        return BrierEvaluator.lowestVariance(model, SAMPLES).aggregate(evalBlocks, EVAL_BATCH,
                 new Rng(seed).fork("brier " + name));
     }
 

@@ -74,10 +74,10 @@ class CustomHeadExperiment {
         Calm calm = new Calm(config, head, ae);
         calm.initialize(root, rng.fork("calm")); // the same initial weights for both heads
         CalmObjective objective = new CalmObjective(calm);
-        double before = objective.heldOutLoss(data.heldOut(), 8, rng.fork("held-out"), root);
+        double before = objective.heldOutLoss(data.heldOut(), 8, rng.fork("held-out"));
         TinyTraining.fit(objective, data.train(), CALM_STEPS, 3e-3, name, experiment);
-        double after = objective.heldOutLoss(data.heldOut(), 8, rng.fork("held-out"), root);
-        BrierLM.Result brier = new BrierEvaluator(calm, root).evaluate(data.heldOut(), 8, rng.fork("brier"));
+        double after = objective.heldOutLoss(data.heldOut(), 8, rng.fork("held-out"));
+        BrierLM.Result brier = new BrierEvaluator(calm).evaluate(data.heldOut(), 8, rng.fork("brier"));
         metrics.record(name + "_energy_loss_before", before).record(name + "_energy_loss_after", after)
                 .record(name + "_brier_1", brier.brier()[0]).record(name + "_brier_lm", brier.brierLM());
         LOG.info("{} head: held-out energy loss {} -> {}, {}", name, before, after, brier.describe());

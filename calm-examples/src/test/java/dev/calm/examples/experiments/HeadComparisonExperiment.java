@@ -147,7 +147,7 @@ class HeadComparisonExperiment {
             ae.initialize(m, new Rng(experiment.seed()).fork("speed autoencoder"));
             Calm calm = new Calm(config, ae);
             calm.initialize(m, new Rng(experiment.seed()).fork("speed calm"));
-            Generator generator = new Generator(calm, m, 0);
+            Generator generator = new Generator(calm, 0);
             GenerationConfig generation = GenerationConfig.of(SPEED_TOKENS).withStopAtEndOfText(false);
             long[] prompt = {1, 2, 3, 4};
             generator.generate(prompt, generation, new Rng(1)); // warm-up

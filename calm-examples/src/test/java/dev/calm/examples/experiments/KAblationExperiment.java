@@ -64,19 +64,19 @@ class KAblationExperiment {
 
         Autoencoder ae = EnergyFixtures.autoencoder(TinyTraining.autoencoderConfig(data.vocabSize(), k), root, rng.fork("autoencoder"));
         TinyTraining.fit(new AutoencoderObjective(ae), data.train(), AUTOENCODER_STEPS, 6e-3, "autoencoder", experiment);
-        double accuracy = ReconstructionEval.sweep(ae, data.heldOut(), 8, new double[] {0}, rng.fork("reconstruction"),
-                root).get(0).tokenAccuracy();
+        double accuracy = ReconstructionEval.sweep(ae, data.heldOut(), 8, new double[] {0}, rng.fork("reconstruction"))
+                .get(0).tokenAccuracy();
         metrics.record("reconstruction_accuracy", accuracy);
 
         Calm calm = new Calm(CalmConfig.tiny(data.vocabSize(), k, TinyTraining.LATENT), ae);
         calm.initialize(root, rng.fork("calm"));
         CalmObjective objective = new CalmObjective(calm);
-        double before = objective.heldOutLoss(data.heldOut(), 8, rng.fork("held-out"), root);
+        double before = objective.heldOutLoss(data.heldOut(), 8, rng.fork("held-out"));
         TinyTraining.fit(objective, data.train(), CALM_STEPS, 3e-3, "calm", experiment);
-        double after = objective.heldOutLoss(data.heldOut(), 8, rng.fork("held-out"), root);
+        double after = objective.heldOutLoss(data.heldOut(), 8, rng.fork("held-out"));
         metrics.record("energy_loss_before", before).record("energy_loss_after", after);
 
-        BrierLM.Result brier = new BrierEvaluator(calm, root).evaluate(data.heldOut(), 8, rng.fork("brier"));
+        BrierLM.Result brier = new BrierEvaluator(calm).evaluate(data.heldOut(), 8, rng.fork("brier"));
         for (int n = 1; n <= 4; n++) {
             metrics.record("brier_" + n, brier.brier()[n - 1]);
         }

@@ -93,7 +93,7 @@ final class TinyTraining {
                 .warmupSteps(20).logEvery(steps).checkpointEvery(0).progressBar(false).build();
         MetricsRecorder metrics = experiment.metrics();
         return new Trainer(objective, new ShuffledBlocks(train, 16, experiment.seed()), config,
-                experiment.runDir().resolve(name), experiment.manager())
+                experiment.runDir().resolve(name))
                 .addHook(new TrainingHook() {
                     @Override
                     public void onStep(StepMetrics m) {

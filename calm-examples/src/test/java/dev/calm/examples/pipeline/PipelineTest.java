@@ -66,7 +66,7 @@ class PipelineTest {
             int[][] validation = LanguageModelStage.monitorBlocks(tokens.blocks().get("validation"));
             Path calmDir = run.resolve(RunModels.CALM);
             LanguageModelStage.Summary trained = LanguageModelStage.run(calmDir, contender,
-                    tokens.blocks().get("train"), validation, options, root, out);
+                    tokens.blocks().get("train"), validation, options, out);
             assertEquals(2, trained.steps());
             assertEquals(contender.model().numParameters(), trained.parameters());
             JsonNode onDisk = Json.MAPPER.readTree(calmDir.resolve(LanguageModelStage.SUMMARY).toFile());
@@ -74,18 +74,18 @@ class PipelineTest {
 
             Map<String, StepModel> models = Map.of(RunModels.CALM, (Calm) contender.model());
             List<BrierStage.Row> brier = BrierStage.run(run.resolve("brier.json"), models,
-                    Map.of("validation", tokens.blocks().get("validation")), 64, SEED, root, out);
+                    Map.of("validation", tokens.blocks().get("validation")), 64, SEED, out);
             assertEquals(1, brier.size());
             assertEquals(List.of(RunModels.CALM, "validation"), List.of(brier.get(0).model(), brier.get(0).corpus()));
             assertTrue(brier.get(0).positions() > 0 && Files.isRegularFile(run.resolve("brier.json")));
             Map<String, GenerationStage.Speed> speed = GenerationStage.run(run, models, tokenizer,
-                    List.of("the cat"), 8, SEED, root, out);
+                    List.of("the cat"), 8, SEED, out);
             assertTrue(speed.get(RunModels.CALM).batch1() > 0, "generation speed measured");
 
             // the same stages again: the finished CALM stage reloads its weights and summary instead of training
             LanguageModelStage.Summary reloaded = LanguageModelStage.run(calmDir, contender(aeConfig,
                     AutoencoderStage.load(run.resolve(RunModels.AUTOENCODER), root), root),
-                    tokens.blocks().get("train"), validation, options, root, out);
+                    tokens.blocks().get("train"), validation, options, out);
             assertEquals(trained, reloaded);
         }
         out.flush();
