@@ -69,7 +69,9 @@ final class CorpusInput {
             return in;
         }
         try {
-            return new Guarded(new GzipCompressorInputStream(in, true), file);
+            // concatenated members read as one stream, like gzip -d (the deprecated (in, true) constructor)
+            return new Guarded(GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true)
+                    .get(), file);
         } catch (IOException e) {
             in.close();
             throw new CalmException("corrupt gzip file " + file + ": " + e.getMessage(), e);

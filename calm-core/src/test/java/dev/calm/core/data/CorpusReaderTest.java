@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
@@ -76,6 +77,13 @@ class CorpusReaderTest {
         assertEquals(JSONL_DOCUMENTS, CorpusReader.read(gzip(dir.resolve("misnamed.jsonl"), jsonl)));
         Path text = gzip(dir.resolve("t.txt.gz"), "Zipped text.".getBytes(StandardCharsets.UTF_8));
         assertEquals(List.of(new Document("t.txt.gz", "Zipped text.")), CorpusReader.read(text));
+        // two gzip members one after the other (cat a.gz b.gz) read as one stream, as gzip -d does
+        Path first = gzip(dir.resolve("first.gz"), "Zipped ".getBytes(StandardCharsets.UTF_8));
+        Path second = gzip(dir.resolve("second.gz"), "twice.".getBytes(StandardCharsets.UTF_8));
+        Path both = dir.resolve("both.txt.gz");
+        Files.write(both, Files.readAllBytes(first));
+        Files.write(both, Files.readAllBytes(second), StandardOpenOption.APPEND);
+        assertEquals(List.of(new Document("both.txt.gz", "Zipped twice.")), CorpusReader.read(both));
     }
 
     @Test
