@@ -89,10 +89,11 @@ public final class LibraryExample {
         DocumentSplit split = DocumentSplit.of(documents, 0.1, SEED);
         out.printf(Locale.ROOT, "corpus: %d documents, %d for training, %d held out%n", documents.size(),
                 split.train().size(), split.validation().size());
-        Backend.setThreads(1); // tiny models are bound by per-operation overhead, not arithmetic
         Rng rng = new Rng(SEED);
         Path work = createTempDirectory();
-        try (Tokenizer tokenizer = BpeTrainer.train(split.train().stream().map(Document::text).toList(), VOCAB_SIZE)
+        // one thread while the example runs: tiny models are bound by per-operation overhead, not arithmetic
+        try (Backend.ThreadScope threads = Backend.threads(1);
+                Tokenizer tokenizer = BpeTrainer.train(split.train().stream().map(Document::text).toList(), VOCAB_SIZE)
                 .saveAndLoad(work.resolve("tokenizer.json"));
                 NDManager root = Backend.newManager(Device.cpu())) {
             int[][] train = blocks(split.train(), tokenizer).toArray();
