@@ -7,6 +7,8 @@
 # 4. PrepareCorpusJob at local[2] on the same corpus: tokens/s, and that its shards equal calm prepare's (cmp);
 # 5. ScaleBenchmark stream: shard read rate against the small preset's training consumption, and the resident
 #    memory of STEPS training steps streaming from the dataset.
+# 6. `calm train --model baseline --data prepared` (the CLI streaming from the prepared corpus, STEPS steps of the
+#    default batch): its resident memory (VmRSS) sampled every 2 s, and its peak.
 # Compare figures within one run, not across days: the machine is shared.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -54,3 +56,21 @@ done
 
 echo "== streaming"
 java -cp "$cp" "$bench" stream "$work/prepared/train" "$steps"
+
+echo "== calm train streaming from the prepared corpus"
+mkdir -p "$work/run"
+cp "$work/tok/tokenizer.json" "$work/run/"
+/usr/bin/time -f "calm train: peak RSS %M kB, %e s wall" "$root/calm" train --model baseline --run-dir "$work/run" \
+    --data "$work/prepared" --lm-steps "$steps" --threads 2 >"$work/train.log" 2>"$work/train.err" &
+sleep 1
+pid=$(pgrep -n -f -- "--run-dir $work/run" || true)
+while [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; do
+  grep VmRSS "/proc/$pid/status" 2>/dev/null | awk -v t="$SECONDS" '{ print t " s: VmRSS " $2 " kB" }' >>"$work/train-rss.log"
+  sleep 2
+done
+wait
+tail -n 1 "$work/train.err"
+grep -E '^(\| .*memory-mapped|trained )' "$work/train.log" || true
+# the samples in time order: the JVM and libtorch start, then training, which must not grow with the corpus
+awk '{ rss[NR] = $4 } END { n = NR; printf "calm train VmRSS (kB), %d samples every 2 s: at 1/4 %d, 1/2 %d, 3/4 %d, ", n,
+    rss[int(n / 4) + 1], rss[int(n / 2) + 1], rss[int(3 * n / 4) + 1]; printf "last %d\n", rss[n] }' "$work/train-rss.log"
