@@ -134,7 +134,7 @@ public record PreparedCorpus(Path directory, ShardedDataset train, ShardedDatase
         for (Map.Entry<String, ShardedDataset> e : datasets.entrySet()) {
             ShardedDataset d = e.getValue();
             SplitBlocks split = SplitBlocks.streamed(d, TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE);
-            out.printf(Locale.ROOT, "| %s (%d shards, memory-mapped) | %,d | %,d | %,d |%n", d.directory(),
+            out.printf(Locale.ROOT, "| %s (%d shard(s), memory-mapped) | %,d | %,d | %,d |%n", d.directory(),
                     d.index().shards().size(), d.numDocuments(), d.numTokens(), split.numBlocks());
             blocks.put(e.getKey(), split);
         }

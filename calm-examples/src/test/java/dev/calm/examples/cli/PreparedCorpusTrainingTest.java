@@ -54,7 +54,7 @@ class PreparedCorpusTrainingTest {
                 runDir.toString(), "--lm-steps", "2", "--lm-batch", "2", "--device", "cpu", "--threads", "1");
         assertEquals(0, lm.exit(), lm.err());
         assertTrue(lm.out().contains("prepared by calm prepare, streamed"), lm.out());
-        assertTrue(lm.out().contains("shards, memory-mapped)"), lm.out());
+        assertTrue(lm.out().contains("shard(s), memory-mapped)"), lm.out());
         assertTrue(lm.out().contains("trained 2 steps"), lm.out());
 
         // the train directory itself and its index.json name the same corpus; train-ae holds out its validation
