@@ -8,7 +8,8 @@
 # 5. ScaleBenchmark stream: shard read rate against the small preset's training consumption, and the resident
 #    memory of STEPS training steps streaming from the dataset.
 # 6. `calm train --model baseline --data prepared` (the CLI streaming from the prepared corpus, STEPS steps of the
-#    default batch): its resident memory (VmRSS) sampled every 2 s, and its peak.
+#    default batch): its resident memory (VmRSS, and its anonymous and file-backed parts) sampled every 2 s, and
+#    its peak.
 # Compare figures within one run, not across days: the machine is shared.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -65,12 +66,16 @@ cp "$work/tok/tokenizer.json" "$work/run/"
 sleep 1
 pid=$(pgrep -n -f -- "--run-dir $work/run" || true)
 while [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; do
-  grep VmRSS "/proc/$pid/status" 2>/dev/null | awk -v t="$SECONDS" '{ print t " s: VmRSS " $2 " kB" }' >>"$work/train-rss.log"
+  # the process may end between the test and the read: no sample then, and no exit under pipefail
+  # VmRSS = RssAnon (heap, libtorch) + RssFile (the shard pages touched, clean page cache) + RssShmem
+  { grep -E '^(VmRSS|RssAnon|RssFile):' "/proc/$pid/status" 2>/dev/null || true; } | tr -s ' \t\n' ' ' \
+      | awk -v t="$SECONDS" 'NF { print t " s: VmRSS " $2 " kB, RssAnon " $5 " kB, RssFile " $8 " kB" }' \
+      >>"$work/train-rss.log"
   sleep 2
 done
 wait
 tail -n 1 "$work/train.err"
 grep -E '^(\| .*memory-mapped|trained )' "$work/train.log" || true
 # the samples in time order: the JVM and libtorch start, then training, which must not grow with the corpus
-awk '{ rss[NR] = $4 } END { n = NR; printf "calm train VmRSS (kB), %d samples every 2 s: at 1/4 %d, 1/2 %d, 3/4 %d, ", n,
-    rss[int(n / 4) + 1], rss[int(n / 2) + 1], rss[int(3 * n / 4) + 1]; printf "last %d\n", rss[n] }' "$work/train-rss.log"
+awk '{ rss[NR] = $4; anon[NR] = $7 } END { n = NR; for (q = 1; q <= 4; q++) { i = q < 4 ? int(q * n / 4) + 1 : n
+    printf "calm train at %d/4 of %d samples: VmRSS %d kB, RssAnon %d kB\n", q, n, rss[i], anon[i] } }' "$work/train-rss.log"
