@@ -7,6 +7,9 @@
 # 4. PrepareCorpusJob at local[2] on the same corpus: tokens/s, and that its shards equal calm prepare's (cmp);
 # 5. ScaleBenchmark stream: shard read rate against the small preset's training consumption, and the resident
 #    memory of STEPS training steps streaming from the dataset.
+# 6. `calm train --model baseline --data prepared` (the CLI streaming from the prepared corpus, STEPS steps of the
+#    default batch): its resident memory (VmRSS, and its anonymous and file-backed parts) sampled every 2 s, and
+#    its peak.
 # Compare figures within one run, not across days: the machine is shared.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -54,3 +57,25 @@ done
 
 echo "== streaming"
 java -cp "$cp" "$bench" stream "$work/prepared/train" "$steps"
+
+echo "== calm train streaming from the prepared corpus"
+mkdir -p "$work/run"
+cp "$work/tok/tokenizer.json" "$work/run/"
+/usr/bin/time -f "calm train: peak RSS %M kB, %e s wall" "$root/calm" train --model baseline --run-dir "$work/run" \
+    --data "$work/prepared" --lm-steps "$steps" --threads 2 >"$work/train.log" 2>"$work/train.err" &
+sleep 1
+pid=$(pgrep -n -f -- "--run-dir $work/run" || true)
+while [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null; do
+  # the process may end between the test and the read: no sample then, and no exit under pipefail
+  # VmRSS = RssAnon (heap, libtorch) + RssFile (the shard pages touched, clean page cache) + RssShmem
+  { grep -E '^(VmRSS|RssAnon|RssFile):' "/proc/$pid/status" 2>/dev/null || true; } | tr -s ' \t\n' ' ' \
+      | awk -v t="$SECONDS" 'NF { print t " s: VmRSS " $2 " kB, RssAnon " $5 " kB, RssFile " $8 " kB" }' \
+      >>"$work/train-rss.log"
+  sleep 2
+done
+wait
+tail -n 1 "$work/train.err"
+grep -E '^(\| .*memory-mapped|trained )' "$work/train.log" || true
+# the samples in time order: the JVM and libtorch start, then training, which must not grow with the corpus
+awk '{ rss[NR] = $4; anon[NR] = $7 } END { n = NR; for (q = 1; q <= 4; q++) { i = q < 4 ? int(q * n / 4) + 1 : n
+    printf "calm train at %d/4 of %d samples: VmRSS %d kB, RssAnon %d kB\n", q, n, rss[i], anon[i] } }' "$work/train-rss.log"

@@ -222,11 +222,17 @@ public final class PrepareCorpusJob {
      * @param out the output directory (any Hadoop file system); it must hold no finished dataset
      * @param options the preparation's settings
      * @return each dataset's index, by split name ({@code train}, then {@code validation} if any)
-     * @throws CalmException for a source with no text column, a corpus with no documents, or an output that holds
-     *     a dataset; nothing is written in these cases
+     * @throws CalmException for an input with {@code **} (Hadoop's globs and {@code calm prepare}'s differ there),
+     *     a source with no text column, a corpus with no documents, or an output that holds a dataset; nothing is
+     *     written in these cases
      */
     public static Map<String, ShardIndex> run(SparkSession spark, String input, SourceFormat format,
             java.nio.file.Path tokenizerJson, String out, Options options) {
+        if (input.contains("**")) {
+            throw new CalmException("input " + input + ": '**' is not a Hadoop glob (Spark reads it as '*', within "
+                    + "one directory), while calm prepare matches it across directories, so the two would read "
+                    + "different files: pass the directory itself (read recursively by both) or one '*' per level");
+        }
         byte[] json;
         try {
             json = Files.readAllBytes(tokenizerJson);

@@ -134,4 +134,33 @@ class PrepareCorpusJobTest {
         assertTrue(e.getMessage().startsWith("empty corpus"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("out")), "nothing written");
     }
+
+    @Test
+    void theSameGlobReadsTheSameFilesInBoth(@TempDir Path dir) throws IOException {
+        Path corpus = dir.resolve("corpus");
+        Files.createDirectories(corpus.resolve("sub"));
+        Files.writeString(corpus.resolve("a.jsonl"), ShardTestFiles.jsonl(documents.subList(0, 50)));
+        Files.writeString(corpus.resolve("x.jsonl"), ShardTestFiles.jsonl(documents.subList(50, 90)));
+        Files.writeString(corpus.resolve("sub/c.jsonl"), ShardTestFiles.jsonl(documents.subList(90, 200)));
+        String glob = corpus + "/*.jsonl"; // one level in both: a.jsonl and x.jsonl, not sub/c.jsonl
+        CorpusPreparer.prepare(CorpusFiles.of(glob), tokenizer, identity, dir.resolve("local"), single(),
+                (b, d, t) -> { });
+        Map<String, ShardIndex> indices = PrepareCorpusJob.run(spark, glob, PrepareCorpusJob.SourceFormat.JSONL,
+                tokenizerJson, dir.resolve("spark").toString(), distributed());
+        assertEquals(90, indices.get("train").documents() + indices.get("validation").documents());
+        for (String split : List.of("train", "validation")) {
+            ShardTestFiles.assertDirectoriesEqual(dir.resolve("local").resolve(split),
+                    dir.resolve("spark").resolve(split));
+        }
+    }
+
+    @Test
+    void aGlobWhoseMeaningDiffersFromCalmPrepareIsRefused(@TempDir Path dir) {
+        // calm prepare's '**' crosses directories (java.nio's glob), Hadoop's does not: the same string would read
+        // other files, so the job refuses it before it reads anything
+        CalmException e = assertThrows(CalmException.class, () -> PrepareCorpusJob.run(spark, dir + "/**.jsonl",
+                PrepareCorpusJob.SourceFormat.JSONL, tokenizerJson, dir.resolve("out").toString(), distributed()));
+        assertTrue(e.getMessage().contains("'**' is not a Hadoop glob"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing written");
+    }
 }

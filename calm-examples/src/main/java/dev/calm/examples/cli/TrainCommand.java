@@ -6,7 +6,6 @@ package dev.calm.examples.cli;
 import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.Rng;
-import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
@@ -15,7 +14,7 @@ import dev.calm.examples.pipeline.AutoencoderStage;
 import dev.calm.examples.pipeline.LanguageModelStage;
 import dev.calm.examples.pipeline.ModelConfigFile;
 import dev.calm.examples.pipeline.RunModels;
-import dev.calm.examples.pipeline.TokenizerStage;
+import dev.calm.examples.pipeline.SplitBlocks;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -62,27 +61,31 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
-        RunModels.tokenizerFile(runDir);
+        String problem = corpusOptions.preparedProblem(RunModels.tokenizerFile(runDir));
+        if (problem != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), problem);
+        }
         return RunModels.locked(runDir, spec.qualifiedName(" "), this::train);
     }
 
     private int train() {
         PrintWriter out = spec.commandLine().getOut();
-        TokenizerStage tokens = corpusOptions.encode(runDir, runtime.seed(), out);
-        try (Tokenizer tokenizer = tokens.tokenizer(); NDManager root = runtime.open()) {
+        CorpusOptions.Splits splits = corpusOptions.splits(runDir, runtime.seed(), out);
+        try (Tokenizer tokenizer = splits.tokenizer(); NDManager root = runtime.open()) {
             Path dir = runDir.resolve(model);
-            LanguageModelStage.Contender contender = contender(tokenizer, tokens.blocks().get("train"), dir, root);
+            SplitBlocks train = splits.blocks().get("train");
+            LanguageModelStage.Contender contender = contender(tokenizer, train, dir, root);
             RunRecord.write(spec, runDir, "train-" + model);
             out.printf(Locale.ROOT, "models run on %s%n", runtime.device());
-            LanguageModelStage.run(RunModels.directory(dir), contender, tokens.blocks().get("train"),
-                    LanguageModelStage.monitorBlocks(tokens.blocks().get("validation")),
+            LanguageModelStage.run(RunModels.directory(dir), contender, train,
+                    LanguageModelStage.monitorBlocks(splits.blocks().get("validation")),
                     options.stage(minutes, runtime.seed(), checkpoints), out);
         }
         return 0;
     }
 
     /** The model to train, after every file it builds on was checked against it. */
-    private LanguageModelStage.Contender contender(Tokenizer tokenizer, TokenBlocks train, Path dir, NDManager root) {
+    private LanguageModelStage.Contender contender(Tokenizer tokenizer, SplitBlocks train, Path dir, NDManager root) {
         int vocab = tokenizer.vocabSize();
         Rng init = new Rng(runtime.seed());
         if (model.equals(RunModels.CALM)) {
@@ -96,7 +99,9 @@ final class TrainCommand implements Callable<Integer> {
             RunModels.checkCompatible(aeDir, config, ae);
             RunModels.checkResumable(dir, RunModels.CALM, config, CalmConfig.class);
             Calm calm = Contenders.calm(config, AutoencoderStage.load(aeDir, root), init, root);
-            options.anchor(calm, train);
+            if (train.inMemory() != null) { // a streamed corpus has no anchors: validate() refused them
+                options.anchor(calm, train.inMemory());
+            }
             return Contenders.of(calm, options);
         }
         RunModels.checkResumable(dir, RunModels.BASELINE, TransformerConfig.small(vocab), TransformerConfig.class);
@@ -104,7 +109,11 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        UsageChecks.require(spec, corpusOptions::problem, checkpoints::problem,
+        UsageChecks.require(spec, () -> corpusOptions.problem(true),
+                () -> corpusOptions.prepared() && ((Integer) spec.findOption("--calm-anchors").getValue()) > 0
+                        ? "--calm-anchors counts chunks over the whole training split in memory: not available when "
+                                + "--data is a prepared corpus" : null,
+                checkpoints::problem,
                 () -> model.equals(RunModels.CALM) || model.equals(RunModels.BASELINE) ? null
                         : "--model must be calm or baseline, got '" + model + "'",
                 () -> minutes > 0 ? null : "--lm-minutes must be > 0, got " + minutes,

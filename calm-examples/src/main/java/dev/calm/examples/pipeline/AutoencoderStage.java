@@ -14,8 +14,8 @@ import dev.calm.diagnostics.LatentGeometry;
 import dev.calm.eval.ReconstructionAccuracy;
 import dev.calm.eval.ReconstructionEval;
 import dev.calm.training.AutoencoderObjective;
+import dev.calm.training.BlockBatches;
 import dev.calm.training.LearningRateSchedule;
-import dev.calm.training.ShuffledBlocks;
 import dev.calm.training.StepMetrics;
 import dev.calm.training.TrainConfig;
 import dev.calm.training.TrainResult;
@@ -73,12 +73,27 @@ public final class AutoencoderStage {
      */
     public static Autoencoder run(Path dir, AutoencoderConfig config, TokenizerStage tokens, Options options, NDManager root,
             PrintWriter out) {
+        return run(dir, config, SplitBlocks.of(tokens.blocks()), options, root, out);
+    }
+
+    /**
+     * @param dir the stage's run directory
+     * @param config the autoencoder to train
+     * @param splits "train", "validation" and any other held-out corpora, in memory or streamed from a prepared
+     *     corpus
+     * @param options what to do
+     * @param root the manager the model lives in
+     * @param out where results are printed
+     * @return the trained autoencoder (its weights also in {@code dir/model.safetensors})
+     */
+    public static Autoencoder run(Path dir, AutoencoderConfig config, Map<String, SplitBlocks> splits, Options options,
+            NDManager root, PrintWriter out) {
         RunModels.checkResumable(dir, RunModels.AUTOENCODER, config, AutoencoderConfig.class);
         Autoencoder ae = new Autoencoder(config);
         Rng rng = new Rng(options.seed());
         ae.initialize(root, rng.fork("autoencoder init"));
-        TokenBlocks train = tokens.blocks().get("train");
-        int[][] validation = tokens.blocks().get("validation").sample(MONITOR_BLOCKS);
+        SplitBlocks train = splits.get("train");
+        int[][] validation = splits.get("validation").sample(MONITOR_BLOCKS);
         TrainConfig trainConfig = plan(dir, ae, train, options, out);
         out.printf(Locale.ROOT, "autoencoder: %,d parameters (d %d, K %d, l %d), %d steps of %d x %d tokens, "
                 + "budget %.1f min%n", ae.numParameters(), config.hiddenSize(), config.patchSize(), config.latentSize(),
@@ -95,7 +110,7 @@ public final class AutoencoderStage {
                 }
             }
         };
-        ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
+        BlockBatches data = train.batches(options.batchSize(), options.seed());
         TrainResult result = new StageRunner(dir, RunModels.AUTOENCODER).train(ae, config,
                 new AutoencoderObjective(ae, options.randomChunks()), data, trainConfig, List.of(monitor));
         if (!(result.tokensPerSecond() > 0)) { // nothing left to train: the checkpoint was already at the end
@@ -107,11 +122,11 @@ public final class AutoencoderStage {
                     result.finalLoss());
         }
 
-        Map<String, TokenBlocks> heldOut = new LinkedHashMap<>(tokens.blocks());
+        Map<String, SplitBlocks> heldOut = new LinkedHashMap<>(splits);
         heldOut.remove("train");
-        reconstruction(dir.resolve("reconstruction.json"), ae, heldOut, options.evalTokens(), options.sigmas(),
+        reconstructionOf(dir.resolve("reconstruction.json"), ae, heldOut, options.evalTokens(), options.sigmas(),
                 options.seed(), out);
-        geometry(dir.resolve(GEOMETRY), ae, tokens.blocks().get("validation"), options.seed(), out);
+        geometry(dir.resolve(GEOMETRY), ae, splits.get("validation").sample(GEOMETRY_BLOCKS), options.seed(), out);
         return ae;
     }
 
@@ -129,8 +144,11 @@ public final class AutoencoderStage {
      */
     public static LatentGeometry geometry(Path file, Autoencoder ae, TokenBlocks validation, long seed,
             PrintWriter out) {
-        LatentGeometry g = LatentGeometry.measure(ae, validation.sample(GEOMETRY_BLOCKS),
-                new Rng(seed).fork("geometry"));
+        return geometry(file, ae, validation.sample(GEOMETRY_BLOCKS), seed, out);
+    }
+
+    private static LatentGeometry geometry(Path file, Autoencoder ae, int[][] blocks, long seed, PrintWriter out) {
+        LatentGeometry g = LatentGeometry.measure(ae, blocks, new Rng(seed).fork("geometry"));
         Json.write(file, g);
         out.printf(Locale.ROOT, "%n%s", g.table());
         out.flush();
@@ -152,9 +170,14 @@ public final class AutoencoderStage {
     public static Map<String, List<ReconstructionAccuracy>> reconstruction(Path file, Autoencoder ae,
             Map<String, TokenBlocks> heldOut, int evalTokens, double[] sigmas, long seed,
             PrintWriter out) {
+        return reconstructionOf(file, ae, SplitBlocks.of(heldOut), evalTokens, sigmas, seed, out);
+    }
+
+    private static Map<String, List<ReconstructionAccuracy>> reconstructionOf(Path file, Autoencoder ae,
+            Map<String, SplitBlocks> heldOut, int evalTokens, double[] sigmas, long seed, PrintWriter out) {
         Rng rng = new Rng(seed);
         Map<String, List<ReconstructionAccuracy>> report = new LinkedHashMap<>();
-        for (Map.Entry<String, TokenBlocks> e : heldOut.entrySet()) {
+        for (Map.Entry<String, SplitBlocks> e : heldOut.entrySet()) {
             List<ReconstructionAccuracy> rows = ReconstructionEval.sweep(ae,
                     e.getValue().sample(Math.max(1, evalTokens / e.getValue().blockLength())),
                     16, sigmas, rng.fork("eval " + e.getKey()));
@@ -201,7 +224,7 @@ public final class AutoencoderStage {
      * The training plan: reused from the run directory when there is one (so a rerun resumes), else sized to the
      * time budget from a short throughput measurement on this machine.
      */
-    private static TrainConfig plan(Path dir, Autoencoder ae, TokenBlocks train, Options options,
+    private static TrainConfig plan(Path dir, Autoencoder ae, SplitBlocks train, Options options,
             PrintWriter out) {
         return StagePlan.of(dir, () -> {
             int steps = options.steps();

@@ -15,9 +15,9 @@ import dev.calm.core.nn.Module;
 import dev.calm.energy.Calm;
 import dev.calm.energy.StepModel;
 import dev.calm.examples.study.HeadDiagnosticsHook;
+import dev.calm.training.BlockBatches;
 import dev.calm.training.LearningRateSchedule;
 import dev.calm.training.Objective;
-import dev.calm.training.ShuffledBlocks;
 import dev.calm.training.StepMetrics;
 import dev.calm.training.TrainConfig;
 import dev.calm.training.TrainResult;
@@ -134,6 +134,22 @@ public final class LanguageModelStage {
      */
     public static Summary run(Path dir, Contender c, TokenBlocks train, int[][] validation, Options options,
             PrintWriter out) {
+        return run(dir, c, SplitBlocks.of(train), validation, options, out);
+    }
+
+    /**
+     * Trains a contender (or reloads it when its stage is complete) and prints what it measured.
+     *
+     * @param dir the stage's directory
+     * @param c the contender
+     * @param train the training split, in memory or streamed from a prepared corpus
+     * @param validation held-out blocks
+     * @param options the budget
+     * @param out where results are printed
+     * @return the stage's summary
+     */
+    public static Summary run(Path dir, Contender c, SplitBlocks train, int[][] validation, Options options,
+            PrintWriter out) {
         Path summaryFile = dir.resolve(SUMMARY);
         StageRunner stage = new StageRunner(dir, c.name());
         Path weights = stage.weights();
@@ -189,7 +205,7 @@ public final class LanguageModelStage {
                 }
             });
         }
-        ShuffledBlocks data = new ShuffledBlocks(train.toArray(), options.batchSize(), options.seed());
+        BlockBatches data = train.batches(options.batchSize(), options.seed());
         TrainResult r = stage.train(c.model(), c.config(), c.objective(), data, config, hooks);
         double after = heldOutLoss.getAsDouble();
         Summary s = new Summary(c.name(), c.model().numParameters(), r.steps(), r.elapsedSeconds(),
@@ -208,6 +224,14 @@ public final class LanguageModelStage {
      * @return a sample of them for the held-out loss and the Brier curve logged during training
      */
     public static int[][] monitorBlocks(TokenBlocks validation) {
+        return validation.sample(MONITOR_BLOCKS);
+    }
+
+    /**
+     * @param validation the held-out split
+     * @return a sample of it for the held-out loss and the Brier curve logged during training
+     */
+    public static int[][] monitorBlocks(SplitBlocks validation) {
         return validation.sample(MONITOR_BLOCKS);
     }
 }

@@ -1,0 +1,133 @@
+/*
+ * Copyright 2026 The CALM for Java Authors. Licensed under the Apache License, Version 2.0.
+ */
+package dev.calm.examples.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.calm.core.data.shards.TokenizerIdentity;
+import dev.calm.examples.pipeline.RunModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code calm train} and {@code calm train-ae} with {@code --data} a corpus prepared by {@code calm prepare}: they
+ * stream its training dataset and hold out its validation dataset, resume exactly after kill -9, and refuse (exit 2,
+ * one line, run directory untouched) a corpus prepared with another tokenizer, one without a validation split, an
+ * unfinished preparation, and the options that need the corpus in memory.
+ */
+class PreparedCorpusTrainingTest {
+
+    @TempDir
+    static Path shared;
+    private static final TinyRun RUN = TinyRun.get();
+    private static Path prepared;
+
+    @BeforeAll
+    static void prepare() {
+        prepared = prepare(RUN.runDir().resolve(RunModels.TOKENIZER), "prepared", "0.2");
+    }
+
+    private static Path prepare(Path tokenizer, String name, String validationFraction) {
+        Path out = shared.resolve(name);
+        CliRun r = CliRun.run("prepare", "--data", RUN.corpus().toString(), "--tokenizer", tokenizer.toString(),
+                "--out", out.toString(), "--shard-tokens", "3000", "--validation-fraction", validationFraction,
+                "--threads", "2");
+        assertEquals(0, r.exit(), r.err());
+        return out;
+    }
+
+    @Test
+    void trainsBothStagesStreamingFromThePreparedCorpus(@TempDir Path dir) throws IOException {
+        Path runDir = Files.createDirectories(dir.resolve("run"));
+        Files.copy(RUN.runDir().resolve(RunModels.TOKENIZER), runDir.resolve(RunModels.TOKENIZER));
+        CliRun lm = CliRun.run("train", "--model", "baseline", "--data", prepared.toString(), "--run-dir",
+                runDir.toString(), "--lm-steps", "2", "--lm-batch", "2", "--device", "cpu", "--threads", "1");
+        assertEquals(0, lm.exit(), lm.err());
+        assertTrue(lm.out().contains("prepared by calm prepare, streamed"), lm.out());
+        assertTrue(lm.out().contains("shard(s), memory-mapped)"), lm.out());
+        assertTrue(lm.out().contains("trained 2 steps"), lm.out());
+
+        // the train directory itself and its index.json name the same corpus; train-ae holds out its validation
+        Path aeRun = Files.createDirectories(dir.resolve("ae"));
+        Files.copy(RUN.runDir().resolve(RunModels.TOKENIZER), aeRun.resolve(RunModels.TOKENIZER));
+        CliRun ae = CliRun.run("train-ae", "--data", prepared.resolve("train").resolve("index.json").toString(),
+                "--run-dir", aeRun.toString(), "--ae-steps", "2", "--ae-batch", "1", "--eval-tokens", "256",
+                "--sigmas", "0", "--eval-data", RUN.corpus().toString(), "--device", "cpu", "--threads", "1");
+        assertEquals(0, ae.exit(), ae.err());
+        assertTrue(ae.out().contains("reconstruction on validation"), ae.out());
+        assertTrue(ae.out().contains("reconstruction on " + RUN.corpus().getFileName()), ae.out());
+        assertTrue(Files.exists(aeRun.resolve("autoencoder/model.safetensors")));
+    }
+
+    @Test
+    @EnabledOnOs({OS.LINUX, OS.MAC})
+    void killedAndResumedTheStreamingRunEndsBitIdentical(@TempDir Path dir) throws Exception {
+        ChaosHarness harness = new ChaosHarness(dir, prepared, RUN.runDir());
+        SplittableRandom random = new SplittableRandom(19);
+        // one case keeps the suite fast: train-ae and CALM read batches through the same StreamingBlocks
+        ChaosHarness.Case c = harness.run(ChaosHarness.Scenario.TRAIN_BASELINE, ChaosHarness.KillPoint.DURING_CHECKPOINT,
+                random, "baseline");
+        assertTrue(c.identical(), c.toString());
+        assertTrue(c.kills() > 0, "killed: " + c);
+    }
+
+    @Test
+    void refusesACorpusPreparedWithAnotherTokenizer(@TempDir Path dir) throws IOException {
+        Path other = Files.createDirectories(dir.resolve("other"));
+        CliRun tok = CliRun.run("tokenizer", "train", "--data", RUN.corpus().toString(), "--run-dir", other.toString(),
+                "--vocab", "280");
+        assertEquals(0, tok.exit(), tok.err());
+        Path foreign = prepare(other.resolve(RunModels.TOKENIZER), "foreign-" + dir.getFileName(), "0.2");
+        Path runDir = RUN.copy(dir.resolve("run"));
+        String theirs = TokenizerIdentity.sha256(other.resolve(RunModels.TOKENIZER)).substring(0, 12);
+        String ours = TokenizerIdentity.sha256(runDir.resolve(RunModels.TOKENIZER)).substring(0, 12);
+        for (String[] command : new String[][] {{"train", "--model", "calm"}, {"train-ae"}}) {
+            CliRun r = TinyRun.failsCleanly(runDir, 2, "was prepared with another tokenizer",
+                    args(command, "--data", foreign.toString(), "--run-dir", runDir.toString(), "--device", "cpu"));
+            assertTrue(r.err().contains(theirs) && r.err().contains(ours), "names both hashes: " + r.err());
+        }
+    }
+
+    @Test
+    void refusesWhatStreamingCannotServe(@TempDir Path dir) throws IOException {
+        Path runDir = RUN.copy(dir.resolve("run"));
+        Path noValidation = prepare(runDir.resolve(RunModels.TOKENIZER), "whole-" + dir.getFileName(), "0");
+        TinyRun.failsCleanly(runDir, 2, "has no validation dataset", "train", "--model", "baseline", "--data",
+                noValidation.toString(), "--run-dir", runDir.toString(), "--device", "cpu");
+
+        Path unfinished = Files.createDirectories(dir.resolve("unfinished"));
+        Files.writeString(unfinished.resolve("prepare-state.json"), "{}");
+        TinyRun.failsCleanly(runDir, 2, "the preparation did not finish", "train-ae", "--data", unfinished.toString(),
+                "--run-dir", runDir.toString(), "--device", "cpu");
+
+        TinyRun.failsCleanly(runDir, 2, "--calm-anchors counts chunks", "train", "--model", "calm", "--calm-head",
+                "mixture", "--calm-anchors", "2", "--data", prepared.toString(), "--run-dir", runDir.toString(),
+                "--device", "cpu");
+
+        // the commands that read text say so instead of reading shards as text
+        TinyRun.failsCleanly(runDir, 2, "is a corpus prepared by calm prepare", "eval", "--run-dir",
+                runDir.toString(), "--data", prepared.toString(), "--device", "cpu");
+        CliRun tok = CliRun.run("tokenizer", "train", "--data", prepared.toString(), "--run-dir",
+                dir.resolve("tok").toString());
+        assertEquals(2, tok.exit(), tok.err());
+        assertTrue(tok.err().contains("is a corpus prepared by calm prepare"), tok.err());
+        assertFalse(Files.exists(dir.resolve("tok").resolve(RunModels.TOKENIZER)));
+    }
+
+    private static String[] args(String[] command, String... rest) {
+        String[] all = new String[command.length + rest.length];
+        System.arraycopy(command, 0, all, 0, command.length);
+        System.arraycopy(rest, 0, all, command.length, rest.length);
+        return all;
+    }
+}
