@@ -259,8 +259,11 @@ public final class PrepareCorpusJob {
 
         double fraction = options.validationFraction();
         long seed = options.seed();
+        // persisted: sortBy first samples its input to choose the range boundaries, which would otherwise run the
+        // tokenizer over the whole corpus a second time
         JavaRDD<Encoded> encoded = documents(spark, input, format, options.textColumn()).map(d -> new Encoded(d._1(),
-                CorpusPreparer.isValidation(d._2(), fraction, seed) ? 1 : 0, ExecutorTokenizer.get(json).encode(d._2())));
+                CorpusPreparer.isValidation(d._2(), fraction, seed) ? 1 : 0, ExecutorTokenizer.get(json).encode(d._2())))
+                .persist(StorageLevel.MEMORY_AND_DISK());
         JavaRDD<Encoded> sorted = null;
         try {
             sorted = encoded.sortBy(Encoded::position, true, Math.max(1, encoded.getNumPartitions()))
@@ -272,6 +275,7 @@ public final class PrepareCorpusJob {
             if (sorted != null) {
                 sorted.unpersist(false);
             }
+            encoded.unpersist(false);
         }
     }
 
