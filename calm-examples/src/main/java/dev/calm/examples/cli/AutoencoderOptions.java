@@ -71,12 +71,10 @@ final class AutoencoderOptions {
             return "--patch-size must be 1, 2, 4, 8 or 16, got " + patchSize;
         } else if (latentSize < 1 || latentSize > 4096) {
             return "--ae-latent must be in [1, 4096], got " + latentSize;
-        } else if (!(klWeight >= 0) || Double.isInfinite(klWeight)) {
-            return "--ae-kl-weight must be a finite number >= 0, got " + klWeight;
-        } else if (!(posteriorStd >= 0 && posteriorStd <= 100)) {
-            return "--ae-posterior-std must be 0 (learned) or in (0, 100], got " + posteriorStd;
         }
-        return null;
+        return UsageChecks.first(() -> UsageChecks.nonNegativeFinite("--ae-kl-weight", klWeight),
+                () -> posteriorStd >= 0 && posteriorStd <= 100 ? null
+                        : "--ae-posterior-std must be 0 (learned) or in (0, 100], got " + posteriorStd);
     }
 
     /**

@@ -123,24 +123,20 @@ final class LanguageModelOptions {
                     + ", got '" + calmDiffusionPrediction + "'";
         } else if (calmComponents < 2 || calmComponents > 4096) {
             return "--calm-components must be in [2, 4096], got " + calmComponents;
-        } else if (!(calmComponentStd > 0) || Double.isInfinite(calmComponentStd)) {
-            return "--calm-component-std must be a finite number > 0, got " + calmComponentStd;
-        } else if (calmAnchors < 0 || calmAnchors > calmComponents
-                || calmAnchors > 0 && !CalmConfig.MIXTURE.equals(calmHead)) {
-            return "--calm-anchors must be in [0, --calm-components] and needs --calm-head mixture, got " + calmAnchors;
-        } else if (!(calmAnchorStd > 0) || Double.isInfinite(calmAnchorStd)) {
-            return "--calm-anchor-std must be a finite number > 0, got " + calmAnchorStd;
-        } else if (!(calmHeadLrScale > 0) || Double.isInfinite(calmHeadLrScale)) {
-            return "--calm-head-lr-scale must be a finite number > 0, got " + calmHeadLrScale;
-        } else if (calmSamples < 2 || calmTargets < 1) {
-            return "--calm-samples must be >= 2 (the energy score compares pairs) and --calm-targets >= 1";
-        } else if (!(calmAuxWeight >= 0) || Double.isInfinite(calmAuxWeight) || calmAuxAnneal < 0) {
-            return "--calm-aux-weight must be a finite number >= 0 and --calm-aux-anneal >= 0, got " + calmAuxWeight
-                    + " and " + calmAuxAnneal;
-        } else if (warmup < 0) {
-            return "--lm-warmup must be >= 0, got " + warmup;
         }
-        return null;
+        return UsageChecks.first(() -> UsageChecks.positiveFinite("--calm-component-std", calmComponentStd),
+                () -> calmAnchors < 0 || calmAnchors > calmComponents
+                        || calmAnchors > 0 && !CalmConfig.MIXTURE.equals(calmHead)
+                        ? "--calm-anchors must be in [0, --calm-components] and needs --calm-head mixture, got "
+                                + calmAnchors : null,
+                () -> UsageChecks.positiveFinite("--calm-anchor-std", calmAnchorStd),
+                () -> UsageChecks.positiveFinite("--calm-head-lr-scale", calmHeadLrScale),
+                () -> calmSamples < 2 || calmTargets < 1
+                        ? "--calm-samples must be >= 2 (the energy score compares pairs) and --calm-targets >= 1" : null,
+                () -> calmAuxWeight >= 0 && Double.isFinite(calmAuxWeight) && calmAuxAnneal >= 0 ? null
+                        : "--calm-aux-weight must be a finite number >= 0 and --calm-aux-anneal >= 0, got "
+                                + calmAuxWeight + " and " + calmAuxAnneal,
+                () -> warmup < 0 ? "--lm-warmup must be >= 0, got " + warmup : null);
     }
 
     /**

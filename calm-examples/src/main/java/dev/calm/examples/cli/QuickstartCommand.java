@@ -220,22 +220,16 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     private String optionProblem() {
-        String problem = autoencoderOptions.problem(aeMinutes == null ? 0 : aeMinutes);
-        if (problem == null) {
-            problem = lmOptions.problem(lmMinutes == null ? 0 : lmMinutes);
-        }
-        if (problem != null) {
-            return problem;
-        } else if (vocab != null && vocab <= BpeTrainer.BASE_VOCAB) {
-            return "--vocab must be > " + BpeTrainer.BASE_VOCAB + " (the bytes and end-of-text), got " + vocab;
-        } else if (!(minutes > 0) || Double.isInfinite(minutes)) {
-            return "--minutes must be a finite number > 0, got " + minutes;
-        } else if (genTokens < 1 || prompts.stream().anyMatch(String::isEmpty)) {
-            return "--gen-tokens must be >= 1 and --prompt must not be empty";
-        } else if (!(brierTokens >= TokenizerStage.BLOCK_LENGTH)) {
-            return "--brier-tokens must be >= " + TokenizerStage.BLOCK_LENGTH + ", got " + brierTokens;
-        }
-        return null;
+        return UsageChecks.first(() -> autoencoderOptions.problem(aeMinutes == null ? 0 : aeMinutes),
+                () -> lmOptions.problem(lmMinutes == null ? 0 : lmMinutes),
+                () -> vocab != null && vocab <= BpeTrainer.BASE_VOCAB
+                        ? "--vocab must be > " + BpeTrainer.BASE_VOCAB + " (the bytes and end-of-text), got " + vocab
+                        : null,
+                () -> UsageChecks.positiveFinite("--minutes", minutes),
+                () -> genTokens < 1 || prompts.stream().anyMatch(String::isEmpty)
+                        ? "--gen-tokens must be >= 1 and --prompt must not be empty" : null,
+                () -> brierTokens >= TokenizerStage.BLOCK_LENGTH ? null
+                        : "--brier-tokens must be >= " + TokenizerStage.BLOCK_LENGTH + ", got " + brierTokens);
     }
 
     /** Runs a stage and adds its wall time to {@code seconds} under its name. */

@@ -21,11 +21,42 @@ final class UsageChecks {
      */
     @SafeVarargs
     static void require(CommandLine.Model.CommandSpec spec, Supplier<String>... checks) {
+        String problem = first(checks);
+        if (problem != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), problem);
+        }
+    }
+
+    /**
+     * @param checks each returns what is wrong, or null
+     * @return the first problem, or null when every check passes (the checks after a problem do not run)
+     */
+    @SafeVarargs
+    static String first(Supplier<String>... checks) {
         for (Supplier<String> check : checks) {
             String problem = check.get();
             if (problem != null) {
-                throw new CommandLine.ParameterException(spec.commandLine(), problem);
+                return problem;
             }
         }
+        return null;
+    }
+
+    /**
+     * @param option the option's name, such as {@code --minutes}
+     * @param value its value
+     * @return "OPTION must be a finite number &gt; 0, got VALUE", or null when it is one
+     */
+    static String positiveFinite(String option, double value) {
+        return value > 0 && Double.isFinite(value) ? null : option + " must be a finite number > 0, got " + value;
+    }
+
+    /**
+     * @param option the option's name, such as {@code --ae-kl-weight}
+     * @param value its value
+     * @return "OPTION must be a finite number &gt;= 0, got VALUE", or null when it is one
+     */
+    static String nonNegativeFinite(String option, double value) {
+        return value >= 0 && Double.isFinite(value) ? null : option + " must be a finite number >= 0, got " + value;
     }
 }
