@@ -61,18 +61,17 @@ final class AutoencoderOptions {
      * @return what is wrong with the options, or null
      */
     String problem(double minutes) {
-        if (!(minutes >= 0) || steps < 0 || batch < 1 || !(learningRate > 0)
-                || evalTokens < TokenizerStage.BLOCK_LENGTH) {
-            return "--ae-minutes must be >= 0, --ae-lr > 0, --ae-steps >= 0, --ae-batch >= 1 and --eval-tokens >= "
-                    + TokenizerStage.BLOCK_LENGTH;
-        } else if (!(randomChunks >= 0 && randomChunks < 1)) {
-            return "--ae-random-chunks must be in [0, 1), got " + randomChunks;
-        } else if (patchSize < 1 || patchSize > 16 || TokenizerStage.BLOCK_LENGTH % patchSize != 0) {
-            return "--patch-size must be 1, 2, 4, 8 or 16, got " + patchSize;
-        } else if (latentSize < 1 || latentSize > 4096) {
-            return "--ae-latent must be in [1, 4096], got " + latentSize;
-        }
-        return UsageChecks.first(() -> UsageChecks.nonNegativeFinite("--ae-kl-weight", klWeight),
+        return UsageChecks.first(() -> minutes >= 0 && steps >= 0 && batch >= 1 && learningRate > 0
+                        && evalTokens >= TokenizerStage.BLOCK_LENGTH ? null
+                        : "--ae-minutes must be >= 0, --ae-lr > 0, --ae-steps >= 0, --ae-batch >= 1 and --eval-tokens >= "
+                                + TokenizerStage.BLOCK_LENGTH,
+                () -> randomChunks >= 0 && randomChunks < 1 ? null
+                        : "--ae-random-chunks must be in [0, 1), got " + randomChunks,
+                () -> patchSize >= 1 && patchSize <= 16 && TokenizerStage.BLOCK_LENGTH % patchSize == 0 ? null
+                        : "--patch-size must be 1, 2, 4, 8 or 16, got " + patchSize,
+                () -> latentSize >= 1 && latentSize <= 4096 ? null
+                        : "--ae-latent must be in [1, 4096], got " + latentSize,
+                () -> UsageChecks.nonNegativeFinite("--ae-kl-weight", klWeight),
                 () -> posteriorStd >= 0 && posteriorStd <= 100 ? null
                         : "--ae-posterior-std must be 0 (learned) or in (0, 100], got " + posteriorStd);
     }

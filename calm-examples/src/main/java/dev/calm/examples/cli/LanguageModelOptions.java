@@ -106,25 +106,23 @@ final class LanguageModelOptions {
      * @return what is wrong with the options, or null
      */
     String problem(double minutes) {
-        if (!(minutes >= 0) || steps < 0 || batch < 1 || calmHeadBlocks < 1 || !(calmLearningRate > 0)
-                || !(baselineLearningRate > 0)) {
-            return "--lm-minutes and --lm-steps must be >= 0, --lm-batch and --calm-head-blocks >= 1, --calm-lr and "
-                    + "--baseline-lr > 0";
-        } else if (!CalmConfig.HEAD_TYPES.contains(calmHead)) {
-            return "--calm-head must be " + String.join(", ", CalmConfig.HEAD_TYPES) + ", got '" + calmHead + "'";
-        } else if (calmFlowSteps < 1) {
-            return "--calm-flow-steps must be >= 1, got " + calmFlowSteps;
-        } else if (calmDiffusionSteps < 1 || calmDiffusionSteps > DiffusionHeadConfig.DEFAULT_DIFFUSION_STEPS) {
-            return "--calm-diffusion-steps must be in [1, " + DiffusionHeadConfig.DEFAULT_DIFFUSION_STEPS + "], got "
-                    + calmDiffusionSteps;
-        } else if (!DiffusionHeadConfig.EPSILON.equals(calmDiffusionPrediction)
-                && !DiffusionHeadConfig.V.equals(calmDiffusionPrediction)) {
-            return "--calm-diffusion-prediction must be " + DiffusionHeadConfig.EPSILON + " or " + DiffusionHeadConfig.V
-                    + ", got '" + calmDiffusionPrediction + "'";
-        } else if (calmComponents < 2 || calmComponents > 4096) {
-            return "--calm-components must be in [2, 4096], got " + calmComponents;
-        }
-        return UsageChecks.first(() -> UsageChecks.positiveFinite("--calm-component-std", calmComponentStd),
+        return UsageChecks.first(() -> minutes >= 0 && steps >= 0 && batch >= 1 && calmHeadBlocks >= 1
+                        && calmLearningRate > 0 && baselineLearningRate > 0 ? null
+                        : "--lm-minutes and --lm-steps must be >= 0, --lm-batch and --calm-head-blocks >= 1, --calm-lr "
+                                + "and --baseline-lr > 0",
+                () -> CalmConfig.HEAD_TYPES.contains(calmHead) ? null
+                        : "--calm-head must be " + String.join(", ", CalmConfig.HEAD_TYPES) + ", got '" + calmHead + "'",
+                () -> calmFlowSteps >= 1 ? null : "--calm-flow-steps must be >= 1, got " + calmFlowSteps,
+                () -> calmDiffusionSteps >= 1 && calmDiffusionSteps <= DiffusionHeadConfig.DEFAULT_DIFFUSION_STEPS
+                        ? null : "--calm-diffusion-steps must be in [1, " + DiffusionHeadConfig.DEFAULT_DIFFUSION_STEPS
+                                + "], got " + calmDiffusionSteps,
+                () -> DiffusionHeadConfig.EPSILON.equals(calmDiffusionPrediction)
+                        || DiffusionHeadConfig.V.equals(calmDiffusionPrediction) ? null
+                        : "--calm-diffusion-prediction must be " + DiffusionHeadConfig.EPSILON + " or "
+                                + DiffusionHeadConfig.V + ", got '" + calmDiffusionPrediction + "'",
+                () -> calmComponents >= 2 && calmComponents <= 4096 ? null
+                        : "--calm-components must be in [2, 4096], got " + calmComponents,
+                () -> UsageChecks.positiveFinite("--calm-component-std", calmComponentStd),
                 () -> calmAnchors < 0 || calmAnchors > calmComponents
                         || calmAnchors > 0 && !CalmConfig.MIXTURE.equals(calmHead)
                         ? "--calm-anchors must be in [0, --calm-components] and needs --calm-head mixture, got "

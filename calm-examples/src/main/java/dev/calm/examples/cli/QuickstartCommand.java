@@ -216,11 +216,8 @@ final class QuickstartCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        UsageChecks.require(spec, corpusOptions::problem, checkpoints::problem, this::optionProblem);
-    }
-
-    private String optionProblem() {
-        return UsageChecks.first(() -> autoencoderOptions.problem(aeMinutes == null ? 0 : aeMinutes),
+        UsageChecks.require(spec, corpusOptions::problem, checkpoints::problem,
+                () -> autoencoderOptions.problem(aeMinutes == null ? 0 : aeMinutes),
                 () -> lmOptions.problem(lmMinutes == null ? 0 : lmMinutes),
                 () -> vocab != null && vocab <= BpeTrainer.BASE_VOCAB
                         ? "--vocab must be > " + BpeTrainer.BASE_VOCAB + " (the bytes and end-of-text), got " + vocab
