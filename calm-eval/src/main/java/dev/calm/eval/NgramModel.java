@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.calm.core.CalmException;
+import dev.calm.core.data.shards.TokenStore;
 import dev.calm.core.llama.AttentionLayout;
 import dev.calm.core.llama.KVCache;
 import dev.calm.energy.TokenModel;
@@ -34,6 +35,8 @@ public final class NgramModel implements TokenModel, AutoCloseable {
     public static final int MAX_BIGRAM_VOCAB = 16_384;
     /** Weight of the unigram prior of the bigram's rows. */
     public static final double ALPHA = 1;
+    /** Ids read from the training stream at a time. */
+    private static final int WINDOW = 1 << 20;
 
     private final int order;
     private final NDManager manager;
@@ -46,13 +49,23 @@ public final class NgramModel implements TokenModel, AutoCloseable {
     }
 
     /**
-     * @param tokens the training token stream (documents joined by end-of-text)
+     * @param tokens the training token stream (documents joined by end-of-text), from its position to its limit
      * @param vocab the vocabulary size
      * @param parent the manager under which the table is allocated
      * @return the unigram model
      */
     public static NgramModel unigram(IntBuffer tokens, int vocab, NDManager parent) {
-        double[] p = unigramProbabilities(tokens, vocab);
+        return unigram(TokenStore.of(tokens.slice()), vocab, parent);
+    }
+
+    /**
+     * @param tokens the training token stream, for example a sharded dataset on disk, read in windows
+     * @param vocab the vocabulary size
+     * @param parent the manager under which the table is allocated
+     * @return the unigram model
+     */
+    public static NgramModel unigram(TokenStore tokens, int vocab, NDManager parent) {
+        double[] p = unigramProbabilities(count(tokens, vocab, null), tokens.numTokens());
         float[] table = new float[vocab];
         for (int y = 0; y < vocab; y++) {
             table[y] = (float) Math.log(p[y]);
@@ -61,23 +74,33 @@ public final class NgramModel implements TokenModel, AutoCloseable {
     }
 
     /**
-     * @param tokens the training token stream (documents joined by end-of-text)
+     * @param tokens the training token stream (documents joined by end-of-text), from its position to its limit
      * @param vocab the vocabulary size, at most {@value #MAX_BIGRAM_VOCAB}
      * @param parent the manager under which the table is allocated
      * @return the bigram model
      */
     public static NgramModel bigram(IntBuffer tokens, int vocab, NDManager parent) {
+        return bigram(TokenStore.of(tokens.slice()), vocab, parent);
+    }
+
+    /**
+     * @param tokens the training token stream, for example a sharded dataset on disk, read in windows
+     * @param vocab the vocabulary size, at most {@value #MAX_BIGRAM_VOCAB}
+     * @param parent the manager under which the table is allocated
+     * @return the bigram model
+     */
+    public static NgramModel bigram(TokenStore tokens, int vocab, NDManager parent) {
         if (vocab > MAX_BIGRAM_VOCAB) {
             throw new CalmException("a bigram reference holds V^2 probabilities: vocabulary " + vocab
                     + " is over its limit of " + MAX_BIGRAM_VOCAB);
         }
-        double[] p = unigramProbabilities(tokens, vocab);
         int[] pairs = new int[vocab * vocab];
-        int[] contexts = new int[vocab];
-        for (int i = tokens.position() + 1; i < tokens.limit(); i++) {
-            int x = checked(tokens.get(i - 1), vocab);
-            pairs[x * vocab + checked(tokens.get(i), vocab)]++;
-            contexts[x]++;
+        double[] p = unigramProbabilities(count(tokens, vocab, pairs), tokens.numTokens());
+        long[] contexts = new long[vocab]; // c(x) = sum_y c(x, y): every id but the stream's last
+        for (int x = 0; x < vocab; x++) {
+            for (int y = 0; y < vocab; y++) {
+                contexts[x] += pairs[x * vocab + y];
+            }
         }
         float[] table = new float[vocab * vocab];
         for (int x = 0; x < vocab; x++) {
@@ -88,15 +111,34 @@ public final class NgramModel implements TokenModel, AutoCloseable {
         return new NgramModel(2, parent.newSubManager(), table, vocab);
     }
 
-    /** Add-one unigram probabilities, so that no id has probability 0. */
-    private static double[] unigramProbabilities(IntBuffer tokens, int vocab) {
+    /**
+     * One pass over the stream in windows of {@link #WINDOW} ids: the count of every id, and of every pair of
+     * neighbours into {@code pairs} ([V * V], row = the first id) unless it is null.
+     */
+    private static long[] count(TokenStore tokens, int vocab, int[] pairs) {
         long[] counts = new long[vocab];
-        for (int i = tokens.position(); i < tokens.limit(); i++) {
-            counts[checked(tokens.get(i), vocab)]++;
+        int[] window = new int[(int) Math.min(WINDOW, tokens.numTokens())];
+        int previous = -1;
+        for (long offset = 0; offset < tokens.numTokens(); offset += window.length) {
+            int length = (int) Math.min(window.length, tokens.numTokens() - offset);
+            tokens.read(offset, window, 0, length);
+            for (int i = 0; i < length; i++) {
+                int y = checked(window[i], vocab);
+                counts[y]++;
+                if (pairs != null && previous >= 0) {
+                    pairs[previous * vocab + y]++;
+                }
+                previous = y;
+            }
         }
-        double total = tokens.remaining() + (double) vocab;
-        double[] p = new double[vocab];
-        for (int y = 0; y < vocab; y++) {
+        return counts;
+    }
+
+    /** Add-one unigram probabilities, so that no id has probability 0. */
+    private static double[] unigramProbabilities(long[] counts, long tokens) {
+        double total = tokens + (double) counts.length;
+        double[] p = new double[counts.length];
+        for (int y = 0; y < counts.length; y++) {
             p[y] = (counts[y] + 1) / total;
         }
         return p;

@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
+import dev.calm.core.data.shards.TokenStore;
 import dev.calm.experiment.CalmExperiment;
 import java.nio.IntBuffer;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,6 +72,41 @@ class NgramModelTest {
             }
             assertEquals(positions, r.positions());
             assertEquals(exact / positions, r.brier()[0], 1e-6);
+        }
+    }
+
+    /**
+     * A stream of 2.5 M ids, longer than the window the counts are read in, as a {@link TokenStore} (what a sharded
+     * dataset on disk is): the bigram's rows against counts made here in one pass, so that a pair across two
+     * windows is counted once.
+     */
+    @Test
+    void aStreamReadInWindowsIsCountedWhole(NDManager manager) {
+        int[] ids = new int[2_500_000];
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = i % 3 == 0 ? random.nextInt(V) : (ids[i - 1] + 1) % V; // after most ids, the next one
+        }
+        long[] counts = new long[V];
+        long[][] pairs = new long[V][V];
+        for (int i = 0; i < ids.length; i++) {
+            counts[ids[i]]++;
+            if (i > 0) {
+                pairs[ids[i - 1]][ids[i]]++;
+            }
+        }
+        try (NgramModel bigram = NgramModel.bigram(TokenStore.of(IntBuffer.wrap(ids)), V, manager)) {
+            for (int x = 0; x < V; x++) {
+                long context = 0;
+                for (long c : pairs[x]) {
+                    context += c;
+                }
+                float[] q = bigram.logits(manager.create(new float[] {x}).reshape(1, 1)).softmax(-1).toFloatArray();
+                for (int y = 0; y < V; y++) {
+                    double p = (counts[y] + 1) / (double) (ids.length + V);
+                    assertEquals((pairs[x][y] + p) / (context + 1), q[y], 1e-6, "P(" + y + " | " + x + ")");
+                }
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Checks;
 import dev.calm.core.config.Json;
+import dev.calm.core.data.CorpusFormat;
 import dev.calm.core.data.CorpusReader;
 import dev.calm.core.data.shards.CorpusPreparer;
 import dev.calm.core.data.shards.ShardIndex;
@@ -216,7 +217,8 @@ public final class PrepareCorpusJob {
      * Prepares a corpus.
      *
      * @param spark the session
-     * @param input a path or glob Spark reads (directories are read recursively)
+     * @param input a path or glob; for JSON Lines and text, the files {@code calm prepare} reads ({@link SourceFiles}),
+     *     for the other formats what Spark reads (directories recursively)
      * @param format how to read it
      * @param tokenizerJson the tokenizer's {@code tokenizer.json}, on the driver's file system
      * @param out the output directory (any Hadoop file system); it must hold no finished dataset
@@ -297,8 +299,10 @@ public final class PrepareCorpusJob {
             String textColumn) {
         Dataset<Row> rows;
         switch (format) {
-            case JSONL -> rows = spark.read().option("recursiveFileLookup", "true").text(input);
-            case TXT -> rows = spark.read().option("recursiveFileLookup", "true").option("wholetext", "true").text(input);
+            case JSONL -> rows = spark.read().text(SourceFiles.list(spark.sparkContext().hadoopConfiguration(), input,
+                    CorpusFormat.JSON_LINES));
+            case TXT -> rows = spark.read().option("wholetext", "true").text(SourceFiles.list(
+                    spark.sparkContext().hadoopConfiguration(), input, CorpusFormat.PLAIN_TEXT));
             default -> {
                 Dataset<Row> table = spark.read().option("recursiveFileLookup", "true")
                         .format(format.name().toLowerCase(Locale.ROOT)).load(input);

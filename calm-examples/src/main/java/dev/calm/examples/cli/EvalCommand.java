@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import dev.calm.autoencoder.Autoencoder;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
-import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.pretrained.ModelKind;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.diagnostics.HeadDiagnostics;
@@ -16,8 +15,8 @@ import dev.calm.energy.Calm;
 import dev.calm.energy.StepModel;
 import dev.calm.examples.pipeline.AutoencoderStage;
 import dev.calm.examples.pipeline.BrierStage;
-import dev.calm.examples.pipeline.CorpusStage;
 import dev.calm.examples.pipeline.RunModels;
+import dev.calm.examples.pipeline.SplitBlocks;
 import dev.calm.examples.pipeline.TokenizerStage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -97,6 +96,13 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validate();
+        if (corpus.prepared()) { // checked from its indices before anything is read or written
+            String problem = corpus.preparedProblem(pretrained.given() ? pretrained.tokenizerFile()
+                    : RunModels.tokenizerFile(runDir));
+            if (problem != null) {
+                throw new CommandLine.ParameterException(spec.commandLine(), problem);
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (pretrained.given()) {
             return evaluatePretrained(out);
@@ -112,21 +118,19 @@ final class EvalCommand implements Callable<Integer> {
             }
             Autoencoder ae = metrics.contains(RECONSTRUCTION) || metrics.contains(GEOMETRY) || metrics.contains(CHUNKS)
                     ? RunModels.autoencoder(runDir, tokenizer, root) : null;
-            CorpusStage texts = corpus.prepare(runtime.seed(), out);
-            TokenBlocks train = metrics.contains(CHUNKS)
+            CorpusOptions.Evaluated corpora = corpus.evaluated(RunModels.tokenizerFile(runDir), tokenizer,
+                    runtime.seed(), out);
+            SplitBlocks train = metrics.contains(CHUNKS)
                     || metrics.contains(BRIER) && models.stream().anyMatch(RunModels.REFERENCES::contains)
-                    ? TokenBlocks.encode(texts.split().train(), tokenizer::encode, tokenizer.eosId(),
-                            TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE) : null;
-            if (metrics.contains(BRIER) && models.stream().anyMatch(RunModels.REFERENCES::contains)) {
+                    ? corpora.train().get() : null;
+            if (metrics.contains(BRIER)) {
                 for (String name : models) {
                     if (RunModels.REFERENCES.contains(name)) {
-                        loaded.put(name, RunModels.reference(name, train, tokenizer.vocabSize(), root));
+                        loaded.put(name, RunModels.reference(name, train.tokens(), tokenizer.vocabSize(), root));
                     }
                 }
             }
-            Map<String, TokenBlocks> heldOut = new LinkedHashMap<>();
-            texts.heldOut().forEach((name, docs) -> heldOut.put(name, TokenBlocks.encode(docs, tokenizer::encode,
-                    tokenizer.eosId(), TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE)));
+            Map<String, SplitBlocks> heldOut = corpora.heldOut();
             RunRecord.write(spec, runDir);
             if (!loaded.isEmpty()) {
                 out.printf(Locale.ROOT, "BrierLM on %,d held-out tokens per corpus%n", tokens);
@@ -141,8 +145,8 @@ final class EvalCommand implements Callable<Integer> {
                         runtime.seed(), out);
             }
             if (metrics.contains(CHUNKS)) {
-                ChunkStatistics chunks = ChunkStatistics.measure(train.tokens(), heldOut.get("validation").toArray(),
-                        ae.config().patchSize());
+                ChunkStatistics chunks = ChunkStatistics.measure(train.inMemory().tokens(),
+                        heldOut.get("validation").inMemory().toArray(), ae.config().patchSize());
                 Json.write(runDir.resolve("chunk-statistics-eval.json"), chunks.toMap());
                 out.printf(Locale.ROOT, "%s%n", chunks);
                 out.flush();
@@ -157,7 +161,7 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** {@link HeadDiagnostics} on {@code --tokens} held-out tokens, printed and written to the run directory. */
-    private void headDiagnostics(Calm calm, TokenBlocks validation, PrintWriter out) {
+    private void headDiagnostics(Calm calm, SplitBlocks validation, PrintWriter out) {
         int[][] blocks = validation.sample(Math.max(1, tokens / TokenizerStage.BLOCK_LENGTH));
         HeadDiagnostics d = HeadDiagnostics.measure(calm, blocks, HEAD_BATCH, new Rng(runtime.seed()).fork("head"));
         Map<String, Object> report = new LinkedHashMap<>();
@@ -198,10 +202,8 @@ final class EvalCommand implements Callable<Integer> {
             if (reconstruction && ae == null) {
                 ae = pretrained.autoencoder(tokenizer, root);
             }
-            CorpusStage texts = corpus.prepare(runtime.seed(), out);
-            Map<String, TokenBlocks> heldOut = new LinkedHashMap<>();
-            texts.heldOut().forEach((name, docs) -> heldOut.put(name, TokenBlocks.encode(docs, tokenizer::encode,
-                    tokenizer.eosId(), TokenizerStage.BLOCK_LENGTH, TokenizerStage.PATCH_SIZE)));
+            Map<String, SplitBlocks> heldOut = corpus.evaluated(pretrained.tokenizerFile(), tokenizer, runtime.seed(),
+                    out).heldOut();
             Path results = write ? RunModels.directory(runDir) : null;
             if (write) {
                 RunRecord.write(spec, runDir);
@@ -220,7 +222,9 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private void validate() {
-        UsageChecks.require(spec, corpus::problem,
+        UsageChecks.require(spec, () -> corpus.problem(true),
+                () -> corpus.prepared() && metrics.contains(CHUNKS) ? "--metrics chunks counts every chunk of the "
+                        + "training split in memory: not available when --data is a prepared corpus" : null,
                 () -> tokens >= TokenizerStage.BLOCK_LENGTH && evalTokens >= TokenizerStage.BLOCK_LENGTH ? null
                         : "--tokens and --eval-tokens must be >= " + TokenizerStage.BLOCK_LENGTH + ", got " + tokens
                                 + " and " + evalTokens,

@@ -52,12 +52,17 @@ final class PretrainedOptions {
 
     /** @return the directory's tokenizer, with [PAD] added as the reference adds it; to be closed by the caller */
     Tokenizer tokenizer() {
+        return HfTokenizer.loadWithPadToken(tokenizerFile());
+    }
+
+    /** @return the directory's {@code tokenizer.json}, which must exist */
+    Path tokenizerFile() {
         Path file = modelDir.resolve("tokenizer.json");
         if (!Files.isRegularFile(file)) {
             throw new CalmException(modelDir + " has no tokenizer.json: a model directory for this command holds "
                     + "its tokenizer beside config.json");
         }
-        return HfTokenizer.loadWithPadToken(file);
+        return file;
     }
 
     /**

@@ -10,7 +10,7 @@ import dev.calm.core.Backend;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
 import dev.calm.core.data.CorpusStats;
-import dev.calm.core.data.TokenBlocks;
+import dev.calm.core.data.shards.TokenStore;
 import dev.calm.core.tokenizer.BpeTrainer;
 import dev.calm.core.tokenizer.Tokenizer;
 import dev.calm.energy.Calm;
@@ -26,6 +26,7 @@ import dev.calm.examples.pipeline.CorpusStage;
 import dev.calm.examples.pipeline.GenerationStage;
 import dev.calm.examples.pipeline.LanguageModelStage;
 import dev.calm.examples.pipeline.RunModels;
+import dev.calm.examples.pipeline.SplitBlocks;
 import dev.calm.examples.pipeline.TokenizerStage;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -174,14 +175,14 @@ final class QuickstartCommand implements Callable<Integer> {
             models.put(contender.name(), contender.sampler());
         }
         out.printf(Locale.ROOT, "%n== BrierLM (held out, %,d tokens per corpus)%n", brierTokens);
-        Map<String, TokenBlocks> heldOut = new LinkedHashMap<>(tokens.blocks());
-        heldOut.remove("train");
+        Map<String, SplitBlocks> heldOut = SplitBlocks.of(tokens.blocks());
+        TokenStore trainTokens = heldOut.remove("train").tokens();
         timed("brierlm", stageSeconds, () -> {
             Map<String, StepModel> scored = new LinkedHashMap<>(models);
             List<NgramModel> references = new ArrayList<>();
             try {
                 for (String name : RunModels.REFERENCES) {
-                    references.add(RunModels.reference(name, tokens.blocks().get("train"), vocabSize, root));
+                    references.add(RunModels.reference(name, trainTokens, vocabSize, root));
                     scored.put(name, references.get(references.size() - 1));
                 }
                 return BrierStage.run(runDir.resolve("brier.json"), scored, heldOut, brierTokens, runtime.seed(),

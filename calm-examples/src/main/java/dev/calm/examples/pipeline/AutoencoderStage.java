@@ -9,7 +9,6 @@ import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.CalmException;
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
-import dev.calm.core.data.TokenBlocks;
 import dev.calm.diagnostics.LatentGeometry;
 import dev.calm.eval.ReconstructionAccuracy;
 import dev.calm.eval.ReconstructionEval;
@@ -124,9 +123,9 @@ public final class AutoencoderStage {
 
         Map<String, SplitBlocks> heldOut = new LinkedHashMap<>(splits);
         heldOut.remove("train");
-        reconstructionOf(dir.resolve("reconstruction.json"), ae, heldOut, options.evalTokens(), options.sigmas(),
+        reconstruction(dir.resolve("reconstruction.json"), ae, heldOut, options.evalTokens(), options.sigmas(),
                 options.seed(), out);
-        geometry(dir.resolve(GEOMETRY), ae, splits.get("validation").sample(GEOMETRY_BLOCKS), options.seed(), out);
+        geometry(dir.resolve(GEOMETRY), ae, splits.get("validation"), options.seed(), out);
         return ae;
     }
 
@@ -137,18 +136,15 @@ public final class AutoencoderStage {
      *
      * @param file where the report is written as JSON
      * @param ae the autoencoder
-     * @param validation held-out blocks
-     * @param seed seed of the blocks' sample, the pairs and the noise
+     * @param validation the held-out split
+     * @param seed seed of the pairs and the noise
      * @param out where the table is printed
      * @return the report
      */
-    public static LatentGeometry geometry(Path file, Autoencoder ae, TokenBlocks validation, long seed,
+    public static LatentGeometry geometry(Path file, Autoencoder ae, SplitBlocks validation, long seed,
             PrintWriter out) {
-        return geometry(file, ae, validation.sample(GEOMETRY_BLOCKS), seed, out);
-    }
-
-    private static LatentGeometry geometry(Path file, Autoencoder ae, int[][] blocks, long seed, PrintWriter out) {
-        LatentGeometry g = LatentGeometry.measure(ae, blocks, new Rng(seed).fork("geometry"));
+        LatentGeometry g = LatentGeometry.measure(ae, validation.sample(GEOMETRY_BLOCKS),
+                new Rng(seed).fork("geometry"));
         Json.write(file, g);
         out.printf(Locale.ROOT, "%n%s", g.table());
         out.flush();
@@ -160,7 +156,7 @@ public final class AutoencoderStage {
      *
      * @param file where the accuracies are written as JSON, by corpus, or null to only print them
      * @param ae the autoencoder
-     * @param heldOut the held-out corpora by name
+     * @param heldOut the held-out corpora by name, in memory or streamed from a prepared corpus
      * @param evalTokens at most this many tokens of each corpus are evaluated (whole blocks)
      * @param sigmas noise levels of the robustness sweep
      * @param seed seed of the blocks and of the noise
@@ -168,12 +164,6 @@ public final class AutoencoderStage {
      * @return the accuracies by corpus, one row per noise level
      */
     public static Map<String, List<ReconstructionAccuracy>> reconstruction(Path file, Autoencoder ae,
-            Map<String, TokenBlocks> heldOut, int evalTokens, double[] sigmas, long seed,
-            PrintWriter out) {
-        return reconstructionOf(file, ae, SplitBlocks.of(heldOut), evalTokens, sigmas, seed, out);
-    }
-
-    private static Map<String, List<ReconstructionAccuracy>> reconstructionOf(Path file, Autoencoder ae,
             Map<String, SplitBlocks> heldOut, int evalTokens, double[] sigmas, long seed, PrintWriter out) {
         Rng rng = new Rng(seed);
         Map<String, List<ReconstructionAccuracy>> report = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ package dev.calm.examples.pipeline;
 
 import dev.calm.core.Rng;
 import dev.calm.core.config.Json;
-import dev.calm.core.data.TokenBlocks;
 import dev.calm.energy.StepModel;
 import dev.calm.eval.BrierEvaluator;
 import dev.calm.eval.BrierLM;
@@ -58,19 +57,19 @@ public final class BrierStage {
     /**
      * @param file where the rows are written as JSON, or null to only print them
      * @param models the models by name
-     * @param heldOut held-out corpora by name
+     * @param heldOut held-out corpora by name, in memory or streamed from a prepared corpus
      * @param tokens tokens evaluated per corpus (whole blocks, the same blocks for every model)
      * @param seed seed of the blocks and of the models' samples
      * @param out where the table is printed
      * @return the rows, model by model
      */
-    public static List<Row> run(Path file, Map<String, StepModel> models, Map<String, TokenBlocks> heldOut, int tokens,
+    public static List<Row> run(Path file, Map<String, StepModel> models, Map<String, SplitBlocks> heldOut, int tokens,
             long seed, PrintWriter out) {
         List<Row> rows = new ArrayList<>();
         out.printf(Locale.ROOT, "| model | corpus | positions | Brier-1 | Brier-2 | Brier-3 | Brier-4 | BrierLM |%n");
         out.println("|---|---|---:|---:|---:|---:|---:|---:|");
-        for (Map.Entry<String, TokenBlocks> corpus : heldOut.entrySet()) {
-            TokenBlocks blocks = corpus.getValue();
+        for (Map.Entry<String, SplitBlocks> corpus : heldOut.entrySet()) {
+            SplitBlocks blocks = corpus.getValue();
             int[][] sequences = blocks.sample(Math.max(1, tokens / blocks.blockLength()));
             for (Map.Entry<String, StepModel> m : models.entrySet()) {
                 long start = System.nanoTime();

@@ -9,7 +9,7 @@ import dev.calm.autoencoder.Autoencoder;
 import dev.calm.autoencoder.AutoencoderConfig;
 import dev.calm.core.CalmException;
 import dev.calm.core.config.Json;
-import dev.calm.core.data.TokenBlocks;
+import dev.calm.core.data.shards.TokenStore;
 import dev.calm.core.llama.TransformerConfig;
 import dev.calm.core.tokenizer.HfTokenizer;
 import dev.calm.core.tokenizer.Tokenizer;
@@ -127,15 +127,15 @@ public final class RunModels {
      * (or nearly ignores) the context; a model that learned anything scores above it.
      *
      * @param name {@value #UNIGRAM} or {@value #BIGRAM}
-     * @param train the training split's tokens
+     * @param train the training split's tokens, in memory or on disk ({@link SplitBlocks#tokens()})
      * @param vocab the vocabulary size
      * @param root the manager its table lives under (freed with it)
      * @return the model
      */
-    public static NgramModel reference(String name, TokenBlocks train, int vocab, NDManager root) {
+    public static NgramModel reference(String name, TokenStore train, int vocab, NDManager root) {
         return switch (name) {
-            case UNIGRAM -> NgramModel.unigram(train.tokens(), vocab, root);
-            case BIGRAM -> NgramModel.bigram(train.tokens(), vocab, root);
+            case UNIGRAM -> NgramModel.unigram(train, vocab, root);
+            case BIGRAM -> NgramModel.bigram(train, vocab, root);
             default -> throw new CalmException("unknown reference '" + name + "': expected " + REFERENCES);
         };
     }

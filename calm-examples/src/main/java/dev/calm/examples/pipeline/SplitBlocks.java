@@ -92,6 +92,14 @@ public final class SplitBlocks {
     }
 
     /**
+     * @return every token of the split, documents joined by end-of-text, for what counts over all of them (the
+     *     reference samplers): read from memory or, for a streamed split, from disk
+     */
+    public TokenStore tokens() {
+        return memory != null ? TokenStore.of(memory.tokens()) : store;
+    }
+
+    /**
      * Up to {@code maxBlocks} blocks spread evenly over the split, in order: the held-out blocks of an evaluation.
      *
      * @param maxBlocks the most blocks wanted, at least 1

@@ -7,11 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.calm.core.config.Json;
+import dev.calm.core.data.CorpusReader;
+import dev.calm.core.data.Document;
+import dev.calm.core.data.shards.CorpusPreparer;
 import dev.calm.core.data.shards.TokenizerIdentity;
 import dev.calm.examples.pipeline.RunModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -23,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code calm train} and {@code calm train-ae} with {@code --data} a corpus prepared by {@code calm prepare}: they
  * stream its training dataset and hold out its validation dataset, resume exactly after kill -9, and refuse (exit 2,
  * one line, run directory untouched) a corpus prepared with another tokenizer, one without a validation split, an
- * unfinished preparation, and the options that need the corpus in memory.
+ * unfinished preparation, and the options that need the corpus in memory. {@code calm eval} scores its validation
+ * dataset streamed.
  */
 class PreparedCorpusTrainingTest {
 
@@ -67,6 +77,41 @@ class PreparedCorpusTrainingTest {
         assertTrue(ae.out().contains("reconstruction on validation"), ae.out());
         assertTrue(ae.out().contains("reconstruction on " + RUN.corpus().getFileName()), ae.out());
         assertTrue(Files.exists(aeRun.resolve("autoencoder/model.safetensors")));
+    }
+
+    /**
+     * {@code calm eval} scores the preparation's validation dataset streamed from disk, counts the reference
+     * samplers on its training dataset, and finds the same Brier-1 there as on the same documents given as text:
+     * the held-out documents that calm prepare's split rule picks, written to a file and passed as --eval-data.
+     */
+    @Test
+    void evaluatesTheValidationDatasetAsTheSameDocumentsInMemory(@TempDir Path dir) throws IOException {
+        Path runDir = RUN.copy(dir.resolve("run"));
+        List<String> heldOut = new ArrayList<>(); // JSON lines, in corpus order as calm prepare writes them
+        for (Document d : CorpusReader.read(RUN.corpus())) {
+            if (CorpusPreparer.isValidation(d.text(), 0.2, 0)) {
+                heldOut.add(Json.toJson(Map.of("text", d.text())).replace("\n", " "));
+            }
+        }
+        assertTrue(heldOut.size() >= 2, "held-out documents: " + heldOut.size());
+        Path text = dir.resolve("held-out.jsonl");
+        Files.write(text, heldOut);
+        CliRun r = CliRun.run("eval", "--run-dir", runDir.toString(), "--data", prepared.toString(), "--eval-data",
+                text.toString(), "--metrics", "brierlm", "--model", "baseline,unigram", "--tokens", "512",
+                "--device", "cpu", "--threads", "1");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("prepared by calm prepare, streamed"), r.out());
+        JsonNode rows = Json.MAPPER.readTree(runDir.resolve("brier-eval.json").toFile());
+        Map<String, JsonNode> byName = new HashMap<>();
+        rows.forEach(row -> byName.put(row.get("model").asText() + " " + row.get("corpus").asText(), row));
+        for (String model : new String[] {"baseline", "unigram"}) {
+            JsonNode streamed = byName.get(model + " validation");
+            JsonNode inMemory = byName.get(model + " held-out.jsonl");
+            assertTrue(streamed.get("positions").asLong() > 0, streamed.toString());
+            assertEquals(inMemory.get("positions").asLong(), streamed.get("positions").asLong(), model);
+            assertEquals(inMemory.get("brier").get(0).asDouble(), streamed.get("brier").get(0).asDouble(), 1e-12,
+                    model + ": Brier-1 is exact for a token model, so the same tokens give the same figure");
+        }
     }
 
     @Test
@@ -114,9 +159,12 @@ class PreparedCorpusTrainingTest {
                 "mixture", "--calm-anchors", "2", "--data", prepared.toString(), "--run-dir", runDir.toString(),
                 "--device", "cpu");
 
+        TinyRun.failsCleanly(runDir, 2, "--metrics chunks counts every chunk", "eval", "--metrics", "chunks",
+                "--data", prepared.toString(), "--run-dir", runDir.toString(), "--device", "cpu");
+        TinyRun.failsCleanly(runDir, 2, "the preparation did not finish", "eval", "--data", unfinished.toString(),
+                "--run-dir", runDir.toString(), "--device", "cpu");
+
         // the commands that read text say so instead of reading shards as text
-        TinyRun.failsCleanly(runDir, 2, "is a corpus prepared by calm prepare", "eval", "--run-dir",
-                runDir.toString(), "--data", prepared.toString(), "--device", "cpu");
         CliRun tok = CliRun.run("tokenizer", "train", "--data", prepared.toString(), "--run-dir",
                 dir.resolve("tok").toString());
         assertEquals(2, tok.exit(), tok.err());

@@ -74,7 +74,7 @@ class PipelineTest {
 
             Map<String, StepModel> models = Map.of(RunModels.CALM, (Calm) contender.model());
             List<BrierStage.Row> brier = BrierStage.run(run.resolve("brier.json"), models,
-                    Map.of("validation", tokens.blocks().get("validation")), 64, SEED, out);
+                    Map.of("validation", SplitBlocks.of(tokens.blocks().get("validation"))), 64, SEED, out);
             assertEquals(1, brier.size());
             assertEquals(List.of(RunModels.CALM, "validation"), List.of(brier.get(0).model(), brier.get(0).corpus()));
             assertTrue(brier.get(0).positions() > 0 && Files.isRegularFile(run.resolve("brier.json")));
