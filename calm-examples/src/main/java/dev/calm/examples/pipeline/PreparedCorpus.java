@@ -94,23 +94,26 @@ public record PreparedCorpus(Path directory, ShardedDataset train, ShardedDatase
     }
 
     /**
-     * Opens a prepared corpus, verifying every shard against its index (sizes, headers, footers, checksums).
+     * Opens a prepared corpus, verifying every shard against its index (sizes, headers, footers and, with
+     * {@link ShardedDataset.Verification#CHECKSUMS}, the checksum of every byte).
      *
      * @param data a {@code --data} argument that {@link #isPrepared} accepts
      * @param tokenizer the identity of the run's tokenizer
      * @param source where the run's tokenizer comes from, for the message
+     * @param verification how much of each shard is read to check it
      * @return the corpus
      * @throws CalmException naming the problem ({@link #problem}, or the first shard that disagrees)
      */
-    public static PreparedCorpus open(Path data, TokenizerIdentity tokenizer, String source) {
+    public static PreparedCorpus open(Path data, TokenizerIdentity tokenizer, String source,
+            ShardedDataset.Verification verification) {
         String problem = isPrepared(data) ? problem(data, tokenizer, source) : "--data " + data
                 + " is not a prepared corpus";
         if (problem != null) {
             throw new CalmException(problem);
         }
         Path dir = directoryOf(data);
-        ShardedDataset train = ShardedDataset.open(dir.resolve(CorpusPreparer.TRAIN));
-        ShardedDataset validation = ShardedDataset.open(dir.resolve(CorpusPreparer.VALIDATION));
+        ShardedDataset train = ShardedDataset.open(dir.resolve(CorpusPreparer.TRAIN), verification);
+        ShardedDataset validation = ShardedDataset.open(dir.resolve(CorpusPreparer.VALIDATION), verification);
         train.requireTokenizer(tokenizer, source);
         validation.requireTokenizer(tokenizer, source);
         return new PreparedCorpus(dir, train, validation);

@@ -12,6 +12,7 @@ import dev.calm.core.config.Json;
 import dev.calm.core.data.CorpusReader;
 import dev.calm.core.data.Document;
 import dev.calm.core.data.shards.CorpusPreparer;
+import dev.calm.core.data.shards.ShardFormat;
 import dev.calm.core.data.shards.TokenizerIdentity;
 import dev.calm.examples.pipeline.RunModels;
 import java.io.IOException;
@@ -77,6 +78,45 @@ class PreparedCorpusTrainingTest {
         assertTrue(ae.out().contains("reconstruction on validation"), ae.out());
         assertTrue(ae.out().contains("reconstruction on " + RUN.corpus().getFileName()), ae.out());
         assertTrue(Files.exists(aeRun.resolve("autoencoder/model.safetensors")));
+    }
+
+    /**
+     * A byte changed inside a shard's ids (its header and footer intact): the default check reads every byte and
+     * refuses the shard by name; {@code --shard-check headers}, for corpora too large to read at every start, trusts
+     * the checksums and trains.
+     */
+    @Test
+    void aChangedShardIsRefusedUnlessOnlyHeadersAreChecked(@TempDir Path dir) throws IOException {
+        Path copy = dir.resolve("prepared");
+        for (String split : new String[] {"train", "validation"}) {
+            Files.createDirectories(copy.resolve(split));
+            try (var files = Files.list(prepared.resolve(split))) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, copy.resolve(split).resolve(f.getFileName()));
+                }
+            }
+        }
+        Path shard = copy.resolve("train").resolve("shard-00000.bin");
+        byte[] bytes = Files.readAllBytes(shard);
+        // the low byte of an early uint16 id: the id stays in the vocabulary, the header and footer stay valid
+        bytes[ShardFormat.HEADER_BYTES + 2 * 100] ^= 1;
+        Files.write(shard, bytes);
+        Path runDir = Files.createDirectories(dir.resolve("run"));
+        Files.copy(RUN.runDir().resolve(RunModels.TOKENIZER), runDir.resolve(RunModels.TOKENIZER));
+        String[] train = {"train", "--model", "baseline", "--data", copy.toString(), "--run-dir", runDir.toString(),
+            "--lm-steps", "1", "--lm-batch", "1", "--device", "cpu", "--threads", "1"};
+        CliRun refused = CliRun.run(train);
+        assertEquals(1, refused.err().strip().lines().count(), refused.err());
+        assertTrue(refused.exit() != 0 && refused.err().contains("shard " + shard + " is corrupt: its CRC32C"),
+                refused.err());
+        assertFalse(Files.exists(runDir.resolve("baseline").resolve("checkpoints")), "nothing trained");
+
+        CliRun trusted = CliRun.run(args(train, "--shard-check", "headers"));
+        assertEquals(0, trusted.exit(), trusted.err());
+        assertTrue(trusted.out().contains("trained 1 steps"), trusted.out());
+        CliRun bad = CliRun.run(args(train, "--shard-check", "none"));
+        assertEquals(2, bad.exit(), bad.err());
+        assertTrue(bad.err().contains("--shard-check takes checksums or headers, got 'none'"), bad.err());
     }
 
     /**
