@@ -37,31 +37,38 @@ final class SourceFiles {
      */
     static String[] list(Configuration conf, String input, CorpusFormat format) {
         Path path = new Path(input);
+        int wild = firstWildcard(input);
         List<String> files = new ArrayList<>();
         try {
             FileSystem fs = path.getFileSystem(conf);
-            int wild = firstWildcard(input);
-            boolean glob = wild >= 0;
-            // the depth below which a dot hides a file: the directory itself, or the glob's directory part
-            int baseDepth = glob ? fs.makeQualified(new Path(input.lastIndexOf('/', wild) < 0 ? "."
-                    : input.substring(0, input.lastIndexOf('/', wild) + 1))).depth() : -1;
             FileStatus[] matches = fs.globStatus(path);
             if (matches == null || matches.length == 0) {
-                throw new CalmException(glob ? "no file matches " + input : "corpus not found: " + input);
+                throw new CalmException(wild >= 0 ? "no file matches " + input : "corpus not found: " + input);
             }
-            for (FileStatus match : matches) {
-                if (!glob && match.isDirectory()) {
-                    RemoteIterator<LocatedFileStatus> under = fs.listFiles(match.getPath(), true);
-                    int depth = match.getPath().depth();
-                    while (under.hasNext()) {
-                        Path file = under.next().getPath();
-                        if (!hiddenBelow(file, depth) && format.equals(formatOf(file))) {
-                            files.add(file.toString());
-                        }
+            if (wild < 0 && !matches[0].isDirectory()) {
+                return new String[] {matches[0].getPath().toString()}; // a file stands for itself
+            }
+            // a glob's matching files, or every file under the directory; a dot hides a file below that base
+            List<Path> candidates = new ArrayList<>();
+            int baseDepth;
+            if (wild >= 0) {
+                int slash = input.lastIndexOf('/', wild);
+                baseDepth = fs.makeQualified(new Path(slash < 0 ? "." : input.substring(0, slash + 1))).depth();
+                for (FileStatus match : matches) {
+                    if (match.isFile()) {
+                        candidates.add(match.getPath());
                     }
-                } else if (!glob || match.isFile() && !hiddenBelow(match.getPath(), baseDepth)
-                        && format.equals(formatOf(match.getPath()))) {
-                    files.add(match.getPath().toString());
+                }
+            } else {
+                baseDepth = matches[0].getPath().depth();
+                RemoteIterator<LocatedFileStatus> under = fs.listFiles(matches[0].getPath(), true);
+                while (under.hasNext()) {
+                    candidates.add(under.next().getPath());
+                }
+            }
+            for (Path file : candidates) {
+                if (!hiddenBelow(file, baseDepth) && format.equals(formatOf(file))) {
+                    files.add(file.toString());
                 }
             }
         } catch (IOException e) {
